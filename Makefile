@@ -1,0 +1,41 @@
+# Two entry points for a newcomer: `make demo` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+OUT ?= out
+CORPUS ?= ../shared/corpus
+
+.PHONY: demo test setup system-deps lint evaluate bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+setup: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+
+# Debian packages the test suite needs (OCR, browser); skipped when not root and not available.
+system-deps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  bash scripts/install-system-deps.sh; \
+	else echo "system-deps: not root or no apt-get; install them with: sudo bash scripts/install-system-deps.sh"; fi
+
+demo: setup
+	$(BIN)/hds-analyzer scan samples -o $(OUT)
+
+test: setup system-deps
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check analyzer tests benchmarks samples
+	$(BIN)/mypy
+
+evaluate: setup
+	$(BIN)/hds-analyzer evaluate samples/gold samples
+	@if [ -d $(CORPUS) ]; then $(BIN)/hds-analyzer evaluate tests/gold/corpus $(CORPUS); fi
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(OUT) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,164 @@
+"""Command line: ``hds-analyzer scan | evaluate | patterns``. Thin wrappers over the library."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from analyzer import __version__
+from analyzer.errors import AnalyzerError
+
+patterns_option = click.option(
+    "--patterns", "patterns_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None, help="Rule directory (default: the rules shipped with the package).",
+)
+lang_option = click.option(
+    "--lang", type=click.Choice(["auto", "fr", "en"]), default="auto", show_default=True,
+    help="Document language; auto detects it per document.",
+)
+
+
+def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    from analyzer.scan import ALL_FORMATS
+
+    formats = tuple(f.strip() for f in value.split(",") if f.strip())
+    unknown = [f for f in formats if f not in ALL_FORMATS]
+    if unknown or not formats:
+        raise click.BadParameter(f"choose among {', '.join(ALL_FORMATS)} (got {value!r})")
+    return formats
+
+
+@click.group()
+@click.version_option(__version__, prog_name="hds-analyzer")
+@click.option("-v", "--verbose", is_flag=True, help="Log each document as it is analysed.")
+def cli(verbose: bool) -> None:
+    """Analyse IT outsourcing and health-data hosting (HDS) contracts clause by clause."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(message)s", stream=sys.stderr)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--out", "out_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@lang_option
+@click.option("--format", "formats", default="html,json", show_default=True, callback=_formats,
+              help="Comma-separated outputs per document.")
+@patterns_option
+def scan(paths: tuple[Path, ...], out_dir: Path, lang: str, formats: tuple[str, ...],
+         patterns_dir: Path | None) -> None:
+    """Analyse contracts (files or folders) and write reports to OUT.
+
+    Exit code 0 when every document was analysed, 1 when some failed (each failure is listed
+    in OUT/index.html and on stderr), 2 on a usage error.
+    """
+    from analyzer.scan import scan as run_scan
+
+    try:
+        result = run_scan(list(paths), out_dir, lang=lang, formats=formats,
+                          patterns_dir=patterns_dir)
+    except AnalyzerError as e:
+        raise click.ClickException(str(e)) from e
+    ok = sum(1 for e in result.entries if e["status"] == "ok")
+    skipped = sum(1 for e in result.entries if e["status"] == "skipped")
+    for entry in result.failed:
+        click.echo(f"failed: {entry['path']}: {entry['status']}: {entry['reason']}", err=True)
+    click.echo(f"{ok} analysed, {len(result.failed)} failed, {skipped} skipped; "
+               f"index: {out_dir / 'index.html'}")
+    if result.failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("docs_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the scores as JSON to this file.")
+@lang_option
+@patterns_option
+def evaluate(gold_dir: Path, docs_dir: Path, output: Path | None, lang: str,
+             patterns_dir: Path | None) -> None:
+    """Score the analyzer against gold annotations (precision, recall, F1, coverage, checklist)."""
+    from analyzer.analyze import analyze_file
+    from analyzer.evaluate import evaluate as run_evaluate
+    from analyzer.evaluate import format_table
+    from analyzer.output import atomic_write_text, dump_json
+
+    try:
+        result = run_evaluate(
+            gold_dir, docs_dir,
+            lambda p: analyze_file(p, lang=lang, patterns_dir=patterns_dir),
+        )
+    except AnalyzerError as e:
+        raise click.ClickException(str(e)) from e
+    summary = result.summary()
+    click.echo(format_table(summary))
+    if output:
+        atomic_write_text(output, dump_json(summary))
+
+
+@cli.group()
+def patterns() -> None:
+    """Check and list the rule files."""
+
+
+def _load_all(patterns_dir: Path | None) -> list:  # type: ignore[type-arg]
+    from analyzer.language import SUPPORTED_LANGUAGES
+    from analyzer.resources import default_patterns_dir
+    from analyzer.rules import load_rules
+
+    directory = patterns_dir or default_patterns_dir()
+    try:
+        return [load_rules(directory, lang) for lang in SUPPORTED_LANGUAGES]
+    except AnalyzerError as e:
+        raise click.ClickException(str(e)) from e
+
+
+@patterns.command("validate")
+@patterns_option
+def patterns_validate(patterns_dir: Path | None) -> None:
+    """Validate every rule file against its schema, spaCy's pattern schema and the taxonomy."""
+    from analyzer.nlp import build_pipeline
+
+    for ruleset in _load_all(patterns_dir):
+        build_pipeline(ruleset)
+        click.echo(f"{ruleset.lang}: {len(ruleset.by_id)} rules OK")
+
+
+@patterns.command("test")
+@patterns_option
+def patterns_test(patterns_dir: Path | None) -> None:
+    """Run every rule's match / no_match examples."""
+    from analyzer.rules.examples import run_examples
+
+    failures = 0
+    total = 0
+    for ruleset in _load_all(patterns_dir):
+        for case in run_examples(ruleset):
+            total += 1
+            if not case.passed:
+                failures += 1
+                click.echo(f"FAIL {case.rule_id} {case.kind}: {case.text!r}", err=True)
+    click.echo(f"{total - failures} passed, {failures} failed")
+    if failures:
+        sys.exit(1)
+
+
+@patterns.command("list")
+@patterns_option
+def patterns_list(patterns_dir: Path | None) -> None:
+    """List every rule: id, topic or role, description."""
+    for ruleset in _load_all(patterns_dir):
+        for rule_id in sorted(ruleset.by_id):
+            info = ruleset.by_id[rule_id]
+            role = info.topic_key or info.rule.item or f"context:{info.rule.qualifier}"
+            click.echo(f"{rule_id}\t{role}\t{info.rule.description}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="hds-analyzer")

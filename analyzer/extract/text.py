@@ -1,0 +1,86 @@
+"""Plain text and Markdown: blocks separated by blank lines, Markdown headings and tables kept."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from analyzer.errors import ExtractionError
+from analyzer.models import Block, ExtractedDocument
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+
+
+def decode_text(data: bytes, path: Path) -> tuple[str, list[str]]:
+    """Decode UTF-8 (with or without BOM), else Windows-1252 with a warning."""
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252"), [f"{path.name}: not UTF-8, read as Windows-1252"]
+        except UnicodeDecodeError as e:
+            raise ExtractionError(f"{path}: text is neither UTF-8 nor Windows-1252 ({e})") from e
+
+
+def looks_like_markdown(text: str) -> bool:
+    """True when a .txt file is Markdown in disguise (several # headings or a table rule)."""
+    lines = text.splitlines()
+    headings = sum(1 for line in lines if _MD_HEADING.match(line))
+    return headings >= 2 or any(_MD_TABLE_RULE.match(line.strip()) for line in lines if "|" in line)
+
+
+def text_blocks(text: str, markdown: bool) -> list[Block]:
+    """Split text into blocks: blank lines end a block; Markdown headings and table rows stand alone."""
+    blocks: list[Block] = []
+    current: list[str] = []
+    start_line = 0
+
+    def flush() -> None:
+        if current:
+            blocks.append(Block(text="\n".join(current), index=start_line))
+            current.clear()
+
+    for lineno, raw in enumerate(text.splitlines()):
+        line = raw.rstrip()
+        if not line.strip():
+            flush()
+            continue
+        if markdown:
+            heading = _MD_HEADING.match(line)
+            if heading:
+                flush()
+                blocks.append(
+                    Block(text=heading.group(2), index=lineno, kind="heading",
+                          level=len(heading.group(1)))
+                )
+                continue
+            if line.lstrip().startswith("|"):
+                flush()
+                if not _MD_TABLE_RULE.match(line.strip()):
+                    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                    blocks.append(Block(text=" | ".join(cells), index=lineno, kind="table_row"))
+                continue
+        if not current:
+            start_line = lineno
+        current.append(line)
+    flush()
+    return blocks
+
+
+def extract_text(path: Path, fmt: str) -> ExtractedDocument:
+    """Read a .txt or .md file."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ExtractionError(f"{path}: cannot read ({e})") from e
+    text, warnings = decode_text(data, path)
+    markdown = fmt == "md" or looks_like_markdown(text)
+    if markdown:
+        text = _MD_FRONT_MATTER.sub("", text)
+    blocks = text_blocks(text, markdown=markdown)
+    if not blocks:
+        warnings.append(f"{path.name}: the document contains no text")
+    return ExtractedDocument(path=str(path), format=fmt, blocks=tuple(blocks),
+                             warnings=tuple(warnings))

@@ -1,0 +1,57 @@
+"""Plain data passed between the pipeline stages (extraction → segmentation → tagging → report)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["paragraph", "heading", "list_item", "table_row"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of extracted text, in reading order.
+
+    Attributes:
+        text: the text of the unit (lines of a paragraph may still contain newlines).
+        page: 1-based page number (PDF), else None.
+        index: position of the unit in the source (paragraph index for DOCX, line for text).
+        kind: what the source says the unit is; "paragraph" when it does not say.
+        level: heading level (1 = top) when the source declares one (DOCX styles, Markdown #).
+        number: the automatic numbering label when the source generates it (DOCX numbering).
+    """
+
+    text: str
+    page: int | None = None
+    index: int = 0
+    kind: BlockKind = "paragraph"
+    level: int | None = None
+    number: str | None = None
+
+
+@dataclass(frozen=True)
+class ExtractedDocument:
+    """The text of one input file, as blocks, with what the extractor noticed."""
+
+    path: str
+    format: str
+    blocks: tuple[Block, ...]
+    pages: int | None = None
+    ocr_pages: tuple[int, ...] = ()
+    warnings: tuple[str, ...] = ()
+    removed_lines: tuple[str, ...] = field(default=())
+    """Running headers, footers and page numbers removed from the body text."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A clause (or heading) of the normalised document text."""
+
+    id: str
+    number: str | None
+    heading_path: tuple[str, ...]
+    page: int | None
+    start: int
+    end: int
+    kind: Literal["heading", "clause"]
+    text: str

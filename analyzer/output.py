@@ -1,0 +1,62 @@
+"""Writing outputs: safe unique output names and atomic file writes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+_UNSAFE = re.compile(r"[^\w.\-]+")
+_MAX_NAME = 120
+
+
+def output_names(relative_paths: Iterable[str]) -> dict[str, str]:
+    """Give each input (path relative to what was scanned) a unique, filesystem-safe output stem.
+
+    ``a/contrat.pdf`` → ``a__contrat.pdf``; names that still collide (case-insensitively) or are
+    too long get a short hash of the full relative path.
+    """
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for rel in sorted(relative_paths):
+        base = _UNSAFE.sub("_", rel.replace("\\", "/").replace("/", "__")).strip("_") or "document"
+        if base[0] in ".-":
+            base = "_" + base
+        digest = hashlib.sha1(rel.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+        if len(base) > _MAX_NAME:
+            base = f"{base[: _MAX_NAME - 9]}-{digest}"
+        if base.lower() in taken or base.lower() == "index":
+            base = f"{base}-{digest}"
+        taken.add(base.lower())
+        names[rel] = base
+    return names
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write a file so that readers see the old or the new content, never a partial one."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write bytes to a temporary file in the same folder, fsync it, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def dump_json(data: Any) -> str:
+    """Deterministic JSON: sorted keys, UTF-8 kept readable, trailing newline."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"

@@ -1,0 +1,1 @@
+"""Report rendering (HTML per document, batch index)."""

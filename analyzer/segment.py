@@ -1,0 +1,151 @@
+"""Segment extracted blocks into clauses: numbers, headings, heading paths, normalised text.
+
+The normalised document text is the clauses joined by blank lines; every Segment's ``start`` and
+``end`` index into it. Lines of one clause are joined with spaces, and a word hyphenated at a line
+end is joined back.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from analyzer.models import Block, ExtractedDocument, Segment
+
+_CHAR_MAP = str.maketrans({
+    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\t": " ",
+    "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
+    "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"',
+    "\u2010": "-", "\u2011": "-",
+})
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+              "\ufb05": "st", "\ufb06": "st"}
+
+_ARTICLE = re.compile(
+    r"^(?P<num>(?:article|art\.|section|clause|chapitre|chapter|titre|annexe|annex|schedule)"
+    r"\s+(?:\d+(?:\.\d+)*|[IVXLC]+|premier|1er|[A-Z])\b\.?)", re.I)
+_DOTTED = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3})+)\.?(?=\s)")
+_SIMPLE = re.compile(r"^(?P<num>\d{1,3}[.)]|\(\d{1,3}\))(?=\s)")
+_LETTER = re.compile(r"^(?P<num>[a-z][.)]|\([a-z]\)|[ivx]{1,5}[.)]|\([ivx]{1,5}\))(?=\s)")
+_BULLET = re.compile(r"^(?P<num>[-•*–—▪●◦‣])(?=\s)")
+_NUMBER_RES = (_ARTICLE, _DOTTED, _SIMPLE, _LETTER)
+_HEADING_MAX = 120
+
+
+def normalize_text(text: str) -> str:
+    """NFC, ligatures, non-breaking and soft hyphens, curly quotes, zero-width characters."""
+    text = unicodedata.normalize("NFC", text)
+    for lig, repl in _LIGATURES.items():
+        text = text.replace(lig, repl)
+    return text.translate(_CHAR_MAP)
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join the lines of one clause; "héber-" + "gement" becomes "hébergement"."""
+    out = ""
+    for raw in lines:
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif re.search(r"[^\W\d_]-$", out) and line[:1].islower():
+            out = out[:-1] + line
+        else:
+            out = f"{out} {line}"
+    return out
+
+
+def clause_number(text: str) -> str | None:
+    """The clause number a unit starts with ("Article 7", "7.2", "a)"), if any."""
+    for regex in _NUMBER_RES:
+        match = regex.match(text)
+        if match:
+            return match.group("num").rstrip(".")
+    return None
+
+
+def _starts_unit(line: str) -> bool:
+    stripped = line.lstrip()
+    return any(r.match(stripped) for r in (*_NUMBER_RES, _BULLET))
+
+
+def _is_heading(text: str, number: str | None) -> int | None:
+    """Heading level guessed from the text alone, or None for a clause."""
+    if len(text) > _HEADING_MAX or text.endswith((".", ";", ",")) or text.count(" ") > 15:
+        return None
+    if number and _ARTICLE.match(text):
+        return 1
+    if number and _DOTTED.match(text):
+        rest = text[len(number):].strip(" .–-")
+        if rest and rest[:1].isupper() and not rest.endswith(":"):
+            return number.count(".") + 1
+        return None
+    if number and _SIMPLE.match(text):
+        rest = text[len(number):].strip()
+        if rest and rest[:1].isupper() and len(rest) < 80 and not rest.endswith(":"):
+            return 1
+        return None
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= 4 and all(c.isupper() for c in letters) and not number:
+        return 1
+    return None
+
+
+@dataclass
+class _Unit:
+    text: str
+    page: int | None
+    kind: str
+    level: int | None
+
+
+def _units(block: Block) -> list[_Unit]:
+    lines = normalize_text(block.text).splitlines()
+    if block.kind in ("heading", "table_row"):
+        return [_Unit(join_lines(lines), block.page, block.kind, block.level)]
+    units: list[_Unit] = []
+    current: list[str] = []
+    for line in lines:
+        if current and _starts_unit(line):
+            units.append(_Unit(join_lines(current), block.page, block.kind, None))
+            current = []
+        current.append(line)
+    if current:
+        units.append(_Unit(join_lines(current), block.page, block.kind, None))
+    return units
+
+
+def segment(document: ExtractedDocument) -> tuple[str, list[Segment]]:
+    """Return the normalised document text and its segments (headings and clauses) in order."""
+    parts: list[str] = []
+    segments: list[Segment] = []
+    stack: list[tuple[int, str]] = []
+    offset = 0
+    for block in document.blocks:
+        for unit in _units(block):
+            text = unit.text.strip()
+            if not text:
+                continue
+            number = clause_number(text) if unit.kind != "table_row" else None
+            level = unit.level if unit.kind == "heading" else None
+            if level is None and unit.kind != "table_row":
+                level = _is_heading(text, number)
+            if level is not None:
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+            path = tuple(h for _, h in stack)
+            if parts:
+                offset += 2
+            segments.append(Segment(
+                id=f"c{len(segments) + 1:04d}", number=number, heading_path=path, page=unit.page,
+                start=offset, end=offset + len(text),
+                kind="heading" if level is not None else "clause", text=text,
+            ))
+            parts.append(text)
+            offset += len(text)
+            if level is not None:
+                stack.append((level, text))
+    return "\n\n".join(parts), segments
