@@ -76,10 +76,11 @@ DOCS = {
         "clauses": [
             (6, "722dd629", [H, S], ["A3", "transversal"], INC),   # preamble: IaaS offer conforming to SecNumCloud
             (10, "bcfe5803", [H, T], ["A3", "A4", "infogerance"], INC),  # recital: IaaS, PaaS, professional services
-            (16, "8e4f1534", [S], ["A5"], EXC),       # glossary "Accès": credentials tied to one account, not shared by client
+            # glossary entries are not annotated (same convention as tools_cloudtemple), except the two below,
+            # which carry an explicit provider commitment; units 16 ("Accès") and 41 ("Utilisateur") hold a
+            # client rule (credentials not shared) and are left out as definitions.
             (23, "9ade7b2e", [S], ["transversal"], INC),  # glossary "Données du Client": provider refrains from accessing data, advises encryption
             (39, "31ff8355", [H, S], ["A1", "A5", "transversal"], INC),  # glossary "Souveraineté": data stays in Territory, access control
-            (41, "c9b7672b", [S], ["A5"], EXC),       # glossary "Utilisateur": nominative, non-shareable access
             (56, "ebfcd864", [S], ["A5"], EXC),       # client secures authentication means of its account
             (66, "20984aec", [H], ["A3"], INC),       # scope: provision of infrastructure services
             (82, "78d9aef1", [S], ["A5"], EXC),       # client manages credentials, users follow security practices
@@ -106,7 +107,7 @@ DOCS = {
             (168, "eaa8a85f", [S], ["transversal"], INC),  # force majeure: solutions to resume services within 48 h
             (202, "850c4fe9", [H], ["A3"], INC),      # SLA compute availability 99.9 % (penalty example)
             (203, "b4a36d31", [H], ["A6"], INC),      # SLA backup 99.9 % (penalty example)
-            (204, "11d0daaf", [H], ["A2"], INC),      # SLA internet access 99.9 % (penalty example)
+            (204, "11d0daaf", [H], ["A3"], INC),      # SLA internet access 99.9 % (penalty example); network of the IaaS -> A3 as in tools_cloudtemple
             (224, "3340558a", [S], ["transversal"], INC),  # end: secure deletion of all client data
             (225, "378bc70a", [S], ["transversal"], INC),  # secure deletion of media, technical data, access config
         ],
