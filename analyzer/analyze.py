@@ -194,14 +194,14 @@ def file_sha256(path: Path) -> str:
 
 def analyze_file(
     path: Path, *, lang: str = "auto", patterns_dir: Path | None = None,
-    display_path: str | None = None,
+    display_path: str | None = None, ocr: str = "auto", pdf_engine: str = "auto",
 ) -> dict[str, Any]:
-    """Extract and analyse one file.
+    """Extract and analyse one file (see ``analyzer.extract.extract`` for ``ocr``/``pdf_engine``).
 
     Raises:
         ExtractionError: the file cannot be read.
     """
-    extracted = extract(path)
+    extracted = extract(path, ocr=ocr, pdf_engine=pdf_engine)
     return analyze_extracted(
         extracted, lang=lang, patterns_dir=patterns_dir, sha256=file_sha256(path),
         display_path=display_path,

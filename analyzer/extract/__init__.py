@@ -35,12 +35,25 @@ def sniff_format(path: Path) -> str:
     )
 
 
-def extract(path: Path) -> ExtractedDocument:
+OCR_MODES = ("auto", "never", "always")
+PDF_ENGINES = ("auto", "pdfplumber")
+
+
+def extract(path: Path, *, ocr: str = "auto", pdf_engine: str = "auto") -> ExtractedDocument:
     """Extract the text blocks of one file.
+
+    Args:
+        path: the file.
+        ocr: "auto" (OCR pages without a usable text layer), "never" or "always".
+        pdf_engine: PDF text engine; "auto" picks the fastest one that gives the same text.
 
     Raises:
         ExtractionError: the file cannot be read; ``status`` says why.
     """
+    if ocr not in OCR_MODES:
+        raise ValueError(f"ocr must be one of {OCR_MODES}")
+    if pdf_engine not in PDF_ENGINES:
+        raise ValueError(f"pdf_engine must be one of {PDF_ENGINES}")
     fmt = sniff_format(path)
     if fmt == "pdf":
         from analyzer.extract.pdf import extract_pdf
