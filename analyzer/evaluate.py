@@ -11,7 +11,7 @@ clause are left out: the guidelines do not tag definitions.
 from __future__ import annotations
 
 import json
-import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -65,8 +65,8 @@ class GoldFile(BaseModel):
 
 
 def normalize_for_match(text: str) -> str:
-    """Case-fold, collapse whitespace, unify quotes and apostrophes."""
-    return " ".join(text.translate(_QUOTES).casefold().split())
+    """NFC, case-fold, collapse whitespace, unify quotes and apostrophes."""
+    return " ".join(unicodedata.normalize("NFC", text).translate(_QUOTES).casefold().split())
 
 
 def texts_match(a: str, b: str) -> bool:
