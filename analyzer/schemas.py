@@ -1,0 +1,86 @@
+"""Pydantic models of the JSON report (schema ``hds-analyzer/report/1``, DESIGN.md §4).
+
+They document and check the stable interface: every field named in DESIGN.md is required here;
+more fields may be added (``extra="allow"``). ``validate_report`` is used by the tests and by
+anyone consuming reports.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from analyzer.taxonomy import MappingTarget
+
+Status = Literal["included", "excluded", "conditional", "definition"]
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class DocumentInfo(_Open):
+    """``document``: what was read."""
+
+    path: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    format: Literal["pdf", "docx", "txt", "md", "odt", "rtf", "doc"]
+    language: Literal["fr", "en"]
+    pages: int | None
+    ocr_pages: list[int]
+    warnings: list[str]
+
+
+class Hit(_Open):
+    """One rule match."""
+
+    rule: str
+    start: int
+    end: int
+    text: str
+
+
+class Clause(_Open):
+    """One tagged clause."""
+
+    id: str = Field(pattern=r"^c\d{4,}$")
+    number: str | None
+    heading_path: list[str]
+    page: int | None
+    start: int
+    end: int
+    text: str
+    categories: list[Literal["hosting", "maintenance", "security", "training",
+                             "project_management"]] = Field(min_length=1)
+    topics: list[str]
+    mapping: list[MappingTarget]
+    status: Status
+    party: Literal["provider", "client"]
+    hits: list[Hit] = Field(min_length=1)
+    explanation: str
+
+
+class ChecklistEntry(_Open):
+    """One mandatory-clause item."""
+
+    id: str
+    status: Literal["present", "missing", "excluded"]
+    clauses: list[str]
+
+
+class Report(_Open):
+    """A whole per-document report."""
+
+    schema_: Literal["hds-analyzer/report/1"] = Field(alias="schema")
+    document: DocumentInfo
+    clauses: list[Clause]
+    coverage: dict[MappingTarget, list[str]]
+    certificates_required: list[Literal["infrastructure_physique", "infogereur"]]
+    checklist: list[ChecklistEntry] = Field(min_length=15)
+    facts: dict[str, Any]
+
+
+def validate_report(data: dict[str, Any]) -> Report:
+    """Validate a report dict; raises ``pydantic.ValidationError`` when it breaks the schema."""
+    return Report.model_validate(data)

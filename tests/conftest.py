@@ -1,0 +1,37 @@
+"""Shared fixtures: the packaged rules, pipelines, and paths to the shared corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analyzer.resources import default_patterns_dir
+from analyzer.rules import RuleSet, load_rules
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples"
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+
+
+@pytest.fixture(scope="session")
+def patterns_dir() -> Path:
+    return default_patterns_dir()
+
+
+@pytest.fixture(scope="session")
+def rules_fr(patterns_dir: Path) -> RuleSet:
+    return load_rules(patterns_dir, "fr")
+
+
+@pytest.fixture(scope="session")
+def rules_en(patterns_dir: Path) -> RuleSet:
+    return load_rules(patterns_dir, "en")
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"shared corpus not present at {CORPUS}")
+    return CORPUS

@@ -1,0 +1,37 @@
+from pathlib import Path
+
+import pytest
+
+from analyzer.output import atomic_write_text, dump_json, output_names
+
+
+def test_same_file_name_in_two_folders_gets_two_outputs():
+    names = output_names(["a/contrat.pdf", "b/contrat.pdf", "contrat.docx"])
+    assert len(set(names.values())) == 3
+    assert names["a/contrat.pdf"] == "a__contrat.pdf"
+    assert names["b/contrat.pdf"] == "b__contrat.pdf"
+
+
+@pytest.mark.parametrize(
+    "rel",
+    ["-rf.pdf", "../../etc/passwd", 'we"ird <script>.pdf', "Contrat été.docx", ".hidden.txt", "x" * 400],
+)
+def test_hostile_names_become_safe_file_names(rel):
+    name = output_names([rel])[rel]
+    assert "/" not in name and "\\" not in name and "<" not in name and '"' not in name
+    assert not name.startswith(("-", "."))
+    assert 0 < len(name) <= 120
+
+
+def test_case_insensitive_collision_and_index_are_disambiguated():
+    names = output_names(["A.pdf", "a.pdf", "index"])
+    assert names["A.pdf"].lower() != names["a.pdf"].lower()
+    assert names["index"] != "index"
+
+
+def test_atomic_write_replaces_and_leaves_no_temp_file(tmp_path: Path):
+    target = tmp_path / "r.json"
+    atomic_write_text(target, "old")
+    atomic_write_text(target, dump_json({"b": 1, "a": "é"}))
+    assert target.read_text(encoding="utf-8") == '{\n  "a": "é",\n  "b": 1\n}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
