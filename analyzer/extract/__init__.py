@@ -2,41 +2,72 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from analyzer.errors import ExtractionError
+from analyzer.extract.pdf import OCR_MODES, PDF_ENGINES
 from analyzer.models import ExtractedDocument
 
-SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md")
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".odt", ".rtf", ".doc")
+CONVERTED_FORMATS = ("odt", "rtf", "doc")  # read through LibreOffice (converted to DOCX)
+
+__all__ = ["CONVERTED_FORMATS", "OCR_MODES", "PDF_ENGINES", "SUPPORTED_SUFFIXES", "extract",
+           "sniff_format"]
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODT_MIME = b"application/vnd.oasis.opendocument.text"
+
+
+def _zip_kind(path: Path) -> str | None:
+    """"docx" or "odt" from the package's own declarations, else None."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            if "mimetype" in names and z.getinfo("mimetype").file_size < 200:
+                if z.read("mimetype").strip().startswith(_ODT_MIME):
+                    return "odt"
+            if "[Content_Types].xml" in names and "word/document.xml" in names:
+                return "docx"
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return None
+    return None
 
 
 def sniff_format(path: Path) -> str:
-    """Return "pdf", "docx", "txt" or "md" from the file's first bytes (and suffix for text).
+    """Return "pdf", "docx", "odt", "rtf", "doc", "txt" or "md" from the file's content.
 
     Raises:
         ExtractionError: (status ``unsupported_type``) for anything else.
     """
     with path.open("rb") as f:
-        head = f.read(8)
+        head = f.read(1024)
     suffix = path.suffix.lower()
-    if head.startswith(b"%PDF-"):
+    if b"%PDF-" in head:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        if suffix == ".docx":
-            return "docx"
+        kind = _zip_kind(path)
+        if kind:
+            return kind
         raise ExtractionError(
-            f"{path}: ZIP-based file that is not a .docx is not supported", "unsupported_type"
+            f"{path}: ZIP-based file that is neither a DOCX nor an ODT document is not supported",
+            "unsupported_type",
+        )
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(_OLE2):
+        if suffix in (".doc", ".dot"):
+            return "doc"
+        raise ExtractionError(
+            f"{path}: OLE2 (legacy Office) file that is not a .doc is not supported",
+            "unsupported_type",
         )
     if suffix in (".txt", ".md") and b"\x00" not in head:
         return suffix[1:]
     raise ExtractionError(
-        f"{path}: unsupported file type (expected PDF, DOCX, TXT or MD content)",
+        f"{path}: unsupported file type (expected PDF, DOCX, ODT, RTF, DOC, TXT or MD content)",
         "unsupported_type",
     )
-
-
-OCR_MODES = ("auto", "never", "always")
-PDF_ENGINES = ("auto", "pdfplumber")
 
 
 def extract(path: Path, *, ocr: str = "auto", pdf_engine: str = "auto") -> ExtractedDocument:
@@ -45,7 +76,8 @@ def extract(path: Path, *, ocr: str = "auto", pdf_engine: str = "auto") -> Extra
     Args:
         path: the file.
         ocr: "auto" (OCR pages without a usable text layer), "never" or "always".
-        pdf_engine: PDF text engine; "auto" picks the fastest one that gives the same text.
+        pdf_engine: PDF text engine: "auto" (pypdfium2, falling back to pdfplumber on files PDFium
+            cannot parse), "pypdfium2" or "pdfplumber".
 
     Raises:
         ExtractionError: the file cannot be read; ``status`` says why.
@@ -54,15 +86,20 @@ def extract(path: Path, *, ocr: str = "auto", pdf_engine: str = "auto") -> Extra
         raise ValueError(f"ocr must be one of {OCR_MODES}")
     if pdf_engine not in PDF_ENGINES:
         raise ValueError(f"pdf_engine must be one of {PDF_ENGINES}")
+    path = Path(path)
     fmt = sniff_format(path)
     if fmt == "pdf":
         from analyzer.extract.pdf import extract_pdf
 
-        return extract_pdf(path)
+        return extract_pdf(path, ocr=ocr, engine=pdf_engine)
     if fmt == "docx":
         from analyzer.extract.docx import extract_docx
 
         return extract_docx(path)
+    if fmt in CONVERTED_FORMATS:
+        from analyzer.extract.convert import extract_converted
+
+        return extract_converted(path, fmt)
     from analyzer.extract.text import extract_text
 
     return extract_text(path, fmt)

@@ -1,21 +1,73 @@
-"""PDF text layer with pdfplumber: lines with positions → paragraphs, running headers/footers removed."""
+"""PDF text: page fragments with positions → reading order → lines → paragraphs.
+
+Two text engines give the same intermediate form (text fragments with a bounding box, per page):
+
+- ``pypdfium2`` (default, ≈ 3 ms/page): the page's text in content order, split into lines, each line
+  split into fragments where PDFium reports separate text rectangles far apart (columns, table cells).
+- ``pdfplumber`` (≈ 250 ms/page): words with positions, grouped into lines and fragments.
+
+Pages without a usable text layer are OCRed with Tesseract (page images rendered with pypdfium2), which
+gives the same fragments. Then, for every page: two-column layouts are detected by their gutter and read
+column by column; lines with several distant fragments are table rows ("cell | cell"); running headers,
+footers and page numbers are removed (and kept in ``ExtractedDocument.removed_lines``); lines are grouped
+into paragraphs by vertical gaps and short last lines, and a paragraph left unfinished at the bottom of a
+page (or column) continues on the next one.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
+import shutil
+import subprocess
+import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from analyzer.errors import ExtractionError
 from analyzer.models import Block, ExtractedDocument
 
+logger = logging.getLogger(__name__)
+
+PDF_ENGINES = ("auto", "pypdfium2", "pdfplumber")
+OCR_MODES = ("auto", "never", "always")
+
 _PAGE_NUMBER = re.compile(
-    r"^\s*(?:page|p\.)?\s*[-–—]?\s*\d{1,4}\s*(?:(?:/|sur|of)\s*\d{1,4})?\s*[-–—]?\s*$", re.I
+    r"^\s*(?:(?:page|p\.|pg\.?)\s*)?[-–—]?\s*\d{1,4}\s*(?:(?:/|sur|of|de)\s*\d{1,4})?\s*[-–—]?\s*$",
+    re.I,
 )
 _DIGITS = re.compile(r"\d+")
 _EDGE_LINES = 2  # lines looked at at the top and bottom of each page
-_TERMINAL = (".", ";", ":", "!", "?")
+_TERMINAL = (".", ";", ":", "!", "?", "»", '"')
+_CONTROL = re.compile(r"[\x00-\x01\x03-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NUMBER_ONLY = re.compile(
+    r"^(?:(?:article|art\.|section|clause|chapitre|chapter|annexe|annex)\s+\S+|\d{1,3}(?:\.\d{1,3})*[.)]?"
+    r"|\(?[a-zA-Z]\)|[a-z]\.|\(?[ivxIVX]{1,5}[.)]|[-•*–—▪●◦‣])$",
+    re.I,
+)
+_UNIT_START = re.compile(
+    r"^(?:(?:article|art\.|section|clause|chapitre|chapter|annexe|annex)\s+\S|\d{1,3}(?:\.\d{1,3})*[.)]?\s"
+    r"|\(?[a-z]\)\s|\(?[ivx]{1,5}[.)]\s|[-•*–—▪●◦‣]\s)",
+    re.I,
+)
+OCR_DPI = 300
+OCR_MIN_CONFIDENCE = 60.0
+MIN_TEXT_CHARS = 20  # a page with fewer non-blank characters has no usable text layer
+_TESSERACT_HINT = "install it with: apt-get install tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng"
+
+
+@dataclass
+class _Frag:
+    """A run of text on one line, with its box (points, origin at the top left of the page)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
 
 
 @dataclass
@@ -23,22 +75,323 @@ class _Line:
     text: str
     top: float
     bottom: float
+    x0: float
+    x1: float
     page: int
+    group: int = 0  # reading-order group on the page (column band); a change is like a page break
+    right: float = 0.0  # right edge of the group's text, to tell full lines from short last lines
+    row: bool = False  # several distant fragments: a table row
 
 
-def _page_lines(pdf: object) -> tuple[list[list[_Line]], int]:
-    pages: list[list[_Line]] = []
-    for number, page in enumerate(pdf.pages, start=1):  # type: ignore[attr-defined]
-        try:
-            lines = [
-                _Line(" ".join(line["text"].split()), line["top"], line["bottom"], number)
-                for line in page.extract_text_lines(strip=True, return_chars=False)
-                if line["text"].strip()
-            ]
-        finally:
-            page.close()
-        pages.append(lines)
-    return pages, len(pages)
+@dataclass
+class _Page:
+    number: int
+    width: float
+    frags: list[_Frag] = field(default_factory=list)
+    ocr: bool = False
+
+
+# --------------------------------------------------------------------------- engines
+
+
+def _clean(text: str) -> str:
+    # PDFium marks a hyphen it found at a line end with U+0002 or U+FFFE.
+    return _CONTROL.sub("", text.replace("\x02", "-").replace("\ufffe", "-"))
+
+
+def _rows_of_rects(rects: list[tuple[float, float, float, float]]) -> list[list[tuple]]:
+    """Split PDFium text rectangles into visual rows (PDFium may put two lines in one text line)."""
+    rows: list[list[tuple]] = []
+    for rect in sorted(rects, key=lambda r: -r[3]):
+        middle = (rect[1] + rect[3]) / 2
+        for row in rows:
+            if min(r[1] for r in row) - 1 <= middle <= max(r[3] for r in row) + 1:
+                row.append(rect)
+                break
+        else:
+            rows.append([rect])
+    return rows
+
+
+def _merge_rects(rects: list[tuple], gap: float) -> list[list[float]]:
+    """Merge the rectangles of one row that are closer than ``gap``; what stays apart are cells."""
+    groups: list[list[float]] = []
+    for left, bottom, right, top in sorted(rects, key=lambda r: r[0]):
+        if groups and left - groups[-1][2] <= gap:
+            g = groups[-1]
+            g[1], g[2], g[3] = min(g[1], bottom), max(g[2], right), max(g[3], top)
+        else:
+            groups.append([left, bottom, right, top])
+    return groups
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\x02\ufffe-]", "", text)
+
+
+def _pdfium_frags(page: object, height: float) -> list[_Frag]:
+    textpage = page.get_textpage()  # type: ignore[attr-defined]
+    try:
+        text = textpage.get_text_range()
+        frags: list[_Frag] = []
+        pos = 0
+        for raw in re.split(r"(\r\n|\r|\n)", text):
+            start, pos = pos, pos + len(raw)
+            if raw in ("\r\n", "\r", "\n") or not raw.strip():
+                continue
+            n = textpage.count_rects(start, len(raw))
+            rects = [textpage.get_rect(i) for i in range(n)]
+            if not rects:
+                continue
+            pieces: list[list[float]] = []
+            for row in _rows_of_rects(rects):
+                line_height = max(r[3] - r[1] for r in row) or 10.0
+                pieces.extend(_merge_rects(row, max(1.5 * line_height, 12.0)))
+            texts: list[str] = []
+            if len(pieces) > 1:
+                texts = [textpage.get_text_bounded(*p) for p in pieces]
+                if _squash("".join(texts)) != _squash(raw):
+                    texts = []
+            if not texts:
+                pieces = [[min(r[0] for r in rects), min(r[1] for r in rects),
+                           max(r[2] for r in rects), max(r[3] for r in rects)]]
+                texts = [raw]
+            for piece, (left, bottom, right, top) in zip(texts, pieces):
+                clean = " ".join(_clean(piece).split())
+                if clean:
+                    frags.append(_Frag(clean, left, right, height - top, height - bottom))
+        return frags
+    finally:
+        textpage.close()
+
+
+def _plumber_frags(page: object) -> list[_Frag]:
+    words = page.extract_words(keep_blank_chars=False)  # type: ignore[attr-defined]
+    words.sort(key=lambda w: (round(w["top"]), w["x0"]))
+    lines: list[list[dict]] = []
+    for w in words:
+        if lines:
+            last = lines[-1]
+            top = min(x["top"] for x in last)
+            bottom = max(x["bottom"] for x in last)
+            middle = (w["top"] + w["bottom"]) / 2
+            if top - 1 <= middle <= bottom + 1:
+                last.append(w)
+                continue
+        lines.append([w])
+    frags: list[_Frag] = []
+    for line in lines:
+        line.sort(key=lambda w: w["x0"])
+        height = max(w["bottom"] - w["top"] for w in line) or 10.0
+        gap = max(1.5 * height, 12.0)
+        current: list[dict] = []
+        for w in [*line, None]:
+            if current and (w is None or w["x0"] - current[-1]["x1"] > gap):
+                text = " ".join(_clean(x["text"]) for x in current).strip()
+                if text:
+                    frags.append(_Frag(text, current[0]["x0"], current[-1]["x1"],
+                                       min(x["top"] for x in current),
+                                       max(x["bottom"] for x in current)))
+                current = []
+            if w is not None:
+                current.append(w)
+    return frags
+
+
+def _has_images_pdfium(page: object) -> bool:
+    import pypdfium2.raw as pdfium_c
+
+    for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):  # type: ignore[attr-defined]
+        return True
+    return False
+
+
+def _text_chars(frags: list[_Frag]) -> int:
+    return sum(len(f.text.replace(" ", "")) for f in frags)
+
+
+# --------------------------------------------------------------------------- OCR
+
+
+@lru_cache(maxsize=1)
+def tesseract_languages() -> tuple[str, ...] | None:
+    """Installed Tesseract languages, or None when the ``tesseract`` program is missing."""
+    exe = shutil.which("tesseract")
+    if not exe:
+        return None
+    try:
+        proc = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30,
+                              check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    out = proc.stdout + proc.stderr
+    return tuple(line.strip() for line in out.splitlines()[1:] if line.strip() and " " not in line)
+
+
+def _ocr_langs() -> str:
+    langs = tesseract_languages() or ()
+    wanted = [lang for lang in ("fra", "eng") if lang in langs]
+    return "+".join(wanted) if wanted else "eng"
+
+
+def ocr_page(page: object, height: float) -> tuple[list[_Frag], float | None]:
+    """OCR one pypdfium2 page: render it, run ``tesseract … tsv``, return fragments and mean confidence.
+
+    Raises:
+        ExtractionError: tesseract is missing or fails.
+    """
+    exe = shutil.which("tesseract")
+    if not exe:
+        raise ExtractionError(f"tesseract is not installed; {_TESSERACT_HINT}", "ocr_unavailable")
+    scale = OCR_DPI / 72
+    bitmap = page.render(scale=scale, grayscale=True)  # type: ignore[attr-defined]
+    try:
+        image = bitmap.to_pil()
+        with tempfile.TemporaryDirectory(prefix="hds-ocr-") as tmp:
+            png = Path(tmp) / "page.png"
+            image.save(png)
+            try:
+                proc = subprocess.run(
+                    [exe, str(png), "stdout", "-l", _ocr_langs(), "--psm", "3",
+                     "--dpi", str(OCR_DPI), "tsv"],
+                    capture_output=True, text=True, timeout=300, check=False,
+                )
+            except (OSError, subprocess.SubprocessError) as e:
+                raise ExtractionError(f"tesseract failed: {e}", "ocr_failed") from e
+    finally:
+        bitmap.close()
+    if proc.returncode != 0:
+        raise ExtractionError(f"tesseract failed: {proc.stderr.strip()[:300]}", "ocr_failed")
+    lines: dict[tuple[str, str, str], list[tuple[str, float, float, float, float]]] = {}
+    confidences: list[float] = []
+    for row in proc.stdout.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        left, top, width, h = (float(c) / scale for c in cols[6:10])
+        conf = float(cols[10])
+        if conf >= 0:
+            confidences.append(conf)
+        lines.setdefault((cols[2], cols[3], cols[4]), []).append(
+            (cols[11].strip(), left, left + width, top, top + h))
+    frags: list[_Frag] = []
+    for words in lines.values():
+        words.sort(key=lambda w: w[1])
+        line_height = max(w[4] - w[3] for w in words) or 10.0
+        current: list[tuple[str, float, float, float, float]] = []
+        for w in [*words, None]:
+            if current and (w is None or w[1] - current[-1][2] > max(2.5 * line_height, 20.0)):
+                frags.append(_Frag(" ".join(x[0] for x in current), current[0][1], current[-1][2],
+                                   min(x[3] for x in current), max(x[4] for x in current)))
+                current = []
+            if w is not None:
+                current.append(w)
+    confidence = sum(confidences) / len(confidences) if confidences else None
+    return frags, confidence
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def _find_gutter(frags: list[_Frag], width: float) -> float | None:
+    """The x of a column gutter when the page body is laid out in two columns of running text."""
+    if len(frags) < 10 or width <= 0:
+        return None
+    best: list[float] = []
+    best_cross = len(frags)
+    x = width * 0.3
+    while x <= width * 0.7:
+        cross = sum(1 for f in frags if f.x0 < x < f.x1)
+        if cross < best_cross:
+            best_cross, best = cross, [x]
+        elif cross == best_cross:
+            best.append(x)
+        x += 2.0
+    if not best or best_cross > 0.15 * len(frags):
+        return None
+    # the longest run of equally good positions; its middle is the gutter
+    runs: list[list[float]] = [[best[0]]]
+    for x in best[1:]:
+        if x - runs[-1][-1] <= 2.01:
+            runs[-1].append(x)
+        else:
+            runs.append([x])
+    run = max(runs, key=len)
+    gutter = (run[0] + run[-1]) / 2
+    left = [f for f in frags if f.x1 <= gutter]
+    right = [f for f in frags if f.x0 >= gutter]
+    if len(left) < 5 or len(right) < 5:
+        return None
+    for side in (left, right):
+        x0 = min(f.x0 for f in side)
+        x1 = max(f.x1 for f in side)
+        full = sum(1 for f in side if f.x1 - f.x0 >= 0.6 * (x1 - x0))
+        if full < 0.5 * len(side):  # short cells, not running text: a table
+            return None
+    return gutter
+
+
+def _lines_of(frags: list[_Frag], page: int, group: int) -> list[_Line]:
+    """Group fragments of one reading-order group into lines; several distant fragments: a row."""
+    frags = sorted(frags, key=lambda f: (f.top, f.x0))
+    rows: list[list[_Frag]] = []
+    for f in frags:
+        if rows:
+            last = rows[-1]
+            top = min(x.top for x in last)
+            bottom = max(x.bottom for x in last)
+            middle = (f.top + f.bottom) / 2
+            if top - 1 <= middle <= bottom + 1:
+                last.append(f)
+                continue
+        rows.append([f])
+    lines: list[_Line] = []
+    for row in rows:
+        row.sort(key=lambda f: f.x0)
+        texts = [f.text for f in row]
+        # "3.2<tab>Title", "a)<tab>text": a number alone in the first cell belongs to the text
+        if len(texts) > 1 and _NUMBER_ONLY.match(texts[0]):
+            texts[:2] = [f"{texts[0]} {texts[1]}"]
+        lines.append(_Line(
+            text=" | ".join(texts), top=min(f.top for f in row), bottom=max(f.bottom for f in row),
+            x0=row[0].x0, x1=row[-1].x1, page=page, group=group, row=len(texts) > 1,
+        ))
+    if lines:
+        right = sorted(ln.x1 for ln in lines)[int(len(lines) * 0.9) - (len(lines) >= 10)]
+        for ln in lines:
+            ln.right = right
+    return lines
+
+
+def _page_lines(page: _Page) -> list[_Line]:
+    """Lines of a page in reading order (two columns read one after the other)."""
+    gutter = _find_gutter(page.frags, page.width)
+    if gutter is None:
+        return _lines_of(page.frags, page.number, 0)
+    lines: list[_Line] = []
+    band_left: list[_Frag] = []
+    band_right: list[_Frag] = []
+    group = 0
+
+    def flush_band() -> None:
+        nonlocal group
+        for side in (band_left, band_right):
+            if side:
+                lines.extend(_lines_of(side, page.number, group))
+                group += 1
+            side.clear()
+
+    for f in sorted(page.frags, key=lambda f: (f.top, f.x0)):
+        if f.x0 < gutter < f.x1:
+            flush_band()
+            lines.extend(_lines_of([f], page.number, group))
+            group += 1
+        elif f.x1 <= gutter:
+            band_left.append(f)
+        else:
+            band_right.append(f)
+    flush_band()
+    return lines
 
 
 def _running_lines(pages: list[list[_Line]]) -> set[str]:
@@ -53,6 +406,12 @@ def _running_lines(pages: list[list[_Line]]) -> set[str]:
     return {key for key, n in counts.items() if n >= threshold}
 
 
+def _is_page_number(text: str) -> bool:
+    return bool(_PAGE_NUMBER.match(text)) or all(
+        _PAGE_NUMBER.match(cell) or not cell.strip() for cell in text.split(" | ")
+    ) and any(c.isdigit() for c in text)
+
+
 def _body_lines(pages: list[list[_Line]]) -> tuple[list[list[_Line]], list[str]]:
     running = _running_lines(pages)
     removed: list[str] = []
@@ -64,7 +423,7 @@ def _body_lines(pages: list[list[_Line]]) -> tuple[list[list[_Line]], list[str]]
                 if not body:
                     break
                 line = body[edge]
-                if _DIGITS.sub("#", line.text) in running or _PAGE_NUMBER.match(line.text):
+                if _DIGITS.sub("#", line.text) in running or _is_page_number(line.text):
                     removed.append(line.text)
                     body.pop(edge)
                 else:
@@ -73,54 +432,187 @@ def _body_lines(pages: list[list[_Line]]) -> tuple[list[list[_Line]], list[str]]
     return bodies, removed
 
 
+def _looks_like_heading(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    if len(text) > 120 or text.endswith((".", ";", ",")):
+        return False
+    return bool(_UNIT_START.match(text)) or (len(letters) >= 4 and all(c.isupper() for c in letters))
+
+
 def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
-    """Group lines into paragraphs by vertical gaps; a paragraph may run across a page break."""
+    """Group lines into paragraphs; a paragraph may run across a page (or column) break."""
     blocks: list[Block] = []
-    current: list[str] = []
-    current_page = 1
+    current: list[_Line] = []
 
     def flush() -> None:
         if current:
-            blocks.append(Block(text="\n".join(current), page=current_page, index=len(blocks)))
+            blocks.append(Block(text="\n".join(ln.text for ln in current), page=current[0].page,
+                                index=len(blocks)))
             current.clear()
 
+    def continues(prev: _Line, line: _Line) -> bool:
+        """Across a page or column break: does ``line`` continue the current paragraph?"""
+        if prev.text.endswith(_TERMINAL) or _UNIT_START.match(line.text):
+            return False
+        width = prev.right - min(ln.x0 for ln in current)
+        if width > 0 and prev.x1 >= prev.right - 0.1 * width:  # the last line is full
+            return True
+        return line.text[:1].islower() and not (len(current) == 1 and _looks_like_heading(prev.text))
+
+    def line_gaps(lines: list[_Line]) -> list[float]:
+        return sorted(b.top - a.bottom for a, b in zip(lines, lines[1:])
+                      if b.top > a.bottom and a.group == b.group and not (a.row or b.row))
+
+    # the usual gap between the lines of a paragraph: a low quantile, as paragraph gaps are larger
+    all_gaps = sorted(g for lines in bodies for g in line_gaps(lines))
+    doc_usual = all_gaps[len(all_gaps) // 4] if all_gaps else 2.0
     for lines in bodies:
-        if not lines:
-            continue
-        gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
-        usual = sorted(gaps)[len(gaps) // 2] if gaps else 2.0
+        gaps = line_gaps(lines)
+        usual = gaps[len(gaps) // 4] if len(gaps) >= 8 else doc_usual
         for i, line in enumerate(lines):
-            if i == 0:
-                # a new page continues the paragraph only when the previous one is unfinished
-                if current and (current[-1].endswith(_TERMINAL) or not line.text[:1].islower()):
-                    flush()
-            elif line.top - lines[i - 1].bottom > max(usual * 1.8, usual + 3):
+            if line.row:
                 flush()
-            if not current:
-                current_page = line.page
-            current.append(line.text)
+                blocks.append(Block(text=line.text, page=line.page, index=len(blocks),
+                                    kind="table_row"))
+                continue
+            if current:
+                prev = current[-1]
+                if i == 0 or prev.group != line.group or prev.page != line.page:
+                    if not continues(prev, line):
+                        flush()
+                elif line.top - prev.bottom > max(usual * 1.8, usual + 3):
+                    flush()
+                else:
+                    width = prev.right - min(ln.x0 for ln in current)
+                    short = width > 0 and prev.x1 < prev.right - 0.2 * width
+                    if short and (prev.text.endswith(_TERMINAL[:5]) or (
+                            len(current) == 1 and _looks_like_heading(prev.text))):
+                        flush()
+            current.append(line)
     flush()
     return blocks
 
 
-def extract_pdf(path: Path) -> ExtractedDocument:
-    """Read the text layer of a PDF, page by page.
+# --------------------------------------------------------------------------- documents
 
-    Raises:
-        ExtractionError: corrupt (``parse_error``) or password-protected (``encrypted``) PDF.
-    """
+
+def _encrypted(path: Path, e: BaseException | None = None) -> ExtractionError:
+    return ExtractionError(
+        f"{path}: PDF is encrypted with a user password; it cannot be read without it", "encrypted"
+    )
+
+
+def _iter_pdfium(path: Path, doc: object, ocr: str, state: dict) -> Iterator[_Page]:
+    import pypdfium2 as pdfium
+
+    for index in range(len(doc)):  # type: ignore[arg-type]
+        page = doc[index]  # type: ignore[index]
+        try:
+            width, height = page.get_size()
+            frags = _pdfium_frags(page, height)
+            result = _Page(index + 1, width, frags)
+            _maybe_ocr(result, page, height, ocr, state)
+        except pdfium.PdfiumError as e:
+            state["warnings"].append(f"{path.name}: page {index + 1} could not be read ({e})")
+            result = _Page(index + 1, 0.0)
+        finally:
+            page.close()
+        yield result
+
+
+def _needs_ocr(frags: list[_Frag], page: object, ocr: str) -> bool:
+    if ocr == "always":
+        return True
+    if ocr == "never" or _text_chars(frags) >= MIN_TEXT_CHARS:
+        return False
+    return _has_images_pdfium(page)
+
+
+def _maybe_ocr(result: _Page, page: object, height: float, ocr: str, state: dict) -> None:
+    if not _needs_ocr(result.frags, page, ocr):
+        return
+    if state.get("ocr_missing"):
+        state["ocr_skipped"].append(result.number)
+        return
+    try:
+        frags, confidence = ocr_page(page, height)
+    except ExtractionError as e:
+        if e.status == "ocr_unavailable":
+            state["ocr_missing"] = True
+            state["ocr_skipped"].append(result.number)
+        else:
+            state["warnings"].append(f"page {result.number}: OCR failed ({e})")
+        return
+    if ocr == "always" and _text_chars(frags) < _text_chars(result.frags) // 2:
+        state["warnings"].append(
+            f"page {result.number}: OCR found much less text than the text layer; text layer kept")
+        return
+    result.frags, result.ocr = frags, True
+    state.setdefault("ocr_pages", []).append(result.number)
+    if confidence is not None and confidence < OCR_MIN_CONFIDENCE:
+        state["low_confidence"].append((result.number, confidence))
+
+
+def _read_pdfium(path: Path, ocr: str, state: dict) -> list[list[_Line]]:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as e:
+        if getattr(e, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD or "password" in str(e).lower():
+            raise _encrypted(path, e) from e
+        raise ExtractionError(f"{path}: PDF could not be read (PdfiumError: {e})", "parse_error") from e
+    try:
+        if pdfium_c.FPDF_GetSecurityHandlerRevision(doc.raw) != -1:
+            state["warnings"].append(
+                f"{path.name}: PDF is encrypted with an owner password only (permissions restricted);"
+                " its text was read"
+            )
+        state["pages"] = len(doc)
+        return [_page_lines(page) for page in _iter_pdfium(path, doc, ocr, state)]
+    finally:
+        doc.close()
+
+
+def _read_plumber(path: Path, ocr: str, state: dict) -> list[list[_Line]]:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.psparser import PSException
     from pdfplumber.utils.exceptions import PdfminerException
 
+    pages: list[list[_Line]] = []
+    pdfium_doc = None
     try:
         with pdfplumber.open(str(path)) as pdf:
-            pages, count = _page_lines(pdf)
+            if getattr(pdf.doc, "encryption", None):
+                state["warnings"].append(
+                    f"{path.name}: PDF is encrypted with an owner password only (permissions "
+                    "restricted); its text was read"
+                )
+            state["pages"] = len(pdf.pages)
+            for number, page in enumerate(pdf.pages, start=1):
+                try:
+                    result = _Page(number, float(page.width), _plumber_frags(page))
+                    needs = ocr == "always" or (
+                        ocr == "auto" and _text_chars(result.frags) < MIN_TEXT_CHARS and page.images)
+                finally:
+                    page.close()
+                if needs:
+                    import pypdfium2 as pdfium
+
+                    if pdfium_doc is None:
+                        pdfium_doc = pdfium.PdfDocument(str(path))
+                    pdfium_page = pdfium_doc[number - 1]
+                    try:
+                        _maybe_ocr(result, pdfium_page, pdfium_page.get_height(), "always", state)
+                    finally:
+                        pdfium_page.close()
+                pages.append(_page_lines(result))
     except PdfminerException as e:
         cause = e.args[0] if e.args else e
         if isinstance(cause, PDFPasswordIncorrect):
-            raise ExtractionError(f"{path}: PDF is password-protected", "encrypted") from e
+            raise _encrypted(path, e) from e
         raise ExtractionError(
             f"{path}: PDF could not be read ({type(cause).__name__}: {cause})", "parse_error"
         ) from e
@@ -128,14 +620,66 @@ def extract_pdf(path: Path) -> ExtractedDocument:
         raise ExtractionError(
             f"{path}: PDF could not be read ({type(e).__name__}: {e})", "parse_error"
         ) from e
+    finally:
+        if pdfium_doc is not None:
+            pdfium_doc.close()
+    return pages
+
+
+def extract_pdf(path: Path, *, ocr: str = "auto", engine: str = "auto") -> ExtractedDocument:
+    """Read a PDF page by page (text layer, OCR where there is none).
+
+    Args:
+        path: the PDF file.
+        ocr: "auto" (OCR pages without a usable text layer), "never" or "always".
+        engine: "auto" (pypdfium2, falling back to pdfplumber when PDFium cannot parse the file),
+            "pypdfium2" or "pdfplumber".
+
+    Raises:
+        ExtractionError: corrupt (``parse_error``) or user-password-protected (``encrypted``) PDF.
+    """
+    if engine not in PDF_ENGINES:
+        raise ValueError(f"pdf_engine must be one of {PDF_ENGINES}")
+    if ocr not in OCR_MODES:
+        raise ValueError(f"ocr must be one of {OCR_MODES}")
+    state: dict = {"warnings": [], "ocr_skipped": [], "low_confidence": [], "pages": 0}
+    if engine == "pdfplumber":
+        pages = _read_plumber(path, ocr, state)
+    else:
+        try:
+            pages = _read_pdfium(path, ocr, state)
+        except ExtractionError as e:
+            if engine == "pypdfium2" or e.status != "parse_error":
+                raise
+            logger.info("%s: PDFium failed (%s), trying pdfplumber", path, e)
+            state = {"warnings": [], "ocr_skipped": [], "low_confidence": [], "pages": 0}
+            pages = _read_plumber(path, ocr, state)
     bodies, removed = _body_lines(pages)
     blocks = _paragraphs(bodies)
-    warnings: list[str] = []
-    empty = [i for i, lines in enumerate(pages, start=1) if not lines]
-    if empty:
+    count = len(pages)
+    ocr_pages = tuple(sorted(state.get("ocr_pages", ()) or ()))
+    warnings: list[str] = list(state["warnings"])
+    if state["ocr_skipped"]:
+        skipped = state["ocr_skipped"]
         warnings.append(
-            f"{path.name}: {len(empty)} of {count} page(s) have no text layer "
-            f"(scanned?): {', '.join(map(str, empty[:20]))}"
+            f"{path.name}: {len(skipped)} page(s) without a text layer need OCR but tesseract is "
+            f"not installed ({_TESSERACT_HINT}): pages {', '.join(map(str, skipped[:20]))}"
         )
-    return ExtractedDocument(path=str(path), format="pdf", blocks=tuple(blocks), pages=count,
-                             warnings=tuple(warnings), removed_lines=tuple(removed))
+    for number, confidence in state["low_confidence"]:
+        warnings.append(
+            f"{path.name}: low OCR confidence on page {number} ({confidence:.0f}/100); "
+            "check the scan quality"
+        )
+    empty = [i for i, lines in enumerate(pages, start=1)
+             if not lines and i not in state["ocr_skipped"]]
+    if empty and ocr == "never":
+        warnings.append(
+            f"{path.name}: {len(empty)} of {count} page(s) have no text layer (scanned? OCR is "
+            f"off): {', '.join(map(str, empty[:20]))}"
+        )
+    if not blocks:
+        warnings.append(f"{path.name}: no text could be extracted from the PDF")
+    return ExtractedDocument(
+        path=str(path), format="pdf", blocks=tuple(blocks), pages=count, ocr_pages=ocr_pages,
+        warnings=tuple(warnings), removed_lines=tuple(removed),
+    )

@@ -1,0 +1,249 @@
+"""Build the PDF and DOCX test fixtures of the extraction tests (reportlab, python-docx, Pillow).
+
+The tests call these functions into a temporary directory, so no binary fixture is committed; run
+``python tests/data/build_fixtures.py OUTDIR`` to look at them. Every fixture is synthetic text written
+for the tests (no client contract).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HEADER = "ACME Santé SAS – Contrat d'hébergement HDS – Confidentiel"
+FOOTER = "Page {n}/{total}"
+
+# (kind, text): "h" heading line, "p" paragraph (wrapped by the builder), "li" list item
+CONTRACT: list[tuple[str, str]] = [
+    ("h", "Article 1 – Objet"),
+    ("p", "Le présent contrat a pour objet de définir les conditions dans lesquelles le "
+          "Prestataire héberge les données de santé du Client dans ses centres de données situés "
+          "en France."),
+    ("h", "Article 2 – Définitions"),
+    ("p", "Données de santé : les données à caractère personnel relatives à la santé physique ou "
+          "mentale d'une personne."),
+    ("h", "Article 3 – Sauvegarde"),
+    ("p", "3.1 Le Prestataire réalise une sauvegarde quotidienne des données hébergées et conserve "
+          "chaque sauvegarde pendant trente jours sur un site distant."),
+    ("li", "a) la restauration est réalisée sur demande du Client ;"),
+    ("li", "b) les sauvegardes sont chiffrées."),
+    ("h", "Article 4 – Sécurité"),
+    ("p", "Le Prestataire met en œuvre une gestion nominative des habilitations, une revue "
+          "trimestrielle des droits d'accès et la traçabilité de toutes les interventions sur le "
+          "système d'information hébergeant les données de santé du Client."),
+]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _fonts() -> tuple[str, str]:
+    """A TrueType font with French accents when DejaVu is installed, else Helvetica."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for regular in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",):
+        if Path(regular).exists():
+            pdfmetrics.registerFont(TTFont("DejaVu", regular))
+            return "DejaVu", "DejaVu"
+    return "Helvetica", "Helvetica-Bold"
+
+
+def build_text_pdf(path: Path, *, encrypt: str | None = None, pages_of_filler: int = 2) -> Path:
+    """A contract with running header/footer, page numbers, a hyphenated word, a clause across a page
+    break, a two-column page and a table.
+
+    ``encrypt``: None, "owner" (owner password only) or "user" (user password "secret").
+    """
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    font, bold = _fonts()
+    enc = None
+    if encrypt == "owner":
+        enc = StandardEncryption("", ownerPassword="owner-secret", canPrint=0, canCopy=0)
+    elif encrypt == "user":
+        enc = StandardEncryption("secret", ownerPassword="owner-secret")
+    c = canvas.Canvas(str(path), pagesize=A4, encrypt=enc)
+    width, height = A4
+    total = 3 + pages_of_filler
+    state = {"page": 1, "y": height - 90.0}
+
+    def furniture() -> None:
+        c.setFont(font, 8)
+        c.drawString(72, height - 40, HEADER)
+        c.drawCentredString(width / 2, 30, FOOTER.format(n=state["page"], total=total))
+
+    def new_page() -> None:
+        c.showPage()
+        state["page"] += 1
+        state["y"] = height - 90.0
+        furniture()
+
+    def line(text: str, size: float = 11, indent: float = 0, face: str = font) -> None:
+        c.setFont(face, size)
+        c.drawString(72 + indent, state["y"], text)
+        state["y"] -= size * 1.35
+
+    furniture()
+    for kind, text in CONTRACT:
+        if kind == "h":
+            state["y"] -= 8
+            line(text, 12, face=bold)
+            state["y"] -= 4
+        elif kind == "li":
+            line(text, indent=18)
+        else:
+            for ln in _wrap(text, 85):
+                line(ln)
+            state["y"] -= 8
+    # a word hyphenated at a line end
+    line("La disponibilité du service est garantie à 99,9 % par mois, hors opérations de main-")
+    line("tenance planifiées notifiées au Client.")
+    state["y"] -= 8
+    # a clause that runs across the page break
+    state["y"] = 110.0
+    line("Article 5 – Réversibilité", 12, face=bold)
+    state["y"] -= 4
+    line("5.1 À la fin du contrat, le Prestataire restitue au Client la totalité des données")
+    new_page()
+    line("hébergées dans un format standard, puis les détruit sans en conserver de copie.")
+    state["y"] -= 8
+    line("5.2 La restitution est réalisée dans un délai de trente jours.")
+    state["y"] -= 8
+    # a table: rows of cells
+    line("Article 6 – Niveaux de service", 12, face=bold)
+    state["y"] -= 4
+    for row in (("Indicateur", "Engagement", "Pénalité"),
+                ("Disponibilité mensuelle", "99,9 %", "5 % de la redevance"),
+                ("Délai d'intervention", "4 heures", "2 % de la redevance")):
+        c.setFont(font, 10)
+        for x, cell in zip((72, 260, 400), row):
+            c.drawString(x, state["y"], cell)
+        state["y"] -= 16
+    # a two-column page
+    new_page()
+    line("Article 7 – Annexe technique", 12, face=bold)
+    state["y"] -= 4
+    left = ("Le Prestataire exploite deux centres de données situés à Paris et à Lyon, reliés par "
+            "des liens redondants et surveillés en permanence par son centre de supervision. "
+            "Chaque centre dispose d'une alimentation secourue et d'une climatisation redondante.")
+    right = ("Les équipements réseau sont maintenus par le Prestataire, qui remplace toute pièce "
+             "défectueuse dans un délai de quatre heures ouvrées et tient à jour l'inventaire des "
+             "matériels hébergeant les données de santé du Client.")
+    top = state["y"]
+    for column_x, text in ((72, left), (312, right)):
+        state["y"] = top
+        for ln in _wrap(text, 38):
+            c.setFont(font, 10)
+            c.drawString(column_x, state["y"], ln)
+            state["y"] -= 13.5
+    for n in range(pages_of_filler):
+        new_page()
+        line(f"Article {8 + n} – Stipulations diverses {n + 1}", 12, face=bold)
+        state["y"] -= 4
+        for ln in _wrap(f"Les Parties conviennent que la clause {8 + n} s'applique pendant toute la "
+                        "durée du contrat et que toute modification fait l'objet d'un avenant "
+                        "écrit signé par les représentants habilités des deux Parties.", 85):
+            line(ln)
+    c.save()
+    return path
+
+
+SCAN_LINES = ["Article 9 - Hebergement", "Le Prestataire heberge les donnees",
+              "de sante dans ses centres de donnees", "situes en France."]
+
+
+def build_scanned_pdf(path: Path, *, with_text_page: bool = True) -> Path:
+    """A PDF whose second page is an image of text (a scan), the first page a normal text page."""
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    font, _ = _fonts()
+    width, height = A4
+    c = canvas.Canvas(str(path), pagesize=A4)
+    if with_text_page:
+        c.setFont(font, 11)
+        c.drawString(72, height - 90, "Article 8 - Objet")
+        c.drawString(72, height - 110, "Le present contrat definit les services d'hebergement.")
+        c.showPage()
+    dpi = 200
+    image = Image.new("L", (int(width / 72 * dpi), int(height / 72 * dpi)), 255)
+    draw = ImageDraw.Draw(image)
+    try:
+        pil_font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 44)
+    except OSError:
+        pil_font = ImageFont.load_default(size=44)
+    y = 300
+    for text in SCAN_LINES:
+        draw.text((200, y), text, fill=0, font=pil_font)
+        y += 80
+    c.drawImage(ImageReader(image), 0, 0, width=width, height=height)
+    c.showPage()
+    c.save()
+    return path
+
+
+def build_docx(path: Path) -> Path:
+    """A DOCX with automatic numbering, heading styles, a table, header/footer, a footnote-free body,
+    a tracked insertion and deletion, a content control and a text box (the last three in raw XML)."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = HEADER
+    section.footer.paragraphs[0].text = "Page 1"
+    document.add_paragraph("Article 1 – Objet", style="Heading 1")
+    document.add_paragraph("Le Prestataire héberge les données de santé du Client.")
+    document.add_paragraph("Sauvegarde", style="Heading 1")
+    document.add_paragraph("Le Prestataire sauvegarde les données chaque jour.", style="List Number")
+    document.add_paragraph("Les sauvegardes sont chiffrées.", style="List Number")
+    document.add_paragraph("Le Client peut demander une restauration.", style="List Bullet")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Indicateur", "Engagement"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Disponibilité", "99,9 %"
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    body = document.element.body
+    body.insert(len(body) - 1, parse_xml(
+        f'<w:p {w}><w:r><w:t xml:space="preserve">Le Prestataire notifie </w:t></w:r>'
+        f'<w:ins w:id="1" w:author="A" w:date="2026-01-01T00:00:00Z"><w:r><w:t>sans délai </w:t>'
+        f'</w:r></w:ins><w:del w:id="2" w:author="A" w:date="2026-01-01T00:00:00Z"><w:r>'
+        f'<w:delText>sous huit jours </w:delText></w:r></w:del><w:r><w:t>toute violation de '
+        f'données.</w:t></w:r></w:p>'))
+    body.insert(len(body) - 1, parse_xml(
+        f'<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>Durée : trois ans.</w:t></w:r></w:p>'
+        f'</w:sdtContent></w:sdt>'))
+    body.insert(len(body) - 1, parse_xml(
+        f'<w:p {w} xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        f'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        f'<w:r><w:t xml:space="preserve">Voir encadré. </w:t></w:r><w:r><w:pict><w:txbxContent>'
+        f'<w:p><w:r><w:t>Encadré : les données restent en France.</w:t></w:r></w:p>'
+        f'</w:txbxContent></w:pict></w:r></w:p>'))
+    document.save(str(path))
+    return path
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
+    out.mkdir(parents=True, exist_ok=True)
+    build_text_pdf(out / "contract.pdf")
+    build_text_pdf(out / "owner.pdf", encrypt="owner")
+    build_text_pdf(out / "user.pdf", encrypt="user")
+    build_scanned_pdf(out / "scanned.pdf")
+    build_docx(out / "contract.docx")
+    print(f"fixtures written to {out}")
