@@ -15,7 +15,9 @@ from analyzer.facts import extract_facts, load_locations
 from analyzer.language import SUPPORTED_LANGUAGES, detect_language
 from analyzer.models import ExtractedDocument, Segment
 from analyzer.nlp import HITS_KEY, cached_pipeline
-from analyzer.qualify import Qualified, clause_status, opens_with_definition, qualify_hit
+from analyzer.qualify import (
+    Qualified, clause_status, opens_with_definition, qualify_hit, select_tags,
+)
 from analyzer.resources import default_patterns_dir
 from analyzer.rules import RuleSet, load_rules
 from analyzer.segment import segment
@@ -51,7 +53,7 @@ def _tag_clause(
     """Return the clause's report entry (None when untagged) and its checklist evidence."""
     spans = list(doc.spans[HITS_KEY])
     cues = [s for s in spans if s.label_ == "context"]
-    tags = [s for s in spans if s.label_ not in SPECIAL]
+    tags = select_tags([s for s in spans if s.label_ not in SPECIAL])
     checklist: list[tuple[str, str]] = []
     for s in spans:
         if s.label_ == "checklist":

@@ -18,6 +18,22 @@ from spacy.tokens import Span
 from analyzer.rules import RuleSet
 
 DEFINITION_LEAD_TOKENS = 12  # a definition cue must appear this close to the clause start
+MENTION_SUFFIX = "_mention"  # rules whose slug ends so only tag a clause nothing else tags
+
+
+def is_mention_rule(rule_id: str) -> bool:
+    """A "mention" rule (``fr.hosting.virtual_mention``) names a thing without committing to it.
+
+    "la mise à jour des machines virtuelles" is maintenance, not hosting: the machines are the
+    object of the clause. Such hits only count when no other (strong) rule tags the clause.
+    """
+    return rule_id.endswith(MENTION_SUFFIX)
+
+
+def select_tags(tags: list[Span]) -> list[Span]:
+    """Drop mention hits when a strong hit tags the same clause."""
+    strong = [s for s in tags if not is_mention_rule(s.id_)]
+    return strong if strong else tags
 
 
 @dataclass(frozen=True)
