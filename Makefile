@@ -21,7 +21,7 @@ system-deps:
 	else echo "system-deps: not root or no apt-get; install them with: sudo bash scripts/install-system-deps.sh"; fi
 
 demo: setup
-	$(BIN)/hds-analyzer scan samples -o $(OUT)
+	$(BIN)/hds-analyzer scan samples/contracts -o $(OUT)
 
 test: setup system-deps
 	$(BIN)/python -m pytest
@@ -31,7 +31,7 @@ lint: setup
 	$(BIN)/mypy
 
 evaluate: setup
-	$(BIN)/hds-analyzer evaluate samples/gold samples
+	$(BIN)/hds-analyzer evaluate samples/gold samples/contracts
 	@if [ -d $(CORPUS) ]; then $(BIN)/hds-analyzer evaluate tests/gold/corpus $(CORPUS); fi
 
 bench: setup

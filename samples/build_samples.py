@@ -36,6 +36,7 @@ from xml.sax.saxutils import escape
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
+CONTRACTS = HERE / "contracts"
 FIXED_DATE = dt.datetime(2025, 3, 17, 9, 0, 0)
 ZIP_DATE = (2025, 3, 17, 9, 0, 0)
 ITEM_RE = re.compile(r"^[a-z]\) ")
@@ -331,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     for name in SAMPLES:
         data = build(name)
-        target = HERE / name
+        target = CONTRACTS / name
         if args.check:
             same = target.exists() and target.read_bytes() == data
             print(f"{'ok  ' if same else 'DIFF'} {name}")

@@ -46,7 +46,7 @@ def norm(text: str) -> str:
 
 def distributable_text(name: str) -> tuple[str, list[str]]:
     """Text of a generated sample (whole document) and, for a PDF, the text of each page."""
-    path = HERE / name
+    path = build_samples.CONTRACTS / name
     if name.endswith(".docx"):
         import docx
 
