@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-BlockKind = Literal["paragraph", "heading", "list_item", "table_row"]
+BlockKind = Literal["paragraph", "heading", "list_item", "table_row", "footnote"]
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,10 @@ class Block:
         index: position of the unit in the source (paragraph index for DOCX, line for text).
         kind: what the source says the unit is; "paragraph" when it does not say.
         level: heading level (1 = top) when the source declares one (DOCX styles, Markdown #).
-        number: the automatic numbering label when the source generates it (DOCX numbering).
+        number: the automatic numbering label when the source generates it (DOCX numbering);
+            the text then starts with that label.
+        paragraph: 0-based index of the source paragraph (DOCX: every ``w:p`` of the body in document
+            order, table cells and text boxes included), else None.
     """
 
     text: str
@@ -27,6 +30,7 @@ class Block:
     kind: BlockKind = "paragraph"
     level: int | None = None
     number: str | None = None
+    paragraph: int | None = None
 
 
 @dataclass(frozen=True)
@@ -40,12 +44,18 @@ class ExtractedDocument:
     ocr_pages: tuple[int, ...] = ()
     warnings: tuple[str, ...] = ()
     removed_lines: tuple[str, ...] = field(default=())
-    """Running headers, footers and page numbers removed from the body text."""
+    """Running headers, footers and page numbers removed from the body text (DOCX: header and
+    footer texts), kept as document metadata."""
 
 
 @dataclass(frozen=True)
 class Segment:
-    """A clause (or heading) of the normalised document text."""
+    """A clause (or heading) of the normalised document text.
+
+    ``page`` is the PDF page where the clause starts; ``paragraph`` the DOCX paragraph index (see
+    ``Block.paragraph``); ``start``/``end`` index the normalised text returned by ``segment()``;
+    ``glossary`` is True for clauses under a definitions/glossary heading (and those headings).
+    """
 
     id: str
     number: str | None
@@ -55,3 +65,5 @@ class Segment:
     end: int
     kind: Literal["heading", "clause"]
     text: str
+    paragraph: int | None = None
+    glossary: bool = False

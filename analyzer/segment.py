@@ -94,18 +94,31 @@ def _is_heading(text: str, number: str | None) -> int | None:
     return None
 
 
+_GLOSSARY = re.compile(
+    r"\b(?:d[ée]finitions?|glossaire|glossary|terminologie|terminology|lexique|interpr[ée]tation|"
+    r"interpretation|defined terms)\b", re.I)
+
+
+def is_glossary_heading(text: str) -> bool:
+    """True for a heading that opens a definitions / glossary section ("Article 1 – Définitions")."""
+    return bool(_GLOSSARY.search(text)) and len(text) <= _HEADING_MAX
+
+
 @dataclass
 class _Unit:
     text: str
     page: int | None
     kind: str
     level: int | None
+    number: str | None = None
+    paragraph: int | None = None
 
 
 def _units(block: Block) -> list[_Unit]:
     lines = normalize_text(block.text).splitlines()
-    if block.kind in ("heading", "table_row"):
-        return [_Unit(join_lines(lines), block.page, block.kind, block.level)]
+    if block.kind in ("heading", "table_row", "footnote"):
+        return [_Unit(join_lines(lines), block.page, block.kind, block.level, block.number,
+                      block.paragraph)]
     units: list[_Unit] = []
     current: list[str] = []
     for line in lines:
@@ -115,6 +128,10 @@ def _units(block: Block) -> list[_Unit]:
         current.append(line)
     if current:
         units.append(_Unit(join_lines(current), block.page, block.kind, None))
+    if units:  # the source's own number belongs to the block's first unit
+        units[0].number = block.number
+    for unit in units:
+        unit.paragraph = block.paragraph
     return units
 
 
@@ -129,20 +146,25 @@ def segment(document: ExtractedDocument) -> tuple[str, list[Segment]]:
             text = unit.text.strip()
             if not text:
                 continue
-            number = clause_number(text) if unit.kind != "table_row" else None
+            number = unit.number
+            if number is None and unit.kind not in ("table_row", "footnote"):
+                number = clause_number(text)
             level = unit.level if unit.kind == "heading" else None
-            if level is None and unit.kind != "table_row":
+            if level is None and unit.kind not in ("table_row", "footnote"):
                 level = _is_heading(text, number)
             if level is not None:
                 while stack and stack[-1][0] >= level:
                     stack.pop()
-            path = tuple(h for _, h in stack)
+            path = tuple(h for _, h in stack) if unit.kind != "footnote" else ()
+            glossary = unit.kind != "footnote" and any(
+                is_glossary_heading(h) for h in (*path, *([text] if level is not None else [])))
             if parts:
                 offset += 2
             segments.append(Segment(
                 id=f"c{len(segments) + 1:04d}", number=number, heading_path=path, page=unit.page,
                 start=offset, end=offset + len(text),
                 kind="heading" if level is not None else "clause", text=text,
+                paragraph=unit.paragraph, glossary=glossary,
             ))
             parts.append(text)
             offset += len(text)

@@ -234,8 +234,30 @@ def build_docx(path: Path) -> Path:
         f'<w:r><w:t xml:space="preserve">Voir encadré. </w:t></w:r><w:r><w:pict><w:txbxContent>'
         f'<w:p><w:r><w:t>Encadré : les données restent en France.</w:t></w:r></w:p>'
         f'</w:txbxContent></w:pict></w:r></w:p>'))
+    # a multi-level list defined in numbering.xml: "Article %1", "%1.%2", "%3)", "%4."
+    numbering = document.part.numbering_part.element
+    levels = [("decimal", "Article %1"), ("decimal", "%1.%2"), ("lowerLetter", "%3)"),
+              ("lowerRoman", "%4.")]
+    lvl_xml = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/></w:lvl>' for i, (fmt, text) in enumerate(levels))
+    numbering.insert(0, parse_xml(f'<w:abstractNum {w} w:abstractNumId="90">{lvl_xml}'
+                                  f'</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for ilvl, text in NUMBERED:
+        paragraph = document.add_paragraph(text, style="Heading 1" if ilvl == 0 else None)
+        paragraph._p.get_or_add_pPr().insert(0, parse_xml(
+            f'<w:numPr {w}><w:ilvl w:val="{ilvl}"/><w:numId w:val="90"/></w:numPr>'))
     document.save(str(path))
     return path
+
+
+# (level, text) of the numbered paragraphs of build_docx, then the labels Word shows for them
+NUMBERED = [(0, "Sécurité"), (1, "Le Prestataire protège les accès."), (2, "par un bastion ;"),
+            (2, "par une authentification forte :"), (3, "pour les administrateurs ;"),
+            (3, "pour les sous-traitants."), (1, "Le Prestataire journalise les accès."),
+            (0, "Réversibilité"), (1, "Les données sont restituées.")]
+NUMBERED_LABELS = ["Article 1", "1.1", "a)", "b)", "i", "ii", "1.2", "Article 2", "2.1"]
 
 
 if __name__ == "__main__":
