@@ -81,7 +81,8 @@ def _tag_clause(
     )
     entry = {
         "id": seg.id, "number": seg.number, "heading_path": list(seg.heading_path),
-        "page": seg.page, "start": seg.start, "end": seg.end, "text": seg.text,
+        "page": seg.page, "paragraph": seg.paragraph, "start": seg.start, "end": seg.end,
+        "text": seg.text,
         "categories": sorted({s.label_ for s in tags}), "topics": topics, "mapping": mapping,
         "status": status, "party": party, "hits": hits,
         "explanation": _explain(ruleset, topics, qualified, status),
@@ -140,7 +141,8 @@ def analyze_extracted(
         "facts": extract_facts(clauses, load_locations(patterns_dir or default_patterns_dir())),
         "segments": [
             {"id": s.id, "number": s.number, "heading_path": list(s.heading_path), "page": s.page,
-             "start": s.start, "end": s.end, "kind": s.kind}
+             "paragraph": s.paragraph, "start": s.start, "end": s.end, "kind": s.kind,
+             "glossary": s.glossary}
             for s in segments
         ],
         "text": text,
