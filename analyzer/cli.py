@@ -1,4 +1,4 @@
-"""Command line: ``hds-analyzer scan | evaluate | patterns``. Thin wrappers over the library."""
+"""Command line: ``hds-analyzer scan | report | evaluate | patterns``: thin library wrappers."""
 
 from __future__ import annotations
 
@@ -40,6 +40,45 @@ def cli(verbose: bool) -> None:
                         format="%(levelname)s %(message)s", stream=sys.stderr)
 
 
+def _limits_options(func):  # type: ignore[no-untyped-def]
+    """The per-document limits (defaults: analyzer.batch.Limits, documented in docs/batch.md)."""
+    from analyzer.batch.limits import Limits
+
+    d = Limits()
+    options = [
+        click.option("--memory-mb", type=click.IntRange(min=0), default=d.memory_mb,
+                     show_default=True, help="Address-space cap of each worker (0: none)."),
+        click.option("--cpu-seconds", type=click.IntRange(min=0), default=d.cpu_seconds,
+                     show_default=True, help="CPU time per document (0: none)."),
+        click.option("--timeout", "timeout_base", type=click.FloatRange(min=0.1),
+                     default=d.timeout_base, show_default=True,
+                     help="Wall-clock seconds per document, plus --timeout-per-page."),
+        click.option("--timeout-per-page", type=click.FloatRange(min=0),
+                     default=d.timeout_per_page, show_default=True),
+        click.option("--timeout-max", type=click.FloatRange(min=0.1), default=d.timeout_max,
+                     show_default=True, help="Upper bound of the wall-clock timeout."),
+        click.option("--max-file-mb", type=click.IntRange(min=1), default=d.max_file_mb,
+                     show_default=True, help="Largest input file."),
+        click.option("--max-pages", type=click.IntRange(min=1), default=d.max_pages,
+                     show_default=True, help="Largest PDF page count."),
+        click.option("--max-chars", type=click.IntRange(min=1), default=d.max_chars,
+                     show_default=True, help="Extracted text kept per document (then truncated "
+                     "and flagged)."),
+        click.option("--recycle-after", type=click.IntRange(min=1), default=d.recycle_after,
+                     show_default=True, help="Replace a worker process after this many "
+                     "documents."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _default_jobs() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
@@ -47,30 +86,81 @@ def cli(verbose: bool) -> None:
               type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @lang_option
 @click.option("--format", "formats", default="html,json", show_default=True, callback=_formats,
-              help="Comma-separated outputs per document.")
+              help="Comma-separated outputs.")
 @patterns_option
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: number of cores).")
+@click.option("--ocr", type=click.Choice(["auto", "never", "always"]), default="auto",
+              show_default=True, help="OCR of pages without a text layer.")
+@click.option("--pdf-engine", type=click.Choice(["auto", "pdfplumber"]), default="auto",
+              show_default=True, help="PDF text engine.")
+@click.option("--since-last/--all", "since_last", default=True, show_default=True,
+              help="Re-analyse only inputs whose content, rules or options changed since the "
+                   "last run (default), or everything.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="Run on local worker processes or on a Dask cluster.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler address (tcp://host:8786); default: a local Dask cluster.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+@_limits_options
 def scan(paths: tuple[Path, ...], out_dir: Path, lang: str, formats: tuple[str, ...],
-         patterns_dir: Path | None) -> None:
+         patterns_dir: Path | None, jobs: int | None, ocr: str, pdf_engine: str,
+         since_last: bool, engine: str, scheduler: str | None, quiet: bool,
+         **limit_values: float) -> None:
     """Analyse contracts (files or folders) and write reports to OUT.
 
-    Exit code 0 when every document was analysed, 1 when some failed (each failure is listed
-    in OUT/index.html and on stderr), 2 on a usage error.
+    Every document is analysed in a separate, resource-limited worker process; results go to
+    the store OUT/results.sqlite as each document finishes, so an interrupted run resumes where
+    it stopped. Exit code 0 when every document was analysed (ok, ok_no_text or skipped), 1 when
+    some failed (each failure is listed in OUT/index.html, OUT/files.csv and on stderr), 2 on a
+    usage error.
     """
+    from analyzer.batch.limits import Limits
     from analyzer.scan import scan as run_scan
 
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
+    limits = Limits().replace(**limit_values)
     try:
         result = run_scan(list(paths), out_dir, lang=lang, formats=formats,
-                          patterns_dir=patterns_dir)
+                          patterns_dir=patterns_dir, jobs=jobs or _default_jobs(), ocr=ocr,
+                          pdf_engine=pdf_engine, force=not since_last, engine=engine,
+                          scheduler=scheduler, limits=limits, progress=not quiet)
     except AnalyzerError as e:
         raise click.ClickException(str(e)) from e
-    ok = sum(1 for e in result.entries if e["status"] == "ok")
+    _summary(result, out_dir)
+    sys.exit(result.exit_code)
+
+
+def _summary(result, out_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    ok = sum(1 for e in result.entries if e["status"] in ("ok", "ok_no_text"))
     skipped = sum(1 for e in result.entries if e["status"] == "skipped")
     for entry in result.failed:
-        click.echo(f"failed: {entry['path']}: {entry['status']}: {entry['reason']}", err=True)
+        path = entry["path"].encode("unicode_escape").decode("ascii")
+        click.echo(f"failed: {path}: {entry['status']}: {entry['reason']}", err=True)
+    counts = ", ".join(f"{k} {v}" for k, v in result.counts().items())
+    click.echo(f"statuses: {counts}; {result.unchanged} unchanged since the last run")
     click.echo(f"{ok} analysed, {len(result.failed)} failed, {skipped} skipped; "
                f"index: {out_dir / 'index.html'}")
-    if result.failed:
-        sys.exit(1)
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "formats", default="html,json", show_default=True, callback=_formats,
+              help="Comma-separated outputs.")
+def report(out_dir: Path, formats: tuple[str, ...]) -> None:
+    """Rebuild the index, tables and every report of OUT from its results store.
+
+    Nothing is analysed again. Exit code 0, or 1 when OUT has no results store.
+    """
+    from analyzer.scan import rebuild
+
+    try:
+        result = rebuild(out_dir, formats)
+    except AnalyzerError as e:
+        raise click.ClickException(str(e)) from e
+    counts = ", ".join(f"{k} {v}" for k, v in result.counts().items())
+    click.echo(f"{len(result.entries)} inputs ({counts}); index: {out_dir / 'index.html'}")
 
 
 @cli.command()

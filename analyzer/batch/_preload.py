@@ -1,0 +1,16 @@
+"""Imported once by the forkserver process so that forked workers start with the heavy
+libraries already loaded. The batch parent process never imports this module."""
+
+from __future__ import annotations
+
+import analyzer.analyze
+import analyzer.extract.docx
+import analyzer.extract.pdf
+import analyzer.extract.text
+import analyzer.report.html  # noqa: F401
+
+try:  # the parsers themselves (imported lazily by the extractors)
+    import docx  # noqa: F401
+    import pdfplumber  # noqa: F401
+except ImportError:  # pragma: no cover
+    pass

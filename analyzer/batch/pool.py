@@ -1,0 +1,237 @@
+"""A supervised pool of worker processes: one document at a time per worker, wall-clock kill,
+replacement of dead workers, recycling after N documents.
+
+``concurrent.futures.ProcessPoolExecutor`` is not used on purpose: a worker killed by a signal
+breaks the whole executor. Here the supervisor owns each process and its pipe, so a death is
+attributed to the one document in flight and the worker is replaced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from analyzer.batch.limits import Limits
+from analyzer.batch.worker import worker_main
+
+log = logging.getLogger(__name__)
+READY_TIMEOUT = 180.0
+_PRELOAD = ["analyzer.batch._preload"]
+
+
+class WorkerStartError(RuntimeError):
+    """A worker could not start (for example an invalid rule directory)."""
+
+
+def _context() -> Any:
+    """forkserver where available (fast start from a preloaded server), else spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(_PRELOAD)
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+@dataclass
+class _Slot:
+    process: Any
+    conn: Connection
+    ready: bool = False
+    started: float = field(default_factory=time.monotonic)
+    task: dict[str, Any] | None = None
+    task_started: float = 0.0
+    deadline: float = 0.0
+    done: int = 0
+    killed_for_timeout: bool = False
+
+
+def failure(status: str, reason: str, seconds: float, pages: int | None = None) -> dict[str, Any]:
+    """A result for a document whose worker gave no answer."""
+    return {"record": {"status": status, "reason": reason, "type": None, "pages": pages,
+                       "chars": 0, "truncated": False, "warnings": [], "rules_version": None,
+                       "seconds": round(seconds, 3), "cpu_seconds": None, "peak_rss_mb": None},
+            "entry": {}, "json": None, "html": None, "recycle": True}
+
+
+class Supervisor:
+    """Run tasks on ``jobs`` worker processes; yields ``(task, result)`` as each one finishes."""
+
+    def __init__(self, jobs: int, limits: Limits, options: dict[str, Any]) -> None:
+        self.jobs = max(1, jobs)
+        self.limits = limits
+        self.options = options
+        self.ctx = _context()
+        self.slots: list[_Slot | None] = [None] * self.jobs
+        self.started_workers = 0
+
+    # -- process management ------------------------------------------------------------------
+    def _start(self) -> _Slot:
+        parent, child = self.ctx.Pipe(duplex=True)
+        process = self.ctx.Process(target=worker_main, args=(child, self.limits, self.options),
+                                   name="hds-worker", daemon=True)
+        process.start()
+        child.close()
+        self.started_workers += 1
+        return _Slot(process=process, conn=parent)
+
+    def _kill(self, slot: _Slot) -> None:
+        pid = slot.process.pid
+        if pid is not None and slot.process.is_alive():
+            try:
+                os.killpg(pid, signal.SIGKILL)  # the worker leads its own process group
+            except (ProcessLookupError, PermissionError):
+                slot.process.kill()
+        slot.process.join(5)
+        slot.conn.close()
+
+    def _retire(self, slot: _Slot) -> None:
+        """Let a worker that asked to be recycled exit, kill it if it lingers."""
+        slot.process.join(2)
+        if slot.process.is_alive():
+            self._kill(slot)
+        else:
+            slot.conn.close()
+
+    def close(self) -> None:
+        """Stop every worker."""
+        for i, slot in enumerate(self.slots):
+            if slot is None:
+                continue
+            try:
+                if slot.task is None and slot.ready:
+                    slot.conn.send(None)
+                    slot.process.join(2)
+            except (BrokenPipeError, OSError):
+                pass
+            self._kill(slot)
+            self.slots[i] = None
+
+    def __enter__(self) -> Supervisor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the loop ------------------------------------------------------------------------------
+    def run(self, tasks: Iterable[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], dict]]:
+        pending = deque(tasks)
+        while True:
+            for i in range(self.jobs):
+                if self.slots[i] is None and pending:
+                    self.slots[i] = self._start()
+            for slot in self.slots:
+                if slot is not None and slot.ready and slot.task is None and pending:
+                    self._assign(slot, pending.popleft())
+            if not pending and not self._busy():
+                return
+            yield from self._poll()
+
+    def _busy(self) -> bool:
+        return any(s is not None and s.task is not None for s in self.slots)
+
+    def _assign(self, slot: _Slot, task: dict[str, Any]) -> None:
+        slot.task = task
+        slot.task_started = time.monotonic()
+        slot.deadline = slot.task_started + self.limits.timeout_for(task.get("pages"))
+        with contextlib.suppress(OSError):  # a death is noticed by _poll, blamed on this task
+            slot.conn.send(task)
+
+    def _poll(self) -> Iterator[tuple[dict[str, Any], dict]]:
+        now = time.monotonic()
+        live = [s for s in self.slots if s is not None]
+        deadlines = [s.deadline if s.task else s.started + READY_TIMEOUT for s in live]
+        timeout = max(0.0, min(deadlines) - now) if deadlines else 0.1
+        handles: list[Any] = [s.conn for s in live] + [s.process.sentinel for s in live]
+        ready = set(wait(handles, timeout=min(timeout, 1.0)))
+        for i, slot in enumerate(self.slots):
+            if slot is None:
+                continue
+            if slot.conn in ready:
+                try:
+                    while slot.conn.poll():
+                        message = slot.conn.recv()
+                        outcome = self._message(i, slot, message)
+                        if outcome is not None:
+                            yield outcome
+                        if self.slots[i] is not slot:
+                            break
+                except (EOFError, OSError):
+                    pass
+                if self.slots[i] is not slot:
+                    continue
+            if not slot.process.is_alive():
+                slot.process.join()
+                outcome = self._died(slot)
+                self.slots[i] = None
+                slot.conn.close()
+                if outcome is not None:
+                    yield outcome
+                continue
+            now = time.monotonic()
+            if slot.task is not None and now > slot.deadline:
+                task = slot.task
+                self._kill(slot)
+                self.slots[i] = None
+                budget = slot.deadline - slot.task_started
+                yield task, failure("timeout", f"timeout: no result after {budget:.0f} s "
+                                    "(wall-clock limit; worker killed)",
+                                    now - slot.task_started, task.get("pages"))
+            elif slot.task is None and not slot.ready and now > slot.started + READY_TIMEOUT:
+                self._kill(slot)
+                self.slots[i] = None
+                raise WorkerStartError(f"a worker did not start within {READY_TIMEOUT:.0f} s")
+
+    def _message(self, i: int, slot: _Slot, message: tuple) -> tuple[dict, dict] | None:
+        kind = message[0]
+        if kind == "ready":
+            slot.ready = True
+        elif kind == "fatal":
+            self._kill(slot)
+            self.slots[i] = None
+            raise WorkerStartError(message[1])
+        elif kind == "pages" and slot.task is not None:
+            slot.task["pages"] = message[1]
+            slot.deadline = slot.task_started + self.limits.timeout_for(message[1])
+        elif kind == "done" and slot.task is not None:
+            task, result = slot.task, message[1]
+            slot.task = None
+            slot.done += 1
+            if result.get("recycle"):
+                self._retire(slot)
+                self.slots[i] = None
+            return task, result
+        return None
+
+    def _died(self, slot: _Slot) -> tuple[dict, dict] | None:
+        code = slot.process.exitcode
+        if slot.task is None:
+            if not slot.ready:
+                raise WorkerStartError(f"a worker exited while starting (exit code {code})")
+            return None
+        task = slot.task
+        seconds = time.monotonic() - slot.task_started
+        if code is not None and code < 0:
+            name = signal_name(-code)
+            if -code == signal.SIGXCPU:
+                return task, failure("limit_exceeded", f"cpu: over {self.limits.cpu_seconds} s "
+                                     "of CPU time (worker stopped by SIGXCPU)", seconds)
+            hint = " (memory cap or out-of-memory killer?)" if -code == signal.SIGKILL else ""
+            return task, failure("crashed", f"crashed: worker died by {name}{hint}", seconds)
+        return task, failure("crashed", f"crashed: worker exited with code {code}", seconds)

@@ -1,0 +1,143 @@
+"""The results store: one SQLite file (WAL mode) in the output folder, one row per input.
+
+A row is written, in its own transaction, as soon as its document is final, so a batch killed at
+any point keeps everything finished before; the primary key on the input path makes "exactly one
+final record per input" a property of the schema. Reports are stored zlib-compressed so that
+``hds-analyzer report OUT`` can rebuild every output file without re-analysing anything.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+STORE_NAME = "results.sqlite"
+SCHEMA_VERSION = 1
+
+COLUMNS = (
+    "path", "name", "sha256", "size", "mtime_ns", "type", "status", "reason", "pages", "chars",
+    "truncated", "seconds", "cpu_seconds", "peak_rss_mb", "rules_version", "config_key",
+    "limits_key", "language", "run_id", "finished_at", "entry",
+)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,          -- the input as shown (relative to what was scanned)
+    name TEXT NOT NULL,             -- output stem: OUT/<name>.json, OUT/<name>.html
+    sha256 TEXT, size INTEGER, mtime_ns INTEGER,
+    type TEXT,                      -- pdf, docx, txt, md, empty, zip, other (sniffed by content)
+    status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',
+    pages INTEGER, chars INTEGER, truncated INTEGER NOT NULL DEFAULT 0,
+    seconds REAL, cpu_seconds REAL, peak_rss_mb REAL,
+    rules_version TEXT, config_key TEXT, limits_key TEXT, language TEXT,
+    run_id INTEGER, finished_at REAL,
+    entry TEXT,                     -- JSON: the index fields
+    report BLOB                     -- zlib(JSON report), NULL when the document failed
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at REAL, finished_at REAL, options TEXT, inputs TEXT, summary TEXT
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+class Store:
+    """Open (and create) ``OUT/results.sqlite``. Use as a context manager or call ``close``."""
+
+    def __init__(self, out_dir: Path) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.path = out_dir / STORE_NAME
+        self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=FULL")
+        self.conn.executescript(_SCHEMA)
+        self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                          (str(SCHEMA_VERSION),))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- records ------------------------------------------------------------------------------
+    def get(self, path: str) -> dict[str, Any] | None:
+        row = self.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM files WHERE path = ?",
+                                (path,)).fetchone()
+        return _row(row) if row else None
+
+    def records(self, paths: list[str] | None = None) -> list[dict[str, Any]]:
+        """Every record (without reports), or those of ``paths`` (in that order, missing ones left
+        out)."""
+        rows = self.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM files ORDER BY path")
+        found = {r["path"]: _row(r) for r in rows}
+        if paths is None:
+            return list(found.values())
+        return [found[p] for p in paths if p in found]
+
+    def put(self, record: dict[str, Any], report_json: str | None) -> None:
+        """Insert or replace the final record of one input (one transaction)."""
+        values = {c: record.get(c) for c in COLUMNS}
+        values["truncated"] = int(bool(values["truncated"]))
+        values["entry"] = json.dumps(record.get("entry") or {}, ensure_ascii=False)
+        values["finished_at"] = values["finished_at"] or time.time()
+        blob = zlib.compress(report_json.encode("utf-8"), 6) if report_json is not None else None
+        names = [*COLUMNS, "report"]
+        self.conn.execute(
+            f"INSERT OR REPLACE INTO files ({', '.join(names)}) "
+            f"VALUES ({', '.join('?' for _ in names)})",
+            [*(values[c] for c in COLUMNS), blob],
+        )
+
+    def touch(self, path: str, run_id: int, mtime_ns: int) -> None:
+        """Mark an unchanged input as seen by this run."""
+        self.conn.execute("UPDATE files SET run_id = ?, mtime_ns = ? WHERE path = ?",
+                          (run_id, mtime_ns, path))
+
+    def report_json(self, path: str) -> str | None:
+        row = self.conn.execute("SELECT report FROM files WHERE path = ?", (path,)).fetchone()
+        if row is None or row["report"] is None:
+            return None
+        return zlib.decompress(row["report"]).decode("utf-8")
+
+    def report(self, path: str) -> dict[str, Any] | None:
+        text = self.report_json(path)
+        return json.loads(text) if text is not None else None
+
+    # -- runs ---------------------------------------------------------------------------------
+    def start_run(self, options: dict[str, Any], inputs: list[str]) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO runs (started_at, options, inputs) VALUES (?, ?, ?)",
+            (time.time(), json.dumps(options, ensure_ascii=False, default=str),
+             json.dumps(inputs, ensure_ascii=False)))
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
+        self.conn.execute("UPDATE runs SET finished_at = ?, summary = ? WHERE id = ?",
+                          (time.time(), json.dumps(summary), run_id))
+
+    def last_inputs(self) -> list[str] | None:
+        """The inputs of the latest run (finished or not)."""
+        row = self.conn.execute("SELECT inputs FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        return json.loads(row["inputs"]) if row and row["inputs"] else None
+
+    def runs(self) -> Iterator[dict[str, Any]]:
+        for row in self.conn.execute("SELECT * FROM runs ORDER BY id"):
+            yield dict(row)
+
+
+def _row(row: sqlite3.Row) -> dict[str, Any]:
+    record = dict(row)
+    record["truncated"] = bool(record["truncated"])
+    record["entry"] = json.loads(record["entry"]) if record.get("entry") else {}
+    return record

@@ -1,0 +1,283 @@
+"""Worker process: analyses one document at a time under resource limits.
+
+The parent imports this module only for ``worker_main`` (the process target) and the status
+names; the heavy libraries (spaCy, pdfplumber, python-docx) are imported inside the worker.
+A worker answers each task with one ``("done", result)`` message; before extraction it may send
+``("pages", n)`` so that the parent can scale the wall-clock timeout with the page count.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from analyzer.batch.limits import Limits
+
+# The fixed set of per-file statuses (docs/batch.md).
+OK_STATUSES = ("ok", "ok_no_text", "skipped")
+FAILED_STATUSES = ("encrypted", "unsupported_type", "parse_error", "limit_exceeded", "timeout",
+                   "crashed")
+STATUSES = OK_STATUSES + FAILED_STATUSES
+MIN_CHARS_PER_PAGE = 20
+
+
+def _setup_process(limits: Limits) -> None:
+    """Own process group, no core dumps, address-space cap, die with the parent."""
+    import resource
+
+    with contextlib.suppress(OSError):
+        os.setsid()
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if limits.memory_mb > 0 and hasattr(resource, "RLIMIT_AS"):
+        cap = limits.memory_mb * 1024 * 1024
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: never outlive the supervisor
+        except (OSError, AttributeError):
+            pass
+    # Ctrl-C goes to the parent, which stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _set_cpu_budget(seconds: int) -> None:
+    """Allow ``seconds`` more CPU time (RLIMIT_CPU counts the process's whole life)."""
+    import resource
+
+    if seconds <= 0:
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = int(usage.ru_utime + usage.ru_stime) + 1
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = used + seconds
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def warm_up(options: dict[str, Any]) -> None:
+    """Import the parsers and build the spaCy pipelines once, before the first document."""
+    import analyzer.extract.docx
+    import analyzer.extract.pdf
+    import analyzer.extract.text  # noqa: F401
+    from analyzer.analyze import get_ruleset
+    from analyzer.language import SUPPORTED_LANGUAGES
+    from analyzer.nlp import cached_pipeline
+    from analyzer.report.html import render_document  # noqa: F401
+    from analyzer.resources import default_patterns_dir
+
+    patterns = Path(options["patterns_dir"]) if options.get("patterns_dir") else None
+    langs = SUPPORTED_LANGUAGES if options.get("lang", "auto") == "auto" else (options["lang"],)
+    for lang in langs:
+        cached_pipeline(get_ruleset(patterns or default_patterns_dir(), lang))
+
+
+def worker_main(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
+    """Process target: set limits, warm up, then answer tasks until told to stop or recycled."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    _setup_process(limits)
+    try:
+        warm_up(options)
+    except Exception as e:  # a broken rule directory: the parent stops the batch
+        conn.send(("fatal", f"{type(e).__name__}: {e}"))
+        return
+    conn.send(("ready", os.getpid()))
+    done = 0
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        _set_cpu_budget(limits.cpu_seconds)
+        result = process_task(task, limits, options, notify=conn.send)
+        done += 1
+        if done >= limits.recycle_after:
+            result["recycle"] = True
+        try:
+            conn.send(("done", result))
+        except (BrokenPipeError, OSError):
+            return
+        if result.get("recycle"):
+            return
+
+
+def _short(message: str, path: Path) -> str:
+    """A reason without the absolute path the extractors put in front, at most 500 chars."""
+    for prefix in (f"{path}: ", f"{path.name}: "):
+        if message.startswith(prefix):
+            message = message[len(prefix):]
+    message = message.replace(str(path), path.name)
+    return message[:500]
+
+
+def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
+                 notify: Any = None) -> dict[str, Any]:
+    """Pre-flight, extract, cap, analyse and render one document; never raises.
+
+    Returns a dict with ``record`` (status, reason, type, pages, chars, truncated, warnings,
+    seconds, cpu_seconds, peak_rss_mb, rules_version), ``entry`` (the index fields), ``json`` and
+    ``html`` (the report files' text, None on failure) and ``recycle`` (the worker should exit).
+    """
+    from analyzer.batch.limits import (
+        LimitExceeded,
+        check_docx,
+        check_pdf,
+        check_zip,
+        is_ooxml,
+        sniff_type,
+    )
+    from analyzer.errors import ExtractionError, PatternFileError
+    from analyzer.extract import sniff_format
+
+    start, cpu_start = time.monotonic(), time.process_time()
+    path = Path(task["path"])
+    record: dict[str, Any] = {"status": "crashed", "reason": "", "type": None, "pages": None,
+                              "chars": 0, "truncated": False, "warnings": [],
+                              "rules_version": None}
+    out: dict[str, Any] = {"record": record, "entry": {}, "json": None, "html": None,
+                           "recycle": False}
+    stage = "pre-flight"
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_mb * 1024 * 1024:
+            raise LimitExceeded("max_file_size", f"{size // (1024 * 1024)} MB "
+                                f"(limit {limits.max_file_mb} MB)")
+        kind = sniff_type(path)
+        warnings: list[str] = []
+        if kind == "empty":
+            record["type"] = "empty"
+            raise ExtractionError("empty_file: 0 bytes", "unsupported_type")
+        record["type"] = kind
+        if kind == "zip":
+            # ZIP limits and the DOCTYPE ban before anything opens the package
+            warnings.extend(check_zip(path, limits))
+            if is_ooxml(path):
+                record["type"] = "docx"
+                warnings.extend(check_docx(path, limits))
+        fmt = sniff_format(path)  # type by content; raises unsupported_type
+        record["type"] = fmt
+        if fmt == "pdf":
+            pages = check_pdf(path, limits)
+            record["pages"] = pages
+            if notify and pages:
+                notify(("pages", pages))
+        suffix = path.suffix.lower()
+        if fmt in ("pdf", "docx", "odt", "rtf", "doc") and suffix != f".{fmt}":
+            warnings.append(f"extension_mismatch: {fmt.upper()} content in a "
+                            f"{suffix or 'suffix-less'} file")
+        stage = "extraction"
+        extracted = _extract(path, options)
+        stage = "analysis"
+        extracted, chars, truncated = _cap_text(extracted, limits.max_chars)
+        if truncated:
+            warnings.append(f"text_truncated: extracted text cut at {limits.max_chars} "
+                            "characters (max_chars)")
+        record.update(chars=chars, truncated=truncated, pages=extracted.pages)
+        out["json"], out["html"], out["entry"], _language, rules_version = _analyse(
+            extracted, task, options, warnings)
+        record["rules_version"] = rules_version
+        record["warnings"] = warnings
+        pages_n = extracted.pages or 1
+        if chars == 0 or (extracted.format == "pdf" and chars / pages_n < MIN_CHARS_PER_PAGE):
+            record["status"] = "ok_no_text"
+            record["reason"] = "no usable text layer (scanned?): not reviewed, needs OCR"
+        else:
+            record["status"] = "ok"
+    except LimitExceeded as e:
+        record.update(status="limit_exceeded", reason=_short(str(e), path))
+    except PatternFileError as e:
+        record.update(status="fatal", reason=str(e))
+    except ExtractionError as e:
+        status = e.status if e.status in FAILED_STATUSES else "parse_error"
+        record.update(status=status, reason=_short(str(e), path))
+    except MemoryError:
+        record.update(status="limit_exceeded",
+                      reason=f"memory: over {limits.memory_mb} MB during {stage}")
+        out["recycle"] = True
+    except RecursionError:
+        record.update(status="parse_error", reason=f"recursion: structure nested too deeply "
+                      f"({stage})")
+    except Exception as e:  # a library failure on hostile input, or a bug of ours
+        status = "crashed" if stage == "analysis" else "parse_error"
+        label = "internal error" if stage == "analysis" else "corrupt"
+        record.update(status=status,
+                      reason=_short(f"{label}: {type(e).__name__}: {e}", path))
+    if record["status"] not in ("ok", "ok_no_text"):
+        out["json"] = out["html"] = None
+        out["entry"] = {}
+    import resource
+
+    record["seconds"] = round(time.monotonic() - start, 3)
+    record["cpu_seconds"] = round(time.process_time() - cpu_start, 3)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    record["peak_rss_mb"] = round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+    return out
+
+
+def _extract(path: Path, options: dict[str, Any]) -> Any:
+    from analyzer.extract import extract
+
+    return extract(path, ocr=options.get("ocr", "auto"),
+                   pdf_engine=options.get("pdf_engine", "auto"))
+
+
+def _cap_text(extracted: Any, max_chars: int) -> tuple[Any, int, bool]:
+    import dataclasses
+
+    total = 0
+    kept = []
+    truncated = False
+    for block in extracted.blocks:
+        if total + len(block.text) > max_chars:
+            room = max_chars - total
+            if room > 0:
+                kept.append(dataclasses.replace(block, text=block.text[:room]))
+                total += room
+            truncated = True
+            break
+        kept.append(block)
+        total += len(block.text)
+    if truncated:
+        extracted = dataclasses.replace(extracted, blocks=tuple(kept))
+    return extracted, total, truncated
+
+
+def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
+             warnings: list[str]) -> tuple[str, str, dict[str, Any], str, str]:
+    import dataclasses
+
+    from analyzer.analyze import analyze_extracted
+    from analyzer.output import dump_json
+    from analyzer.report.html import render_document
+
+    if warnings:
+        extracted = dataclasses.replace(
+            extracted, warnings=tuple(extracted.warnings) + tuple(warnings))
+    patterns = Path(options["patterns_dir"]) if options.get("patterns_dir") else None
+    report = analyze_extracted(extracted, lang=options.get("lang", "auto"),
+                               patterns_dir=patterns, sha256=task["sha256"],
+                               display_path=task["display"])
+    entry = {
+        "language": report["document"]["language"],
+        "certificates_required": report["certificates_required"],
+        "coverage": {t: len(ids) for t, ids in report["coverage"].items()},
+        "checklist_missing": [c["id"] for c in report["checklist"] if c["status"] != "present"],
+        "warnings": report["document"]["warnings"],
+        "clauses": len(report["clauses"]),
+    }
+    return (dump_json(report), render_document(report), entry,
+            report["document"]["language"], report["document"].get("rules_version", ""))
