@@ -67,9 +67,23 @@ def clause_number(text: str) -> str | None:
     return None
 
 
-def _starts_unit(line: str) -> bool:
+def _starts_unit(line: str, previous: str = "") -> bool:
+    """Does ``line`` open a new unit (numbered or bulleted)?
+
+    "(21) jours" or "3) du contrat" after a line that stops mid-sentence is a wrapped line that
+    happens to start with a number in brackets, not a list item.
+    """
     stripped = line.lstrip()
-    return any(r.match(stripped) for r in (*_NUMBER_RES, _BULLET))
+    for regex in (*_NUMBER_RES, _BULLET):
+        match = regex.match(stripped)
+        if not match:
+            continue
+        if regex in (_SIMPLE, _LETTER) and previous:
+            rest = stripped[match.end():].lstrip()
+            if previous.rstrip()[-1:].isalnum() and rest[:1].islower():
+                return False
+        return True
+    return False
 
 
 def _is_heading(text: str, number: str | None) -> int | None:
@@ -122,7 +136,7 @@ def _units(block: Block) -> list[_Unit]:
     units: list[_Unit] = []
     current: list[str] = []
     for line in lines:
-        if current and _starts_unit(line):
+        if current and _starts_unit(line, current[-1]):
             units.append(_Unit(join_lines(current), block.page, block.kind, None))
             current = []
         current.append(line)

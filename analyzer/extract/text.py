@@ -31,8 +31,21 @@ def looks_like_markdown(text: str) -> bool:
     return headings >= 2 or any(_MD_TABLE_RULE.match(line.strip()) for line in lines if "|" in line)
 
 
-def text_blocks(text: str, markdown: bool) -> list[Block]:
-    """Split text into blocks: blank lines end a block; Markdown headings and table rows stand alone."""
+def one_paragraph_per_line(text: str) -> bool:
+    """True for unwrapped plain text (exported from a word processor): every line is a paragraph.
+
+    Wrapped text has lines of 60-140 characters; unwrapped text has many lines far longer.
+    """
+    lengths = [len(line) for line in text.splitlines() if line.strip()]
+    long_lines = sum(1 for n in lengths if n > 200)
+    return long_lines >= max(3, 0.05 * len(lengths))
+
+
+def text_blocks(text: str, markdown: bool, per_line: bool = False) -> list[Block]:
+    """Split text into blocks: blank lines end a block; Markdown headings and table rows stand alone.
+
+    With ``per_line`` every non-blank line is a block of its own.
+    """
     blocks: list[Block] = []
     current: list[str] = []
     start_line = 0
@@ -65,6 +78,8 @@ def text_blocks(text: str, markdown: bool) -> list[Block]:
         if not current:
             start_line = lineno
         current.append(line)
+        if per_line:
+            flush()
     flush()
     return blocks
 
@@ -79,7 +94,8 @@ def extract_text(path: Path, fmt: str) -> ExtractedDocument:
     markdown = fmt == "md" or looks_like_markdown(text)
     if markdown:
         text = _MD_FRONT_MATTER.sub("", text)
-    blocks = text_blocks(text, markdown=markdown)
+    blocks = text_blocks(text, markdown=markdown,
+                         per_line=not markdown and one_paragraph_per_line(text))
     if not blocks:
         warnings.append(f"{path.name}: the document contains no text")
     return ExtractedDocument(path=str(path), format=fmt, blocks=tuple(blocks),
