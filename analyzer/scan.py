@@ -28,7 +28,7 @@ from analyzer.extract import SUPPORTED_SUFFIXES
 from analyzer.output import atomic_write_text, output_names
 
 log = logging.getLogger(__name__)
-ALL_FORMATS = ("json", "html")
+ALL_FORMATS = ("json", "html", "csv", "xlsx")
 RETRY_STATUSES = ("timeout", "crashed")  # possibly transient: re-done by the next run
 FILES_CSV = "files.csv"
 CSV_FIELDS = ("path", "status", "reason", "type", "pages", "chars", "truncated", "language",
@@ -402,11 +402,9 @@ def _findings_tables(out_dir: Path, entries: list[dict[str, Any]],
     """Hook for the findings tables (findings.csv / findings.xlsx) of ``analyzer.report``."""
     if not formats & {"csv", "xlsx"}:
         return
-    try:
-        from analyzer.report import tables  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    tables.write_batch_tables(out_dir, entries, reports)
+    from analyzer.report.tables import write_batch_tables
+
+    write_batch_tables(out_dir, entries, reports, formats)
 
 
 def _csv_cell(value: Any) -> str:
