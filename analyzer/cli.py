@@ -249,6 +249,34 @@ def patterns_list(patterns_dir: Path | None) -> None:
             click.echo(f"{rule_id}\t{role}\t{info.rule.description}")
 
 
+@cli.group()
+def review() -> None:
+    """Reviewer decisions exported from the HTML reports."""
+
+
+@review.command("import")
+@click.argument("decisions_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--reviewer", default="", help="Name recorded for decisions exported without one.")
+def review_import(decisions_file: Path, out_dir: Path, reviewer: str) -> None:
+    """Store decisions (exported from a report) in OUT/reviews.json and re-render the reports.
+
+    Decisions stay attached to a clause while its text is unchanged, across re-runs.
+    """
+    from analyzer.report.review import import_reviews
+
+    try:
+        result = import_reviews(decisions_file, out_dir, reviewer=reviewer)
+    except AnalyzerError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"{result.decisions} decisions for {result.documents} document(s), "
+               f"{result.changed} new or changed; reports updated: "
+               f"{', '.join(result.rerendered) or 'none'}")
+    for path in result.unmatched_documents:
+        click.echo(f"warning: no report in {out_dir} for {path}; decisions kept for a later "
+                   "scan", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="hds-analyzer")
