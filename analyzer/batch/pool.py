@@ -73,8 +73,10 @@ def failure(status: str, reason: str, seconds: float, pages: int | None = None) 
 class Supervisor:
     """Run tasks on ``jobs`` worker processes; yields ``(task, result)`` as each one finishes."""
 
-    def __init__(self, jobs: int, limits: Limits, options: dict[str, Any]) -> None:
+    def __init__(self, jobs: int, limits: Limits, options: dict[str, Any],
+                 target: Any = worker_main) -> None:
         self.jobs = max(1, jobs)
+        self.target = target
         self.limits = limits
         self.options = options
         self.ctx = _context()
@@ -84,7 +86,7 @@ class Supervisor:
     # -- process management ------------------------------------------------------------------
     def _start(self) -> _Slot:
         parent, child = self.ctx.Pipe(duplex=True)
-        process = self.ctx.Process(target=worker_main, args=(child, self.limits, self.options),
+        process = self.ctx.Process(target=self.target, args=(child, self.limits, self.options),
                                    name="hds-worker", daemon=True)
         process.start()
         child.close()

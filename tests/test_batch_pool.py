@@ -1,0 +1,80 @@
+"""The supervised worker pool: a worker that dies by a signal, hangs or hits its CPU cap costs one
+document a record, is replaced, and the batch goes on; workers are recycled after N documents."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from typing import Any
+
+from analyzer.batch.limits import Limits
+from analyzer.batch.pool import Supervisor
+from analyzer.batch.worker import _set_cpu_budget, _setup_process
+
+
+def chaos_worker(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
+    """A stand-in worker whose behaviour is chosen by the task's display name."""
+    _setup_process(limits)
+    conn.send(("ready", os.getpid()))
+    done = 0
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        _set_cpu_budget(limits.cpu_seconds)
+        name = task["display"]
+        if name.startswith("segv"):
+            os.kill(os.getpid(), signal.SIGSEGV)
+        elif name.startswith("abort"):
+            os.abort()
+        elif name.startswith("hang"):
+            time.sleep(3600)
+        elif name.startswith("spin"):
+            while True:
+                pass
+        elif name.startswith("pages"):
+            conn.send(("pages", 4))
+            time.sleep(1.5)  # longer than the base timeout, shorter than base + 4 pages
+        done += 1
+        conn.send(("done", {"record": {"status": "ok", "reason": "", "pid": os.getpid()},
+                            "recycle": done >= limits.recycle_after}))
+
+
+def _run(names: list[str], **limits: Any) -> dict[str, dict[str, Any]]:
+    tasks = [{"display": n, "path": n, "sha256": "", "pages": None} for n in names]
+    settings = Limits(memory_mb=0, **limits)
+    with Supervisor(2, settings, {}, target=chaos_worker) as supervisor:
+        return {task["display"]: result["record"] for task, result in supervisor.run(tasks)}
+
+
+def test_deaths_and_hangs_are_per_document_records_and_the_batch_goes_on():
+    names = ["ok1", "segv", "ok2", "abort", "hang", "ok3", "ok4", "pages", "ok5"]
+    start = time.monotonic()
+    records = _run(names, timeout_base=1.0, timeout_per_page=0.5, recycle_after=100)
+    assert set(records) == set(names)
+    assert records["segv"]["status"] == "crashed"
+    assert "SIGSEGV" in records["segv"]["reason"]
+    assert records["abort"]["status"] == "crashed"
+    assert "SIGABRT" in records["abort"]["reason"]
+    assert records["hang"]["status"] == "timeout"
+    assert records["pages"]["status"] == "ok"  # the timeout grew with the page count
+    for name in ("ok1", "ok2", "ok3", "ok4", "ok5"):
+        assert records[name]["status"] == "ok"
+    assert time.monotonic() - start < 30
+
+
+def test_cpu_cap_stops_a_spinning_document():
+    records = _run(["spin", "ok"], cpu_seconds=1, timeout_base=20.0)
+    assert records["spin"]["status"] == "limit_exceeded"
+    assert "cpu" in records["spin"]["reason"]
+    assert records["ok"]["status"] == "ok"
+
+
+def test_workers_are_recycled_after_n_documents():
+    records = _run([f"ok{i}" for i in range(8)], recycle_after=2)
+    pids = {r["pid"] for r in records.values()}
+    assert len(pids) >= 4  # 8 documents, 2 per worker process
