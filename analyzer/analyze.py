@@ -16,7 +16,8 @@ from analyzer.language import SUPPORTED_LANGUAGES, detect_language
 from analyzer.models import ExtractedDocument, Segment
 from analyzer.nlp import HITS_KEY, cached_pipeline
 from analyzer.qualify import (
-    Qualified, clause_status, opens_with_definition, qualify_hit, select_tags,
+    Qualified, clause_status, opens_with_definition, qualify_hit, resolve_availability_layer,
+    select_tags,
 )
 from analyzer.resources import default_patterns_dir
 from analyzer.rules import RuleSet, load_rules
@@ -121,6 +122,7 @@ def analyze_extracted(
             clauses.append(entry)
         for item, status in checks:
             evidence[item].append((seg.id, status))
+    resolve_availability_layer(clauses, ruleset)
     coverage: dict[str, list[str]] = {t: [] for t in MAPPING_TARGETS}
     for c in clauses:
         if c["status"] in ("included", "conditional"):

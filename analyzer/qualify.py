@@ -12,10 +12,12 @@ A clause under a definitions heading, or that opens with a definition cue, is a 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.tokens import Span
 
 from analyzer.rules import RuleSet
+from analyzer.taxonomy import MAPPING_TARGETS
 
 DEFINITION_LEAD_TOKENS = 12  # a definition cue must appear this close to the clause start
 MENTION_SUFFIX = "_mention"  # rules whose slug ends so only tag a clause nothing else tags
@@ -87,3 +89,30 @@ def clause_status(qualified: list[Qualified]) -> tuple[str, str]:
             party = next(q.party for q in qualified if q.status == status)
             return status, party
     return "included", "provider"
+
+
+AVAILABILITY_TOPIC = "hosting.availability"
+VIRTUAL_LAYER, PLATFORM_LAYER = "A3", "A4"
+
+
+def resolve_availability_layer(clauses: list[dict[str, Any]], ruleset: RuleSet) -> None:
+    """Map availability commitments to the service layer the document provides (in place).
+
+    An uptime commitment is a commitment on whatever the provider hosts: on an IaaS contract
+    (some counted clause provides virtual infrastructure, A3) it maps to A3; otherwise (SaaS,
+    hosted application, platform) to A4, the taxonomy default.
+    """
+    iaas = any(
+        VIRTUAL_LAYER in ruleset.taxonomy.mapping_for(topic)
+        for c in clauses if c["status"] in ("included", "conditional")
+        for topic in c["topics"] if topic != AVAILABILITY_TOPIC
+    )
+    if not iaas:
+        return
+    for c in clauses:
+        if AVAILABILITY_TOPIC not in c["topics"]:
+            continue
+        targets = {t for topic in c["topics"] if topic != AVAILABILITY_TOPIC
+                   for t in ruleset.taxonomy.mapping_for(topic)}
+        targets.add(VIRTUAL_LAYER)
+        c["mapping"] = sorted(targets, key=MAPPING_TARGETS.index)
