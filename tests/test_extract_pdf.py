@@ -1,0 +1,203 @@
+"""PDF extraction: both engines, layout (headers/footers, columns, tables, page breaks), OCR, encryption.
+
+Fixtures are generated with reportlab by ``tests/data/build_fixtures.py``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analyzer.errors import ExtractionError
+from analyzer.extract import PDF_ENGINES, extract
+from analyzer.extract import pdf as pdf_module
+from analyzer.models import ExtractedDocument, Segment
+from analyzer.segment import segment
+from tests.data import build_fixtures as fx
+
+ENGINES = ("pypdfium2", "pdfplumber")
+HAS_TESSERACT = shutil.which("tesseract") is not None
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("pdfs")
+    return {
+        "contract": fx.build_text_pdf(out / "contract.pdf"),
+        "owner": fx.build_text_pdf(out / "owner.pdf", encrypt="owner", pages_of_filler=0),
+        "user": fx.build_text_pdf(out / "user.pdf", encrypt="user", pages_of_filler=0),
+        "scanned": fx.build_scanned_pdf(out / "scanned.pdf"),
+    }
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def contract(request: pytest.FixtureRequest, pdfs: dict[str, Path]
+             ) -> tuple[ExtractedDocument, str, list[Segment]]:
+    document = extract(pdfs["contract"], pdf_engine=request.param, ocr="never")
+    text, segments = segment(document)
+    return document, text, segments
+
+
+def _find(segments: list[Segment], fragment: str) -> Segment:
+    found = [s for s in segments if fragment in s.text]
+    assert len(found) == 1, (fragment, [s.text for s in found])
+    return found[0]
+
+
+def test_engines_are_declared():
+    assert PDF_ENGINES == ("auto", "pypdfium2", "pdfplumber")
+    with pytest.raises(ValueError):
+        extract(Path("x.pdf"), pdf_engine="nope")
+    with pytest.raises(ValueError):
+        extract(Path("x.pdf"), ocr="sometimes")
+
+
+def test_running_header_footer_and_page_numbers_removed(contract):
+    document, text, segments = contract
+    assert document.pages == 5
+    assert "Confidentiel" not in text
+    assert "Page 2/5" not in text
+    assert fx.HEADER in document.removed_lines
+    assert "Page 1/5" in document.removed_lines
+
+
+def test_hyphenated_word_joined(contract):
+    _, text, segments = contract
+    clause = _find(segments, "La disponibilité du service")
+    assert "opérations de maintenance planifiées notifiées au Client." in clause.text
+    assert "main-" not in text
+
+
+def test_clause_across_page_break_is_one_clause(contract):
+    _, _, segments = contract
+    clause = _find(segments, "5.1 À la fin du contrat")
+    assert clause.text.endswith("puis les détruit sans en conserver de copie.")
+    assert clause.number == "5.1"
+    assert clause.page == 1  # where it starts
+    assert clause.heading_path == ("Article 5 – Réversibilité",)
+    assert _find(segments, "5.2 La restitution").page == 2
+
+
+def test_numbered_items_and_headings(contract):
+    _, _, segments = contract
+    assert _find(segments, "a) la restauration").number == "a)"
+    assert _find(segments, "b) les sauvegardes").number == "b)"
+    heading = _find(segments, "Article 3 – Sauvegarde")
+    assert heading.kind == "heading" and heading.number == "Article 3"
+    assert _find(segments, "3.1 Le Prestataire").heading_path == ("Article 3 – Sauvegarde",)
+
+
+def test_glossary_section_recognised(contract):
+    _, _, segments = contract
+    assert _find(segments, "Données de santé :").glossary
+    assert not _find(segments, "3.1 Le Prestataire").glossary
+
+
+def test_table_rows_in_order(contract):
+    _, _, segments = contract
+    rows = [s.text for s in segments if " | " in s.text]
+    assert rows == ["Indicateur | Engagement | Pénalité",
+                    "Disponibilité mensuelle | 99,9 % | 5 % de la redevance",
+                    "Délai d'intervention | 4 heures | 2 % de la redevance"]
+
+
+def test_two_columns_read_column_by_column(contract):
+    _, _, segments = contract
+    left = _find(segments, "Le Prestataire exploite deux centres")
+    right = _find(segments, "Les équipements réseau sont maintenus")
+    assert left.text.endswith("d'une climatisation redondante.")
+    assert right.text.endswith("hébergeant les données de santé du Client.")
+    assert left.end < right.start
+    assert left.page == right.page == 3
+
+
+def test_offsets_index_the_normalised_text(contract):
+    _, text, segments = contract
+    for s in segments:
+        assert text[s.start:s.end] == s.text
+
+
+def test_engines_give_the_same_clauses(pdfs):
+    texts = []
+    for engine in ENGINES:
+        _, segments = segment(extract(pdfs["contract"], pdf_engine=engine, ocr="never"))
+        texts.append([(s.text, s.page, s.number) for s in segments])
+    assert texts[0] == texts[1]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_owner_password_pdf_is_read(pdfs, engine):
+    document = extract(pdfs["owner"], pdf_engine=engine)
+    assert any("owner password" in w for w in document.warnings)
+    _, segments = segment(document)
+    assert any("sauvegarde quotidienne" in s.text for s in segments)
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+def test_user_password_pdf_is_reported_encrypted(pdfs, engine):
+    with pytest.raises(ExtractionError) as info:
+        extract(pdfs["user"], pdf_engine=engine)
+    assert info.value.status == "encrypted"
+    assert "password" in str(info.value)
+
+
+def test_corrupt_pdf_is_a_parse_error(tmp_path):
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.7\n" + b"garbage " * 100)
+    with pytest.raises(ExtractionError) as info:
+        extract(bad)
+    assert info.value.status == "parse_error"
+
+
+@pytest.mark.skipif(not HAS_TESSERACT, reason="tesseract is not installed")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_scanned_page_is_ocred(pdfs, engine):
+    document = extract(pdfs["scanned"], pdf_engine=engine)
+    assert document.ocr_pages == (2,)
+    _, segments = segment(document)
+    assert segments[0].text == "Article 8 - Objet" and segments[0].page == 1
+    scanned = " ".join(s.text for s in segments if s.page == 2)
+    for word in ("Article 9", "Hebergement", "Prestataire", "donnees", "France"):
+        assert word in scanned
+    assert not any("confidence" in w for w in document.warnings)
+
+
+def test_ocr_never_warns_about_pages_without_text(pdfs):
+    document = extract(pdfs["scanned"], ocr="never")
+    assert document.ocr_pages == ()
+    assert any("no text layer" in w and "2" in w for w in document.warnings)
+
+
+def test_missing_tesseract_is_a_clear_warning(pdfs, monkeypatch):
+    real_which = shutil.which
+    monkeypatch.setattr(pdf_module.shutil, "which",
+                        lambda name: None if name == "tesseract" else real_which(name))
+    document = extract(pdfs["scanned"])
+    assert document.ocr_pages == ()
+    warning = " ".join(document.warnings)
+    assert "tesseract is not installed" in warning and "tesseract-ocr-fra" in warning
+    assert "pages 2" in warning
+
+
+def test_only_scanned_pdf_without_tesseract_is_not_silently_empty(tmp_path, monkeypatch):
+    path = fx.build_scanned_pdf(tmp_path / "scan-only.pdf", with_text_page=False)
+    monkeypatch.setattr(pdf_module.shutil, "which", lambda name: None)
+    document = extract(path)
+    assert document.blocks == ()
+    assert any("no text could be extracted" in w for w in document.warnings)
+
+
+@pytest.mark.skipif(not HAS_TESSERACT, reason="tesseract is not installed")
+def test_low_ocr_confidence_warns(pdfs, monkeypatch):
+    monkeypatch.setattr(pdf_module, "OCR_MIN_CONFIDENCE", 101.0)
+    document = extract(pdfs["scanned"])
+    assert any("low OCR confidence on page 2" in w for w in document.warnings)
+
+
+def test_page_number_lines():
+    for line in ("3", "Page 3/45", "page 3 of 45", "- 3 -", "3 / 45", "Page 12 sur 40"):
+        assert pdf_module._is_page_number(line), line
+    for line in ("Article 3", "99,9 %", "3 jours ouvrés"):
+        assert not pdf_module._is_page_number(line), line
