@@ -244,6 +244,7 @@ def scan(
     limits = limits or Limits()
     jobs = jobs or os.cpu_count() or 1
     out_dir.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(out_dir)
     todo, skipped = collect_inputs(paths)
     names = output_names(i.display for i in [*todo, *skipped])
     options = {"lang": lang, "ocr": ocr, "pdf_engine": pdf_engine,
@@ -284,6 +285,12 @@ def scan(
                                   "unchanged": result.unchanged,
                                   "seconds": round(result.seconds, 3)})
     return result
+
+
+def _remove_stale_temporaries(out_dir: Path) -> None:
+    """Temporary files of atomic writes interrupted by a kill (never a finished report)."""
+    for path in out_dir.glob(".*.tmp"):
+        path.unlink(missing_ok=True)
 
 
 def _execute(tasks: list[dict[str, Any]], *, engine: str, scheduler: str | None, jobs: int,

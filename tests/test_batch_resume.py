@@ -1,0 +1,156 @@
+"""Nothing lost, and incremental: a batch killed with SIGKILL and started again ends with exactly
+one final record per input and no half-written report; re-runs only redo what changed;
+``hds-analyzer report OUT`` rebuilds every output from the store."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from analyzer.cli import cli
+from analyzer.scan import scan
+
+CLAUSES = [
+    "Le Prestataire réalise la sauvegarde quotidienne des données de santé hébergées.",
+    "Le Prestataire assure l'administration et l'exploitation du système d'information.",
+    "Les données sont hébergées exclusivement en France, dans deux centres de données.",
+    "Le support utilisateurs est assuré du lundi au vendredi de 9h à 18h.",
+    "Le Prestataire notifie au Client toute violation de données dans les 24 heures.",
+]
+
+
+def make_contracts(folder: Path, count: int, paragraphs: int = 30) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        lines = [f"CONTRAT N° {i}"]
+        for n in range(paragraphs):
+            lines.append(f"ARTICLE {n + 1} - CLAUSE {n + 1}\n\n{n + 1}.1 "
+                         f"{CLAUSES[(i + n) % len(CLAUSES)]} Référence {i}-{n}.")
+        path = folder / f"contrat_{i:03d}.txt"
+        path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _store_count(out: Path) -> int:
+    db_path = out / "results.sqlite"
+    if not db_path.exists():
+        return 0
+    try:
+        db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1)
+        try:
+            return int(db.execute("SELECT COUNT(*) FROM files").fetchone()[0])
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0
+
+
+def _check_outputs_complete(out: Path) -> None:
+    for path in out.glob("*.json"):
+        json.loads(path.read_text("utf-8"))  # a half-written file would not parse
+    for path in out.glob("*.html"):
+        assert path.read_text("utf-8").rstrip().endswith("</html>"), path.name
+
+
+def test_sigkill_midway_then_resume_gives_one_final_record_per_input(tmp_path: Path):
+    docs = tmp_path / "docs"
+    total = len(make_contracts(docs, 60))
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "analyzer", "scan", str(docs), "-o", str(out), "-j", "2",
+               "--quiet"]
+    proc = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    try:
+        while _store_count(out) < 8 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.02)
+        assert proc.poll() is None, "the batch finished before it could be killed"
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    time.sleep(0.3)  # workers die with their parent (PR_SET_PDEATHSIG)
+    done_before = _store_count(out)
+    assert 0 < done_before < total
+    _check_outputs_complete(out)
+
+    result = scan([docs], out, jobs=2)
+    assert result.exit_code == 0
+    assert result.unchanged == done_before  # finished documents are not analysed again
+    assert result.analysed == total - done_before
+    with sqlite3.connect(out / "results.sqlite") as db:
+        rows = db.execute("SELECT path, status FROM files").fetchall()
+    db.close()
+    assert len(rows) == total
+    assert {status for _, status in rows} == {"ok"}
+    assert len(list(out.glob("docs__*.json"))) == total == len(list(out.glob("docs__*.html")))
+    assert not list(out.glob(".*.tmp"))
+    _check_outputs_complete(out)
+
+
+def test_rerun_skips_unchanged_redoes_changed_and_all_forces_everything(tmp_path: Path):
+    docs = tmp_path / "docs"
+    paths = make_contracts(docs, 6, paragraphs=5)
+    out = tmp_path / "out"
+    first = scan([docs], out, jobs=2)
+    assert first.analysed == 6 and first.exit_code == 0
+    before = (out / "docs__contrat_001.txt.json").read_bytes()
+
+    second = scan([docs], out, jobs=2)
+    assert second.analysed == 0 and second.unchanged == 6
+    assert (out / "docs__contrat_001.txt.json").read_bytes() == before
+
+    paths[2].write_text(paths[2].read_text("utf-8") + "\nArticle 99 - Le Prestataire assure "
+                        "la maintenance du matériel.\n", encoding="utf-8")
+    (out / "docs__contrat_004.txt.html").unlink()  # a lost output is restored from the store
+    third = scan([docs], out, jobs=2)
+    assert third.analysed == 1 and third.unchanged == 5
+    assert "Article 99" in (out / "docs__contrat_002.txt.json").read_text("utf-8")
+    assert (out / "docs__contrat_004.txt.html").is_file()
+
+    forced = CliRunner().invoke(cli, ["scan", str(docs), "-o", str(out), "--all", "-q"])
+    assert forced.exit_code == 0, forced.output + forced.stderr
+    assert "0 unchanged" in forced.output
+
+
+def test_report_command_rebuilds_every_output_from_the_store(tmp_path: Path):
+    docs = tmp_path / "docs"
+    make_contracts(docs, 3, paragraphs=4)
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.7\n not really a PDF")
+    out = tmp_path / "out"
+    result = scan([docs], out, jobs=1)
+    assert result.exit_code == 1
+    reports = {p.name: p.read_bytes() for p in out.glob("*.json")}
+    for path in [*out.glob("*.html"), *out.glob("*.json"), out / "files.csv"]:
+        path.unlink()
+    rebuilt = CliRunner().invoke(cli, ["report", str(out)])
+    assert rebuilt.exit_code == 0, rebuilt.output + rebuilt.stderr
+    assert {p.name: p.read_bytes() for p in out.glob("*.json")} == reports
+    assert len(list(out.glob("docs__*.html"))) == 3
+    index = (out / "index.html").read_text("utf-8")
+    assert "broken.pdf" in index and "parse_error" in index
+    assert "parse_error" in (out / "files.csv").read_text("utf-8")
+
+
+def test_report_without_store_is_an_error(tmp_path: Path):
+    result = CliRunner().invoke(cli, ["report", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "results store" in result.stderr
+
+
+@pytest.mark.parametrize("option", ["--scheduler=tcp://127.0.0.1:1"])
+def test_scheduler_without_dask_engine_is_a_usage_error(tmp_path: Path, option: str):
+    (tmp_path / "a.txt").write_text(CLAUSES[0], encoding="utf-8")
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path / "a.txt"), "-o",
+                                      str(tmp_path / "o"), option])
+    assert result.exit_code == 2
