@@ -47,13 +47,9 @@ def _join(values: Iterable[Any], sep: str = "; ") -> str:
 
 
 def _fmt(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Mapping):
-        return "; ".join(f"{k}: {_fmt(v)}" for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_fmt(v) for v in value)
-    return str(value)
+    from analyzer.report.html import fmt
+
+    return "" if value is None else fmt(value)
 
 
 def finding_rows(
