@@ -252,6 +252,48 @@ def build_docx(path: Path) -> Path:
     return path
 
 
+def add_footnote(path: Path, text: str) -> Path:
+    """Add a footnotes part (one footnote with ``text``) to a DOCX written by python-docx."""
+    import zipfile
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    footnotes = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{w}">'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        f'<w:footnote w:id="1"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:footnote></w:footnotes>'
+    )
+    rel = ('<Relationship Id="rIdFoot1" Type="http://schemas.openxmlformats.org/officeDocument/'
+           '2006/relationships/footnotes" Target="footnotes.xml"/>')
+    override = ('<Override PartName="/word/footnotes.xml" ContentType="application/'
+                'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/>')
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    rels = "word/_rels/document.xml.rels"
+    parts[rels] = parts[rels].replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", override.encode() + b"</Types>")
+    parts["word/footnotes.xml"] = footnotes.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def add_doctype(path: Path) -> Path:
+    """Put an (entity-declaring) DOCTYPE into word/document.xml, as an XXE attack would."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    xml = parts["word/document.xml"]
+    head, sep, rest = xml.partition(b"?>")
+    parts["word/document.xml"] = head + sep + b'<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + rest
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
 # (level, text) of the numbered paragraphs of build_docx, then the labels Word shows for them
 NUMBERED = [(0, "Sécurité"), (1, "Le Prestataire protège les accès."), (2, "par un bastion ;"),
             (2, "par une authentification forte :"), (3, "pour les administrateurs ;"),

@@ -1,0 +1,97 @@
+"""File types decided by content; .odt/.rtf/.doc through LibreOffice or a clear error; plain text."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from analyzer.errors import ExtractionError
+from analyzer.extract import convert, extract, sniff_format
+from analyzer.extract.text import one_paragraph_per_line
+from analyzer.segment import segment
+from tests.data import build_fixtures as fx
+
+
+def _odt(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", "<office:document-content/>")
+    return path
+
+
+def test_sniff_by_content_not_name(tmp_path):
+    pdf = fx.build_scanned_pdf(tmp_path / "a.pdf")
+    renamed = tmp_path / "really-a-pdf.docx"
+    renamed.write_bytes(pdf.read_bytes())
+    assert sniff_format(renamed) == "pdf"
+    docx_file = fx.build_docx(tmp_path / "b.docx")
+    renamed_docx = tmp_path / "really-a-docx.pdf"
+    renamed_docx.write_bytes(docx_file.read_bytes())
+    assert sniff_format(renamed_docx) == "docx"
+    assert sniff_format(_odt(tmp_path / "c.odt")) == "odt"
+    rtf = tmp_path / "d.rtf"
+    rtf.write_text("{\\rtf1\\ansi Hello}")
+    assert sniff_format(rtf) == "rtf"
+    doc = tmp_path / "e.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    assert sniff_format(doc) == "doc"
+
+
+def test_unsupported_files(tmp_path):
+    other_zip = tmp_path / "x.docx"
+    with zipfile.ZipFile(other_zip, "w") as z:
+        z.writestr("hello.txt", "hi")
+    binary = tmp_path / "y.bin"
+    binary.write_bytes(b"\x00\x01\x02")
+    for path in (other_zip, binary):
+        with pytest.raises(ExtractionError) as info:
+            sniff_format(path)
+        assert info.value.status == "unsupported_type"
+
+
+@pytest.mark.parametrize("suffix", ["odt", "rtf", "doc"])
+def test_conversion_without_libreoffice_says_what_to_install(tmp_path, monkeypatch, suffix):
+    monkeypatch.setattr(convert, "soffice_path", lambda: None)
+    path = tmp_path / f"contract.{suffix}"
+    if suffix == "odt":
+        _odt(path)
+    elif suffix == "rtf":
+        path.write_text("{\\rtf1\\ansi Le Prestataire heberge les donnees.}")
+    else:
+        path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    with pytest.raises(ExtractionError) as info:
+        extract(path)
+    message = str(info.value)
+    assert info.value.status == "unsupported_type"
+    assert "LibreOffice" in message and "apt-get install libreoffice" in message
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_rtf_converted_with_libreoffice(tmp_path):
+    path = tmp_path / "contract.rtf"
+    path.write_text("{\\rtf1\\ansi Le Prestataire h\\'e9berge les donn\\'e9es.\\par}")
+    _, segments = segment(extract(path))
+    assert segments[0].text == "Le Prestataire héberge les données."
+
+
+def test_unwrapped_text_is_one_paragraph_per_line(tmp_path):
+    long = "Provider will keep the Customer Data in data centers located in the European Union " * 3
+    lines = [f"{i}. {long}" if i % 2 else long for i in range(6)]
+    path = tmp_path / "unwrapped.txt"
+    path.write_text("Title\n" + "\n".join(lines) + "\n")
+    assert one_paragraph_per_line(path.read_text())
+    _, segments = segment(extract(path))
+    assert len(segments) == 7
+
+
+def test_wrapped_text_keeps_paragraphs(tmp_path):
+    path = tmp_path / "wrapped.txt"
+    path.write_text("Le Prestataire héberge les données de santé\ndu Client en France.\n\n"
+                    "Le Client paie le prix\nconvenu.\n")
+    _, segments = segment(extract(path))
+    assert [s.text for s in segments] == [
+        "Le Prestataire héberge les données de santé du Client en France.",
+        "Le Client paie le prix convenu."]
