@@ -16,19 +16,17 @@ from analyzer.output import atomic_write_text, dump_json
 from analyzer.report.html import render_document, render_index
 from analyzer.report.sample import XSS_SCRIPT, sample_entries, sample_report
 
-
-HOSTILE_CONTRACT = """CONTRAT D'HÉBERGEMENT
-
-Article 1 - Sauvegarde
-
-1.1 Le Prestataire réalise une sauvegarde quotidienne des données du Client, conservée trente jours.
-
-1.2 Texte piégé : <script>window.__pwned = 1; alert(1)</script> et "><img src=x onerror="window.__pwned = 2; alert(2)"> puis </textarea><svg/onload=alert(3)>.
-
-Article 2 - Exploitation
-
-2.1 Le Prestataire assure l'administration et l'exploitation des serveurs et la gestion des habilitations.
-"""
+HOSTILE_CONTRACT = "\n\n".join([
+    "CONTRAT D'HÉBERGEMENT",
+    "Article 1 - Sauvegarde",
+    "1.1 Le Prestataire réalise une sauvegarde quotidienne des données du Client, conservée "
+    "trente jours.",
+    '1.2 Texte piégé : <script>window.__pwned = 1; alert(1)</script> et "><img src=x '
+    'onerror="window.__pwned = 2; alert(2)"> puis </textarea><svg/onload=alert(3)>.',
+    "Article 2 - Exploitation",
+    "2.1 Le Prestataire assure l'administration et l'exploitation des serveurs et la gestion "
+    "des habilitations.",
+]) + "\n"
 HOSTILE_NAME = "<img src=x onerror=alert(1)>.txt"
 
 
@@ -81,7 +79,8 @@ def test_report_and_index_open_without_errors(tab: Any, sample_out: Path, scanne
     page.screenshot(path=str(artifacts / "report-sample-full.png"), full_page=True)
     for html in sorted(scanned_out.glob("*.html")):
         _open(tab, html)
-        page.screenshot(path=str(artifacts / f"scan-{'index' if html.name == 'index.html' else 'report'}.png"))
+        kind = "index" if html.name == "index.html" else "report"
+        page.screenshot(path=str(artifacts / f"scan-{kind}.png"))
     _open(tab, sample_out / "index.html")
     page.screenshot(path=str(artifacts / "index-sample.png"), full_page=True)
     assert tab.errors == []
