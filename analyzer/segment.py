@@ -128,9 +128,14 @@ class _Unit:
     paragraph: int | None = None
 
 
-def _units(block: Block) -> list[_Unit]:
+def _units(block: Block, wrapped: bool = False) -> list[_Unit]:
+    """Split a block into units at lines that start a numbered or bulleted item.
+
+    ``wrapped``: the block's line breaks come from page layout (PDF), where the extractor already
+    ended the block at every line break that was not a wrap; it is then one unit.
+    """
     lines = normalize_text(block.text).splitlines()
-    if block.kind in ("heading", "table_row", "footnote"):
+    if wrapped or block.kind in ("heading", "table_row", "footnote"):
         return [_Unit(join_lines(lines), block.page, block.kind, block.level, block.number,
                       block.paragraph)]
     units: list[_Unit] = []
@@ -156,7 +161,7 @@ def segment(document: ExtractedDocument) -> tuple[str, list[Segment]]:
     stack: list[tuple[int, str]] = []
     offset = 0
     for block in document.blocks:
-        for unit in _units(block):
+        for unit in _units(block, wrapped=document.format == "pdf"):
             text = unit.text.strip()
             if not text:
                 continue

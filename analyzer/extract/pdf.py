@@ -156,10 +156,21 @@ def _pdfium_frags(page: object, height: float) -> list[_Frag]:
                 pieces = [[min(r[0] for r in rects), min(r[1] for r in rects),
                            max(r[2] for r in rects), max(r[3] for r in rects)]]
                 texts = [raw]
+            # tight rectangles depend on the glyphs (ascenders, descenders); the loose box of a
+            # character spans the font's ascent and descent, so line gaps compare fairly
+            first = start + len(raw) - len(raw.lstrip())
+            last = start + len(raw.rstrip()) - 1
+            loose = [textpage.get_charbox(first, loose=True), textpage.get_charbox(last, loose=True)]
             for piece, (left, bottom, right, top) in zip(texts, pieces):
                 clean = " ".join(_clean(piece).split())
-                if clean:
-                    frags.append(_Frag(clean, left, right, height - top, height - bottom))
+                if not clean:
+                    continue
+                middle = (bottom + top) / 2
+                for box in loose:
+                    if box[1] <= middle <= box[3] and box[3] - box[1] < 3 * (top - bottom + 1):
+                        bottom, top = box[1], box[3]
+                        break
+                frags.append(_Frag(clean, left, right, height - top, height - bottom))
         return frags
     finally:
         textpage.close()
@@ -434,13 +445,35 @@ def _body_lines(pages: list[list[_Line]]) -> tuple[list[list[_Line]], list[str]]
 
 def _looks_like_heading(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
-    if len(text) > 120 or text.endswith((".", ";", ",")):
+    if len(text) > 100 or text.endswith((".", ";", ",")) or "," in text:
         return False
     return bool(_UNIT_START.match(text)) or (len(letters) >= 4 and all(c.isupper() for c in letters))
 
 
+def _next_word_fits(prev: _Line, line: _Line) -> bool:
+    """Would the first word of ``line`` have fitted at the end of ``prev``? Then the break is a
+    paragraph end (or a manual break), not a wrap. A hyphenated line end is always a wrap."""
+    if prev.text.endswith("-") or not line.text.strip():
+        return False
+    char_width = (prev.x1 - prev.x0) / max(len(prev.text), 1)
+    first = line.text.split()[0]
+    # capitals and wide letters take more room than the line's average character: stay on the safe
+    # side (a wrap taken for a paragraph end splits a clause)
+    units = 1.5 + sum(1.45 if c.isupper() or c in "mwMW@%" else 1.0 for c in first)
+    return prev.right - prev.x1 > 1.25 * units * char_width
+
+
 def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
-    """Group lines into paragraphs; a paragraph may run across a page (or column) break."""
+    """Group lines into paragraphs; a paragraph may run across a page (or column) break.
+
+    Within a page a paragraph ends at a vertical gap larger than the usual line gap, or where the
+    next line's first word would have fitted on the line (a short last line). Across a page or
+    column break it continues when its last line is full (or the next line starts in lower case),
+    unless the next line starts a numbered unit or looks like a heading.
+
+    So the lines of one block are wrapped lines of one paragraph: ``segment`` does not split a PDF
+    block again at lines that start with a number ("Section\n1.4 (Feedback)" is a wrapped line).
+    """
     blocks: list[Block] = []
     current: list[_Line] = []
 
@@ -452,12 +485,11 @@ def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
 
     def continues(prev: _Line, line: _Line) -> bool:
         """Across a page or column break: does ``line`` continue the current paragraph?"""
-        if prev.text.endswith(_TERMINAL) or _UNIT_START.match(line.text):
+        if _UNIT_START.match(line.text) or _looks_like_heading(line.text):
             return False
-        width = prev.right - min(ln.x0 for ln in current)
-        if width > 0 and prev.x1 >= prev.right - 0.1 * width:  # the last line is full
+        if line.text[:1].islower() and not prev.text.endswith(_TERMINAL):
             return True
-        return line.text[:1].islower() and not (len(current) == 1 and _looks_like_heading(prev.text))
+        return not _next_word_fits(prev, line)  # a full last line: the paragraph goes on
 
     def line_gaps(lines: list[_Line]) -> list[float]:
         return sorted(b.top - a.bottom for a, b in zip(lines, lines[1:])
@@ -468,7 +500,7 @@ def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
     doc_usual = all_gaps[len(all_gaps) // 4] if all_gaps else 2.0
     for lines in bodies:
         gaps = line_gaps(lines)
-        usual = gaps[len(gaps) // 4] if len(gaps) >= 8 else doc_usual
+        usual = min(gaps[len(gaps) // 4], doc_usual) if len(gaps) >= 8 else doc_usual
         for i, line in enumerate(lines):
             if line.row:
                 flush()
@@ -482,12 +514,8 @@ def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
                         flush()
                 elif line.top - prev.bottom > max(usual * 1.8, usual + 3):
                     flush()
-                else:
-                    width = prev.right - min(ln.x0 for ln in current)
-                    short = width > 0 and prev.x1 < prev.right - 0.2 * width
-                    if short and (prev.text.endswith(_TERMINAL[:5]) or (
-                            len(current) == 1 and _looks_like_heading(prev.text))):
-                        flush()
+                elif _next_word_fits(prev, line):
+                    flush()
             current.append(line)
     flush()
     return blocks

@@ -294,6 +294,82 @@ def add_doctype(path: Path) -> Path:
     return path
 
 
+def render_segments_docx(segments: list, path: Path, title: str) -> Path:
+    """Write segments (``analyzer.models.Segment``) as a DOCX: headings with heading styles, table
+    rows (text with " | ") as tables, clauses as paragraphs; a running header and footer."""
+    import docx
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = f"{title} – document contractuel"
+    section.footer.paragraphs[0].text = "Confidentiel"
+    rows: list[list[str]] = []
+
+    def flush_rows() -> None:
+        if rows:
+            width = max(len(r) for r in rows)
+            table = document.add_table(rows=len(rows), cols=width)
+            for i, row in enumerate(rows):
+                for j, cell in enumerate(row):
+                    table.cell(i, j).text = cell
+            rows.clear()
+
+    for seg in segments:
+        if " | " in seg.text and seg.kind == "clause":
+            rows.append(seg.text.split(" | "))
+            continue
+        flush_rows()
+        if seg.kind == "heading":
+            document.add_paragraph(seg.text, style=f"Heading {min(len(seg.heading_path) + 1, 9)}")
+        else:
+            document.add_paragraph(seg.text)
+    flush_rows()
+    document.save(str(path))
+    return path
+
+
+def render_segments_pdf(segments: list, path: Path, title: str) -> Path:
+    """Write segments as a text PDF (wrapped to the measured width, headings in bold, a running
+    header and a "Page n/N" footer on every page)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import registerFont
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    font, bold = _fonts()
+    bold_file = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+    if font == "DejaVu" and Path(bold_file).exists():
+        registerFont(TTFont("DejaVu-Bold", bold_file))
+        bold = "DejaVu-Bold"
+    width, height = A4
+    left, right, top, bottom = 72.0, width - 72.0, height - 80.0, 70.0
+    # lay out first to know the page count of the footer
+    pages: list[list[tuple[str, str, float, float]]] = [[]]
+    y = top
+    for seg in segments:
+        face, size = (bold, 11.5) if seg.kind == "heading" else (font, 10.0)
+        lines = simpleSplit(seg.text, face, size, right - left)
+        for line in lines:
+            if y < bottom:
+                pages.append([])
+                y = top
+            pages[-1].append((line, face, size, y))
+            y -= size * 1.3
+        y -= 7
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for number, page in enumerate(pages, start=1):
+        c.setFont(font, 8)
+        c.drawString(left, height - 45, f"{title} – document contractuel")
+        c.drawRightString(right, 35, f"Page {number}/{len(pages)}")
+        for line, face, size, y in page:
+            c.setFont(face, size)
+            c.drawString(left, y, line)
+        c.showPage()
+    c.save()
+    return path
+
+
 # (level, text) of the numbered paragraphs of build_docx, then the labels Word shows for them
 NUMBERED = [(0, "Sécurité"), (1, "Le Prestataire protège les accès."), (2, "par un bastion ;"),
             (2, "par une authentification forte :"), (3, "pour les administrateurs ;"),
