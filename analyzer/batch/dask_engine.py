@@ -23,7 +23,7 @@ def analyse_on_worker(task: dict[str, Any], limits: Limits,
     """Dask task: analyse one document in an isolated child process of this Dask worker."""
     import multiprocessing
 
-    from analyzer.batch.pool import Supervisor
+    from analyzer.batch.pool import Supervisor, WorkerStartError, failure
 
     # Dask worker processes are daemonic, and multiprocessing refuses children to daemons. Our
     # children die with their parent anyway (PR_SET_PDEATHSIG), so lift the flag.
@@ -37,8 +37,12 @@ def analyse_on_worker(task: dict[str, Any], limits: Limits,
             supervisor.close()
         supervisor = Supervisor(1, limits, options)
         _LOCAL.supervisor, _LOCAL.key = supervisor, key
-    for _, result in supervisor.run([dict(task)]):
-        return result
+    try:
+        for _, result in supervisor.run([dict(task)]):
+            return result
+    except WorkerStartError as e:  # stops the batch on the client, as with the local engine
+        _LOCAL.supervisor = None
+        return failure("fatal", f"the analysis workers cannot start: {e}", 0.0)
     raise RuntimeError("no result")  # pragma: no cover
 
 
