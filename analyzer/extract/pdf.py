@@ -81,6 +81,7 @@ class _Line:
     group: int = 0  # reading-order group on the page (column band); a change is like a page break
     right: float = 0.0  # right edge of the group's text, to tell full lines from short last lines
     row: bool = False  # several distant fragments: a table row
+    cells: list[tuple[float, str]] = field(default_factory=list)  # (x0, text) of each fragment
 
 
 @dataclass
@@ -359,13 +360,14 @@ def _lines_of(frags: list[_Frag], page: int, group: int) -> list[_Line]:
     lines: list[_Line] = []
     for row in rows:
         row.sort(key=lambda f: f.x0)
-        texts = [f.text for f in row]
+        cells = [(f.x0, f.text) for f in row]
         # "3.2<tab>Title", "a)<tab>text": a number alone in the first cell belongs to the text
-        if len(texts) > 1 and _NUMBER_ONLY.match(texts[0]):
-            texts[:2] = [f"{texts[0]} {texts[1]}"]
+        if len(cells) > 1 and _NUMBER_ONLY.match(cells[0][1]):
+            cells[:2] = [(cells[0][0], f"{cells[0][1]} {cells[1][1]}")]
         lines.append(_Line(
-            text=" | ".join(texts), top=min(f.top for f in row), bottom=max(f.bottom for f in row),
-            x0=row[0].x0, x1=row[-1].x1, page=page, group=group, row=len(texts) > 1,
+            text=" | ".join(t for _, t in cells), top=min(f.top for f in row),
+            bottom=max(f.bottom for f in row), x0=row[0].x0, x1=row[-1].x1, page=page,
+            group=group, row=len(cells) > 1, cells=cells,
         ))
     if lines:
         right = sorted(ln.x1 for ln in lines)[int(len(lines) * 0.9) - (len(lines) >= 10)]
@@ -463,6 +465,37 @@ def _next_word_fits(prev: _Line, line: _Line) -> bool:
     return prev.right - prev.x1 > 1.25 * units * char_width
 
 
+@dataclass
+class _TableRow:
+    """A table row being read: its columns (left edges) and the text lines of each cell."""
+
+    lines: list[_Line] = field(default_factory=list)
+    columns: list[float] = field(default_factory=list)
+    parts: list[list[str]] = field(default_factory=list)
+
+    def start(self, line: _Line) -> None:
+        self.lines = [line]
+        self.columns = [x for x, _ in line.cells]
+        self.parts = [[text] for _, text in line.cells]
+
+    def add(self, line: _Line) -> bool:
+        """Add a line whose fragments all start at a column of the row (a wrapped cell line)."""
+        slots: list[int] = []
+        for x, _ in line.cells or [(line.x0, line.text)]:
+            near = [i for i, c in enumerate(self.columns) if abs(c - x) <= 4.0]
+            if not near:
+                return False
+            slots.append(near[0])
+        for slot, (_, text) in zip(slots, line.cells or [(line.x0, line.text)]):
+            self.parts[slot].append(text)
+        self.lines.append(line)
+        return True
+
+    def text(self) -> str:
+        cells = [" ".join(part) for part in self.parts]
+        return " | ".join(cell for cell in cells if cell)
+
+
 def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
     """Group lines into paragraphs; a paragraph may run across a page (or column) break.
 
@@ -476,6 +509,13 @@ def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
     """
     blocks: list[Block] = []
     current: list[_Line] = []
+    table = _TableRow()
+
+    def end_table() -> None:
+        if table.lines:
+            blocks.append(Block(text=table.text(), page=table.lines[0].page, index=len(blocks),
+                                kind="table_row"))
+            table.lines.clear()
 
     def flush() -> None:
         if current:
@@ -502,10 +542,16 @@ def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
         gaps = line_gaps(lines)
         usual = min(gaps[len(gaps) // 4], doc_usual) if len(gaps) >= 8 else doc_usual
         for i, line in enumerate(lines):
+            close = max(usual * 1.8, usual + 3)
+            if table.lines:
+                last = table.lines[-1]
+                if (last.page == line.page and last.group == line.group
+                        and line.top - last.bottom <= close and table.add(line)):
+                    continue  # a wrapped line of the cells of the open table row
+                end_table()
             if line.row:
                 flush()
-                blocks.append(Block(text=line.text, page=line.page, index=len(blocks),
-                                    kind="table_row"))
+                table.start(line)
                 continue
             if current:
                 prev = current[-1]
@@ -517,6 +563,7 @@ def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
                 elif _next_word_fits(prev, line):
                     flush()
             current.append(line)
+    end_table()
     flush()
     return blocks
 
