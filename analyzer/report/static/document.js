@@ -57,10 +57,12 @@
     rej.setAttribute("aria-pressed", decision === "reject" ? "true" : "false");
     var who = d ? (d.reviewer || "unknown") : "";
     var word = decision === "accept" ? "Accepted" : decision === "reject" ? "Rejected" : (d && d.comment ? "Commented" : "");
-    article.querySelector('[data-role="badge"]').textContent = decision === "pending" ? "" : word + " by " + who;
-    article.querySelector('[data-role="state"]').textContent = word ? word + " by " + who + (d.at ? ", " + fmtTime(d.at) : "") : "Not reviewed";
+    var when = d && d.at ? fmtTime(d.at) : "";
+    article.querySelector('[data-role="badge"]').textContent = decision === "pending" ? "" : word + " by " + who + (when ? " \u00b7 " + when : "");
+    article.querySelector('[data-role="state"]').textContent = word ? word + " by " + who + (when ? ", " + when : "") : "Not reviewed";
     var box = article.querySelector('[data-role="comment"]');
     if (box && document.activeElement !== box) { box.value = d && d.comment ? d.comment : ""; }
+    if (d && d.comment) { article.querySelector(".rv-comment").hidden = false; }
   }
   function record(article, changes) {
     var key = article.getAttribute("data-key");
