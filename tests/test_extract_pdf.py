@@ -201,3 +201,21 @@ def test_page_number_lines():
         assert pdf_module._is_page_number(line), line
     for line in ("Article 3", "99,9 %", "3 jours ouvrés"):
         assert not pdf_module._is_page_number(line), line
+
+
+SAMPLE_PDF = Path(__file__).resolve().parent.parent / "samples" / "contracts" / "fr-infogerance-ght.pdf"
+
+
+@pytest.mark.skipif(not SAMPLE_PDF.exists(), reason="sample PDF not present")
+def test_table_cells_wrapped_over_lines_stay_one_row():
+    _, segments = segment(extract(SAMPLE_PDF))
+    rows = [s.text for s in segments if s.text.startswith("GTI")]
+    assert rows == [
+        "GTI – incident bloquant | Délai entre l'enregistrement par le Centre de services d'un "
+        "incident bloquant une Application critique ou un serveur de production et le début "
+        "effectif de son traitement par un intervenant qualifié du Prestataire | 30 minutes, "
+        "24 h/24 | 150 € par heure de retard"]
+    # clauses 5.3 and 8.2 run across a page break (samples/README.md)
+    for number, page in (("5.3", 2), ("8.2", 3)):
+        clause = next(s for s in segments if s.number == number)
+        assert clause.page == page and clause.text.endswith(".")

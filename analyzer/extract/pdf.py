@@ -81,7 +81,7 @@ class _Line:
     group: int = 0  # reading-order group on the page (column band); a change is like a page break
     right: float = 0.0  # right edge of the group's text, to tell full lines from short last lines
     row: bool = False  # several distant fragments: a table row
-    cells: list[tuple[float, str]] = field(default_factory=list)  # (x0, text) of each fragment
+    cells: list[tuple[float, float, str]] = field(default_factory=list)  # (x0, x1, text)
 
 
 @dataclass
@@ -360,12 +360,12 @@ def _lines_of(frags: list[_Frag], page: int, group: int) -> list[_Line]:
     lines: list[_Line] = []
     for row in rows:
         row.sort(key=lambda f: f.x0)
-        cells = [(f.x0, f.text) for f in row]
+        cells = [(f.x0, f.x1, f.text) for f in row]
         # "3.2<tab>Title", "a)<tab>text": a number alone in the first cell belongs to the text
-        if len(cells) > 1 and _NUMBER_ONLY.match(cells[0][1]):
-            cells[:2] = [(cells[0][0], f"{cells[0][1]} {cells[1][1]}")]
+        if len(cells) > 1 and _NUMBER_ONLY.match(cells[0][2]):
+            cells[:2] = [(cells[0][0], cells[1][1], f"{cells[0][2]} {cells[1][2]}")]
         lines.append(_Line(
-            text=" | ".join(t for _, t in cells), top=min(f.top for f in row),
+            text=" | ".join(t for _, _, t in cells), top=min(f.top for f in row),
             bottom=max(f.bottom for f in row), x0=row[0].x0, x1=row[-1].x1, page=page,
             group=group, row=len(cells) > 1, cells=cells,
         ))
@@ -471,23 +471,39 @@ class _TableRow:
 
     lines: list[_Line] = field(default_factory=list)
     columns: list[float] = field(default_factory=list)
+    ends: list[float] = field(default_factory=list)  # right end of each cell's last line
     parts: list[list[str]] = field(default_factory=list)
 
     def start(self, line: _Line) -> None:
         self.lines = [line]
-        self.columns = [x for x, _ in line.cells]
-        self.parts = [[text] for _, text in line.cells]
+        self.columns = [x0 for x0, _, _ in line.cells]
+        self.ends = [x1 for _, x1, _ in line.cells]
+        self.parts = [[text] for _, _, text in line.cells]
+
+    def _limit(self, slot: int, line: _Line) -> float:
+        if slot + 1 < len(self.columns):
+            return self.columns[slot + 1] - 6.0
+        return max(line.right, *self.ends)
 
     def add(self, line: _Line) -> bool:
-        """Add a line whose fragments all start at a column of the row (a wrapped cell line)."""
+        """Add a line of wrapped cell text: each fragment starts at a column of the row whose
+        previous line was full (its first word would not have fitted there)."""
+        cells = line.cells or [(line.x0, line.x1, line.text)]
         slots: list[int] = []
-        for x, _ in line.cells or [(line.x0, line.text)]:
-            near = [i for i, c in enumerate(self.columns) if abs(c - x) <= 4.0]
+        for x0, x1, text in cells:
+            near = [i for i, c in enumerate(self.columns) if abs(c - x0) <= 4.0]
             if not near:
                 return False
-            slots.append(near[0])
-        for slot, (_, text) in zip(slots, line.cells or [(line.x0, line.text)]):
+            slot = near[0]
+            char_width = (x1 - x0) / max(len(text), 1)
+            word = text.split()[0] if text.split() else ""
+            room = self._limit(slot, line) - self.ends[slot]
+            if room > 1.25 * (len(word) + 1.5) * char_width:
+                return False  # the word would have fitted: a new row, not a wrapped line
+            slots.append(slot)
+        for slot, (_, x1, text) in zip(slots, cells):
             self.parts[slot].append(text)
+            self.ends[slot] = x1
         self.lines.append(line)
         return True
 
