@@ -54,7 +54,7 @@ def _tag_clause(
     """Return the clause's report entry (None when untagged) and its checklist evidence."""
     spans = list(doc.spans[HITS_KEY])
     cues = [s for s in spans if s.label_ == "context"]
-    tags = select_tags([s for s in spans if s.label_ not in SPECIAL])
+    tags = select_tags([s for s in spans if s.label_ not in SPECIAL], ruleset)
     checklist: list[tuple[str, str]] = []
     for s in spans:
         if s.label_ == "checklist":

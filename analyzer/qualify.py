@@ -32,9 +32,54 @@ def is_mention_rule(rule_id: str) -> bool:
     return rule_id.endswith(MENTION_SUFFIX)
 
 
-def select_tags(tags: list[Span]) -> list[Span]:
-    """Drop mention hits when a strong hit tags the same clause."""
-    strong = [s for s in tags if not is_mention_rule(s.id_)]
+CLIENT_WORDS = frozenset({
+    "client", "clients", "commanditaire", "etablissement", "beneficiaire", "souscripteur",
+    "customer", "customers", "licensee", "subscriber",
+})
+_OF = frozenset({"du", "de", "des", "of", "aux", "au"})
+_OWN = frozenset({"propre", "propres", "own"})
+_PHYSICAL_TOPICS = ("hosting.datacenter", "hosting.hardware", "hosting.virtual", "hosting.platform",
+                    "hosting.location")
+
+
+def owned_by_client(hit: Span) -> bool:
+    """True when the hit names the client's own thing or an act done by the client.
+
+    "le centre de données du Client", "ses propres locaux", "Customer's data centre",
+    "sauvegardes exécutées par le Client": the provider does not provide it.
+    """
+    doc = hit.doc
+    after = [t.norm_ for t in doc[hit.end:hit.end + 4]]
+    if len(after) >= 2 and after[0] in _OF and (
+        after[1] in CLIENT_WORDS or (after[1] in ("le", "the") and len(after) > 2
+                                     and after[2] in CLIENT_WORDS)):
+        return True
+    if after[:1] and after[0] not in ("par", "by"):  # "sauvegardes exécutées par le Client"
+        after = after[1:]
+    if len(after) >= 2 and after[0] in ("par", "by") and (
+        after[1] in CLIENT_WORDS or (after[1] in ("le", "the") and len(after) > 2
+                                     and after[2] in CLIENT_WORDS)):
+        return True
+    before = [t.norm_ for t in doc[max(hit.start - 3, 0):hit.start]]
+    if before and before[-1] in _OWN:
+        return True
+    return len(before) >= 2 and before[-2] in CLIENT_WORDS and before[-1] in ("'s", "have")
+
+
+def select_tags(tags: list[Span], ruleset: RuleSet | None = None) -> list[Span]:
+    """Drop weak hits when a strong hit tags the same clause.
+
+    Weak hits are mention rules and hits on physical resources that belong to the client.
+    """
+
+    def weak(s: Span) -> bool:
+        if is_mention_rule(s.id_):
+            return True
+        if ruleset is not None and (ruleset.by_id[s.id_].topic_key or "") in _PHYSICAL_TOPICS:
+            return owned_by_client(s)
+        return False
+
+    strong = [s for s in tags if not weak(s)]
     return strong if strong else tags
 
 
@@ -63,6 +108,8 @@ def qualify_hit(hit: Span, cues: list[Span], ruleset: RuleSet) -> Qualified:
         party = "client"
     excluding = [c for c in in_scope if kinds[c] == "excluded"]
     conditional = [c for c in in_scope if kinds[c] == "conditional"]
+    if owned_by_client(hit) and (ruleset.by_id[hit.id_].topic_key or "") in _PHYSICAL_TOPICS:
+        return Qualified(hit, "excluded", "client", ("owned by the client",))
     if party == "client":
         client_cues = [c.text for c in in_scope if kinds[c] == "client"]
         return Qualified(hit, "excluded", "client", tuple(client_cues))
@@ -73,18 +120,46 @@ def qualify_hit(hit: Span, cues: list[Span], ruleset: RuleSet) -> Qualified:
     return Qualified(hit, "included", party, ())
 
 
+_PARTY_SUBJECTS = frozenset({"prestataire", "hebergeur", "titulaire", "fournisseur", "provider",
+                             "partie", "party", "parties", *CLIENT_WORDS})
+_QUOTES = frozenset({'"', "»", "«", "“", "”", "'", ":", "*", "**"})
+
+
 def opens_with_definition(cues: list[Span], ruleset: RuleSet) -> bool:
-    """True when a definition cue ("désigne", "means", "« X » :") opens the clause."""
-    return any(
-        ruleset.by_id[c.id_].rule.qualifier == "definition" and c.start < DEFINITION_LEAD_TOKENS
-        for c in cues
-    )
+    """True when the clause is a glossary entry: « Terme » désigne…, "Term" means…, Définitions.
+
+    A verb cue ("désigne", "means") must follow a quoted or emphasised term near the clause
+    start, with no party as its subject ("Le Prestataire désigne un chef de projet" appoints
+    someone, it defines nothing). A noun cue ("Définitions", "Glossaire") must open the clause.
+    """
+    for c in cues:
+        if ruleset.by_id[c.id_].rule.qualifier != "definition" or c.start >= DEFINITION_LEAD_TOKENS:
+            continue
+        lead = c.doc[:c.start]
+        if c.start <= 2 and not any(t.is_alpha for t in lead):
+            return True  # "Définitions", "1. Glossary"
+        if c[0].pos_ == "NOUN" or c[0].norm_.startswith(("definition", "glossair", "glossary",
+                                                         "acronym", "abreviation", "abbreviation",
+                                                         "lexique", "sigle", "terminolog",
+                                                         "interpretation", "drafting")):
+            if c[0].norm_.startswith("drafting"):
+                return c.start <= 2
+            continue
+        if any(t.norm_ in _PARTY_SUBJECTS for t in lead):
+            continue
+        if any(t.text in _QUOTES or t.text.startswith(("«", '"', "*")) for t in lead):
+            return True
+    return False
 
 
 def clause_status(qualified: list[Qualified]) -> tuple[str, str]:
-    """Status and party of a clause from its qualified hits: any included hit makes it included."""
+    """Status and party of a clause from its qualified hits.
+
+    A clause that excludes or hands over to the client any of what it tags is ``excluded`` (a
+    reviewer must see the exclusion); otherwise a conditional hit makes it ``conditional``.
+    """
     statuses = {q.status for q in qualified}
-    for status in ("included", "conditional", "excluded"):
+    for status in ("excluded", "conditional", "included"):
         if status in statuses:
             party = next(q.party for q in qualified if q.status == status)
             return status, party
