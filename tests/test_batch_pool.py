@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import signal
 import time
+import zlib
+from pathlib import Path
 from typing import Any
 
 from analyzer.batch.limits import Limits
@@ -78,3 +80,43 @@ def test_workers_are_recycled_after_n_documents():
     records = _run([f"ok{i}" for i in range(8)], recycle_after=2)
     pids = {r["pid"] for r in records.values()}
     assert len(pids) >= 4  # 8 documents, 2 per worker process
+
+
+def _flate_bomb_pdf(path: Path, megabytes: int) -> None:
+    """A one-page PDF whose content stream inflates to ``megabytes`` MiB of spaces."""
+    comp = zlib.compressobj(1)
+    chunk = b" " * (1 << 20)
+    body = b"".join(comp.compress(chunk) for _ in range(megabytes)) + comp.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        f"<< /Length {len(body)} /Filter /FlateDecode >>\nstream\n".encode() + body
+        + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + obj + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"\
+        .encode()
+    path.write_bytes(bytes(out))
+
+
+def test_memory_cap_stops_a_flate_bomb_and_the_next_document_is_analysed(tmp_path: Path):
+    bomb = tmp_path / "bomb.pdf"
+    _flate_bomb_pdf(bomb, 512)
+    good = tmp_path / "good.txt"
+    good.write_text("Article 1. Le Prestataire sauvegarde les données chaque jour.\n",
+                    encoding="utf-8")
+    tasks = [{"path": str(p), "display": p.name, "sha256": "0" * 64, "pages": None}
+             for p in (bomb, good)]
+    limits = Limits(memory_mb=768, timeout_base=60)
+    with Supervisor(1, limits, {"ocr": "never"}) as supervisor:
+        records = {t["display"]: r["record"] for t, r in supervisor.run(tasks)}
+    assert records["bomb.pdf"]["status"] in ("limit_exceeded", "crashed")
+    assert records["good.txt"]["status"] == "ok"

@@ -14,3 +14,13 @@ try:  # the parsers themselves (imported lazily by the extractors)
     import pdfplumber  # noqa: F401
 except ImportError:  # pragma: no cover
     pass
+
+# Build the spaCy pipelines of the shipped rules once in the server: every forked worker then
+# starts with them ready (copy-on-write) instead of spending seconds building its own. A broken
+# rule directory is reported by the worker's own warm-up, never here.
+try:
+    from analyzer.batch.worker import warm_up
+
+    warm_up({"lang": "auto"})
+except Exception:
+    pass

@@ -234,6 +234,8 @@ class Supervisor:
             if -code == signal.SIGXCPU:
                 return task, failure("limit_exceeded", f"cpu: over {self.limits.cpu_seconds} s "
                                      "of CPU time (worker stopped by SIGXCPU)", seconds)
-            hint = " (memory cap or out-of-memory killer?)" if -code == signal.SIGKILL else ""
+            hints = {int(signal.SIGKILL): " (memory cap or out-of-memory killer?)",
+                     int(signal.SIGABRT): " (a native parser aborted, often on the memory cap)"}
+            hint = hints.get(-code, "")
             return task, failure("crashed", f"crashed: worker died by {name}{hint}", seconds)
         return task, failure("crashed", f"crashed: worker exited with code {code}", seconds)
