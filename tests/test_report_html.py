@@ -289,3 +289,8 @@ def test_sample_report_is_consistent() -> None:
         for h in c["hits"]:
             assert text[h["start"]:h["end"]] == h["text"]
     copy.deepcopy(report)
+
+
+def test_index_shows_certificate_gaps_when_entries_have_them(entries: list[dict]) -> None:
+    html = render_index([{**entries[0], "certificate_gaps": ["A1 <not> certified"]}])
+    assert "gap: A1 &lt;not&gt; certified" in html

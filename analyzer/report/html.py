@@ -411,6 +411,7 @@ def render_index(entries: Sequence[Mapping[str, Any]]) -> str:
             "clauses": _int(e.get("clauses")) if group == "ok" else None,
             "coverage": {t: _int(cov.get(t)) for t in TARGETS} if group == "ok" else None,
             "certificates": list(e.get("certificates_required") or []),
+            "cert_gaps": [fmt(g) for g in (e.get("certificate_gaps") or [])],
             "missing": [(i, _title("checklist", str(i), "fr"))
                         for i in (e.get("checklist_missing") or [])],
             "warnings": [_clean(str(w)) for w in (e.get("warnings") or [])],
