@@ -256,15 +256,19 @@ def scan(
     with Store(out_dir) as store:
         run_id = store.start_run({**options, "engine": engine, "jobs": jobs, "force": force},
                                  sorted(i.display for i in [*todo, *skipped]))
-        for item in skipped:
-            reason = ("symbolic link (not followed)" if item.path.is_symlink()
-                      else "not a supported file type (.pdf, .docx, .txt, .md)")
-            store.put({"path": item.display, "name": names[item.display], "status": "skipped",
-                       "reason": reason, "run_id": run_id, "config_key": key}, None)
+        with store.transaction():
+            for item in skipped:
+                reason = ("symbolic link (not followed)" if item.path.is_symlink()
+                          else "not a supported file type (.pdf, .docx, .txt, .md)")
+                store.put({"path": item.display, "name": names[item.display],
+                           "status": "skipped", "reason": reason, "run_id": run_id,
+                           "config_key": key, "finished_at": 1.0}, None)
         plan = _Plan(store, todo, names, key, limits_key, force)
-        for item, old, mtime_ns in plan.reuse:
-            store.touch(item.display, run_id, mtime_ns)
-            _restore_outputs(store, out_dir, old, names[item.display], formats)
+        restored = 0
+        with store.transaction():
+            for item, old, mtime_ns in plan.reuse:
+                store.touch(item.display, run_id, mtime_ns)
+                restored += _restore_outputs(store, out_dir, old, names[item.display], formats)
         bar = Progress(len(plan.run), enabled=progress)
         tasks = [task for _, task in plan.run]
         try:
@@ -280,7 +284,11 @@ def scan(
         result.entries = _entries(store, out_dir, sorted(i.display for i in [*todo, *skipped]),
                                   {i.display for i, _, _ in plan.reuse})
         result.seconds = time.monotonic() - started
-        write_batch_outputs(out_dir, result.entries, store, formats)
+        fingerprint = _outputs_fingerprint(out_dir, result.entries, formats)
+        if (result.analysed or restored or store.get_meta("batch_outputs") != fingerprint
+                or not (out_dir / "index.html").is_file()):
+            write_batch_outputs(out_dir, result.entries, store, formats)
+            store.set_meta("batch_outputs", fingerprint)
         store.finish_run(run_id, {"counts": result.counts(), "analysed": result.analysed,
                                   "unchanged": result.unchanged,
                                   "seconds": round(result.seconds, 3)})
@@ -335,16 +343,17 @@ def _finish(store: Store, out_dir: Path, formats: set[str], task: dict[str, Any]
 
 
 def _restore_outputs(store: Store, out_dir: Path, record: dict[str, Any], name: str,
-                     formats: set[str]) -> None:
-    """An unchanged input whose report files are missing (or renamed): write them from the store."""
+                     formats: set[str]) -> int:
+    """An unchanged input whose report files are missing (or renamed): write them from the store.
+    Returns 1 when something was rewritten."""
     if record["status"] not in ("ok", "ok_no_text"):
-        return
+        return 0
     wanted = [k for k in ("json", "html") if k in formats]
     if name == record["name"] and all((out_dir / f"{name}.{k}").exists() for k in wanted):
-        return
+        return 0
     text = store.report_json(record["path"])
     if text is None:
-        return
+        return 0
     html = None
     if "html" in formats:
         import json
@@ -356,6 +365,7 @@ def _restore_outputs(store: Store, out_dir: Path, record: dict[str, Any], name: 
     if name != record["name"]:
         record = {**record, "name": name}
         store.put(record, text)
+    return 1
 
 
 def _entries(store: Store, out_dir: Path, inputs: list[str],
@@ -390,6 +400,24 @@ class StoreReports(Mapping[str, dict[str, Any]]):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
+
+
+def _outputs_fingerprint(out_dir: Path, entries: list[dict[str, Any]],
+                         formats: set[str]) -> str:
+    """What the batch-level outputs are made of; equal fingerprints mean nothing to rewrite."""
+    import json
+
+    h = hashlib.sha256(json.dumps(sorted(formats)).encode())
+    for entry in entries:
+        h.update(json.dumps({k: v for k, v in entry.items() if k != "unchanged"},
+                            sort_keys=True, default=str).encode("utf-8", "surrogateescape"))
+    for extra in ("reviews.json",):  # reviewer decisions feed the tables
+        path = out_dir / extra
+        h.update(str(path.stat().st_mtime_ns if path.exists() else 0).encode())
+    for name in ("index.html", FILES_CSV, *(f"findings.{k}" for k in ("csv", "xlsx")
+                                             if k in formats)):
+        h.update(b"1" if (out_dir / name).exists() else b"0")
+    return h.hexdigest()
 
 
 def write_batch_outputs(out_dir: Path, entries: list[dict[str, Any]], store: Store,

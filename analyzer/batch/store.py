@@ -70,6 +70,29 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def transaction(self) -> Any:
+        """Group many small writes in one transaction (one fsync)."""
+        import contextlib
+
+        @contextlib.contextmanager
+        def _tx() -> Iterator[None]:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+        return _tx()
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row["value"] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
     # -- records ------------------------------------------------------------------------------
     def get(self, path: str) -> dict[str, Any] | None:
         row = self.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM files WHERE path = ?",
