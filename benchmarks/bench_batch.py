@@ -33,7 +33,8 @@ CLAUSES = [
     "Les données sont hébergées exclusivement dans deux centres de données situés en France.",
     "Le Prestataire assure l'administration et l'exploitation du système d'information hébergeant "
     "les données de santé, y compris la gestion des habilitations et la traçabilité des accès.",
-    "Le support utilisateurs est assuré du lundi au vendredi de 9h à 18h par le centre de services.",
+    "Le support utilisateurs est assuré du lundi au vendredi de 9h à 18h par le centre de "
+    "services.",
     "Le Prestataire notifie au Client toute violation de données dans un délai de 24 heures.",
     "La disponibilité garantie du service est de 99,9 % par mois, mesurée hors maintenance "
     "programmée ; des pénalités s'appliquent en cas de non-respect.",
@@ -127,6 +128,9 @@ def run(docs: int, pages: int, workdir: Path) -> dict:
     pdf_pages = make_batch(batch, docs, pages)
     generation = time.monotonic() - t0
     limits = Limits()
+    formats = ("json", "html")  # the CLI default
+    # Start the worker machinery (forkserver with spaCy and the pipelines) outside the timings.
+    scan([next(batch.glob("*.txt"))], workdir / "warm-up", jobs=2, force=True, formats=formats)
     results: dict = {"documents": docs, "pages_per_pdf": pages, "generation_seconds":
                      round(generation, 1)}
     with RssSampler() as rss:
@@ -134,7 +138,8 @@ def run(docs: int, pages: int, workdir: Path) -> dict:
         for jobs in (1, 2):
             out = workdir / f"out-{jobs}"
             start = time.monotonic()
-            result = scan([batch], out, jobs=jobs, force=True, ocr="never", limits=limits)
+            result = scan([batch], out, jobs=jobs, force=True, ocr="never", limits=limits,
+                          formats=formats)
             seconds = time.monotonic() - start
             with sqlite3.connect(out / "results.sqlite") as db:
                 total_pages, worker_peak = db.execute(
@@ -145,7 +150,8 @@ def run(docs: int, pages: int, workdir: Path) -> dict:
                           "documents_per_second": round(docs / seconds, 2),
                           "statuses": result.counts(), "worker_peak_rss_mb": worker_peak}
         again_start = time.monotonic()
-        again = scan([batch], workdir / "out-2", jobs=2, ocr="never", limits=limits)
+        again = scan([batch], workdir / "out-2", jobs=2, ocr="never", limits=limits,
+                     formats=formats)
         rerun = time.monotonic() - again_start
     ratio = runs[2]["pages_per_second"] / runs[1]["pages_per_second"]
     first = runs[2]["seconds"]
