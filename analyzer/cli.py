@@ -92,8 +92,9 @@ def _default_jobs() -> int:
               help="Worker processes (default: number of cores).")
 @click.option("--ocr", type=click.Choice(["auto", "never", "always"]), default="auto",
               show_default=True, help="OCR of pages without a text layer.")
-@click.option("--pdf-engine", type=click.Choice(["auto", "pdfplumber"]), default="auto",
-              show_default=True, help="PDF text engine.")
+@click.option("--pdf-engine", type=click.Choice(["auto", "pypdfium2", "pdfplumber"]),
+              default="auto", show_default=True,
+              help="PDF text engine (auto: pypdfium2, pdfplumber where PDFium fails).")
 @click.option("--since-last/--all", "since_last", default=True, show_default=True,
               help="Re-analyse only inputs whose content, rules or options changed since the "
                    "last run (default), or everything.")
