@@ -10,6 +10,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from analyzer.certificate import certificate_gaps, declared_certificate
 from analyzer.extract import extract
 from analyzer.facts import extract_facts, load_locations
 from analyzer.language import SUPPORTED_LANGUAGES, detect_language
@@ -129,6 +130,7 @@ def analyze_extracted(
             for target in c["mapping"]:
                 coverage[target].append(c["id"])
     covered = [t for t, ids in coverage.items() if ids]
+    declared = declared_certificate((s.id, s.text) for s in segments if s.kind != "heading")
     return {
         "schema": REPORT_SCHEMA,
         "document": {
@@ -140,7 +142,12 @@ def analyze_extracted(
         "coverage": coverage,
         "certificates_required": ruleset.taxonomy.certificates_for(covered),
         "checklist": _checklist(evidence),
-        "facts": extract_facts(clauses, load_locations(patterns_dir or default_patterns_dir())),
+        **({"declared_certificate": declared} if declared else {}),
+        "certificate_gaps": certificate_gaps(declared, coverage),
+        "facts": extract_facts(
+            clauses, load_locations(patterns_dir or default_patterns_dir()),
+            ((s.id, s.text, tuple(s.heading_path)) for s in segments if s.kind != "heading"),
+        ),
         "segments": [
             {"id": s.id, "number": s.number, "heading_path": list(s.heading_path), "page": s.page,
              "paragraph": s.paragraph, "start": s.start, "end": s.end, "kind": s.kind,

@@ -1,0 +1,175 @@
+"""The HDS certificate a contract declares for the provider, and the gaps against what it does.
+
+R.1111-11 1° CSP requires the hosting contract to state the scope of the provider's certificate
+and its dates. ``declared_certificate`` reads, from the clauses that talk about an HDS
+certificate, the activities it covers (A1…A6), its number, the certifying body and its dates;
+``certificate_gaps`` lists the HDS activities the clauses make the provider perform (coverage of
+included or conditional clauses) that the declared scope leaves out.
+
+Regexes run on the accent-folded, lower-cased text (``analyzer.nlp.fold``) so that OCR output
+without accents reads the same; captured values (number, body) are cut from the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from analyzer.nlp import fold
+
+HDS_TARGETS = ("A1", "A2", "A3", "A4", "A5", "A6")
+CERTIFICATE_OF = {"A1": "infrastructure_physique", "A2": "infrastructure_physique",
+                  "A3": "infogereur", "A4": "infogereur", "A5": "infogereur", "A6": "infogereur"}
+
+# A clause declares the HDS certificate when it names it (not ISO 27001, not SecNumCloud).
+_HDS_CERT = re.compile(
+    r"certifi\w*\W+(?:de conformite\W+)?(?:\W*\w+\W+){0,3}?"
+    r"(?:\bhds\b|hebergeur[s]? de donnees de sante|health data host\w*)"
+    r"|(?:\bhds\b|hebergeur de donnees de sante|health data hosting)\W+(?:\w+\W+){0,2}?certifi\w*"
+    r"|certified as a health data host\w*|\bhds[- ]certified"
+)
+_NUMBER = re.compile(
+    r"certifi\w*\W+(?:[^.;]{0,60}?)(?:n\s?°|no\.?|number|numero|n[º°o]\.?)\s*[:#]?\s*"
+    r"(?P<num>[a-z0-9][a-z0-9\-/.]*\d[a-z0-9\-/]*)", re.I)
+_BODY = re.compile(
+    r"(?:organisme (?:certificateur|de certification|certifiant)?|certification body|certifying body"
+    r"|delivre (?:le [^,;]{3,25} )?par(?: l'organisme(?: certificateur)?)?"
+    r"|issued (?:on [^,;]{3,25} )?by(?: the certification body)?)\s+"
+    r"(?P<body>[a-z][\w&'.\- ]{2,50}?)(?=\s*(?:[,;()]|\.\s|\.$| et | and | le | on | accredit| valable| valid|$))"
+)
+_MONTHS = {
+    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+}
+_DATE = (r"(?P<d>\d{1,2})(?:er|st|nd|rd|th)?\s+(?P<m>" + "|".join(_MONTHS) + r")\s+(?P<y>\d{4})"
+         r"|(?P<d2>\d{1,2})[/.](?P<m2>\d{1,2})[/.](?P<y2>\d{4})")
+_ISSUED = re.compile(r"(?:delivre\w*|emis\w*|obtenu\w*|issued|granted|date de delivrance)"
+                     r"(?:\s+(?:le|on|du))?\s+(?:" + _DATE + ")")
+_EXPIRES = re.compile(r"(?:valable jusqu'?\s*au|expire\w*(?:\s+le)?|valid until|expires?(?:\s+on)?"
+                      r"|valide jusqu'?\s*au|date d'expiration|renouvel\w*(?:\s+le|\s+on)?)"
+                      r"\s+(?:" + _DATE + ")")
+_ACT_RANGE = re.compile(r"activit\w*\s+(?P<a>[1-6])\s*(?:a|to|-|–)\s*(?P<b>[1-6])")
+_ACT_LIST = re.compile(r"activit\w*\s+(?P<list>[1-6](?:\s*(?:,|et|and|&)\s*[1-6])*)")
+_ACT_NAMES = (
+    (re.compile(r"sites? physiques?|physical sites?"), "A1"),
+    (re.compile(r"infrastructure materielle|hardware infrastructure"), "A2"),
+    (re.compile(r"infrastructure virtuelle|virtual infrastructure"), "A3"),
+    (re.compile(r"plateforme d'hebergement d'applications|application hosting platform"), "A4"),
+    (re.compile(r"administration et (?:d')?exploitation|administration and operation"), "A5"),
+    (re.compile(r"sauvegarde (?:externalisee )?des donnees de sante|backup of (?:the )?health data"),
+     "A6"),
+)
+_SCOPES = (
+    (re.compile(r"infrastructure physique|physical infrastructure"), ("A1", "A2")),
+    (re.compile(r"infogereur|infogerant|managed services? host"), ("A3", "A4", "A5", "A6")),
+)
+_ALL_SIX = re.compile(r"(?:six|6|toutes les|all(?: the)?)\s+activit")
+
+
+def _parse_date(m: re.Match[str]) -> str | None:
+    try:
+        if m.group("y"):
+            return date(int(m.group("y")), _MONTHS[m.group("m")], int(m.group("d"))).isoformat()
+        return date(int(m.group("y2")), int(m.group("m2")), int(m.group("d2"))).isoformat()
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _activities(folded: str) -> set[str]:
+    acts: set[str] = set()
+    for m in _ACT_RANGE.finditer(folded):
+        a, b = sorted((int(m.group("a")), int(m.group("b"))))
+        acts.update(f"A{i}" for i in range(a, b + 1))
+    for m in _ACT_LIST.finditer(folded):
+        acts.update(f"A{d}" for d in re.findall(r"[1-6]", m.group("list")))
+    if _ALL_SIX.search(folded):
+        acts.update(HDS_TARGETS)
+    for regex, target in _ACT_NAMES:
+        if regex.search(folded):
+            acts.add(target)
+    for regex, targets in _SCOPES:
+        if regex.search(folded):
+            acts.update(targets)
+    return acts
+
+
+def declared_certificate(clauses: Iterable[tuple[str, str]]) -> dict[str, Any] | None:
+    """What the contract declares of the provider's HDS certificate, or None.
+
+    Args:
+        clauses: (clause id, text) of the document's clauses, in order. The clause naming the HDS
+            certificate and the clause right after it (scope often follows) are read.
+
+    Returns:
+        ``{"activities": [...], "scopes": [...], "number", "body", "issued", "valid_until",
+        "clauses": [...]}`` (absent values are None), or None when no clause declares one.
+    """
+    items = list(clauses)
+    found: dict[str, Any] = {"activities": set(), "number": None, "body": None,
+                             "issued": None, "valid_until": None, "clauses": []}
+    for i, (cid, text) in enumerate(items):
+        folded = fold(text)
+        if not _HDS_CERT.search(folded):
+            continue
+        window = [(cid, text)]
+        if i + 1 < len(items) and re.search(r"certifi|perimetre|scope|activit", fold(items[i + 1][1])):
+            window.append(items[i + 1])
+        for wid, wtext in window:
+            wf = fold(wtext)
+            acts = _activities(wf)
+            if not acts and not _NUMBER.search(wtext) and wid != cid:
+                continue
+            if wid not in found["clauses"]:
+                found["clauses"].append(wid)
+            found["activities"] |= acts
+            if found["number"] is None and (m := _NUMBER.search(wtext)):
+                found["number"] = m.group("num").rstrip(".")
+            if found["body"] is None and (m := _BODY.search(wf)):
+                start, end = m.span("body")
+                body = wtext[start:end].strip() if len(wf) == len(wtext) else m.group("body")
+                found["body"] = body.strip(" .'")
+            if found["issued"] is None and (m := _ISSUED.search(wf)):
+                found["issued"] = _parse_date(m)
+            if found["valid_until"] is None and (m := _EXPIRES.search(wf)):
+                found["valid_until"] = _parse_date(m)
+    if not found["clauses"]:
+        return None
+    activities = sorted(found["activities"])
+    return {
+        "activities": activities,
+        "scopes": sorted({CERTIFICATE_OF[a] for a in activities}),
+        "number": found["number"], "body": found["body"],
+        "issued": found["issued"], "valid_until": found["valid_until"],
+        "clauses": found["clauses"],
+    }
+
+
+def certificate_gaps(declared: dict[str, Any] | None, coverage: dict[str, list[str]]) -> list[str]:
+    """HDS activities the clauses make the provider perform outside the declared scope.
+
+    ``coverage`` holds only included and conditional clauses (excluded ones never count). When
+    the contract declares no certificate at all but the provider performs HDS activities, one
+    gap says so; when the declared scope is unknown (no activity named), nothing is inferred.
+    """
+    performed = [t for t in HDS_TARGETS if coverage.get(t)]
+    if not performed:
+        return []
+    if declared is None:
+        needed = sorted({CERTIFICATE_OF[t] for t in performed})
+        return [f"no HDS certificate declared in the contract; activities {', '.join(performed)} "
+                f"require {' and '.join(needed)}"]
+    if not declared["activities"]:
+        return []
+    gaps = []
+    for t in performed:
+        if t not in declared["activities"]:
+            ids = coverage[t][:5]
+            more = "…" if len(coverage[t]) > 5 else ""
+            gaps.append(f"{t} ({CERTIFICATE_OF[t]}): performed in clauses {', '.join(ids)}{more} "
+                        f"but outside the declared certificate scope "
+                        f"({', '.join(declared['activities'])})")
+    return gaps
