@@ -314,9 +314,10 @@ def render_document(report: Mapping[str, Any],
     extra_categories = sorted(set(counts) - set(CATEGORIES))
     data = {
         "doc": {"path": _clean(str(doc.get("path", ""))), "sha256": str(doc.get("sha256", "")),
+                # per document path, not per version: the review keys already change with
+                # the clause text, so decisions on unchanged clauses carry over to a new version
                 "storage": "hds-analyzer:review:" + hashlib.sha256(
-                    (_clean(str(doc.get("path", ""))) + "\0" + str(doc.get("sha256", "")))
-                    .encode("utf-8")).hexdigest()[:24],
+                    _clean(str(doc.get("path", ""))).encode("utf-8")).hexdigest()[:24],
                 "export_name": "review-" + (re.sub(r"[^0-9a-f]", "", str(doc.get("sha256", "")))
                                             [:12] or "document") + ".json"},
         "findings": [{"id": cid, "key": f["key"]} for cid, f in findings.items()],

@@ -340,3 +340,27 @@ def test_index_chart_counts(tab: Any, sample_out: Path) -> None:
     assert page.locator("svg.chart").count() == 2
     labels = page.locator("svg.chart").first.locator("text.lbl").all_text_contents()
     assert len(labels) == 8 and labels[0].startswith("A1")
+
+
+def test_browser_decisions_follow_unchanged_clauses_to_a_new_version(tab: Any,
+                                                                     tmp_path: Path) -> None:
+    report = sample_report()
+    page_path = tmp_path / "sample.html"
+    atomic_write_text(page_path, render_document(report))
+    page = _open(tab, page_path)
+    a, b = report["clauses"][1]["id"], report["clauses"][2]["id"]
+    page.locator(f'#{a} button[data-action="accept"]').click()
+    page.locator(f'#{b} button[data-action="reject"]').click()
+    # a new version of the same contract (same path, new hash): clause b reworded
+    v2 = sample_report()
+    v2["document"]["sha256"] = "ef" * 32
+    clause = v2["clauses"][2]
+    assert "trente" in clause["text"]  # same length, so every offset stays valid
+    clause["text"] = clause["text"].replace("trente", "TRENTE")
+    v2["text"] = v2["text"][:clause["start"]] + clause["text"] + v2["text"][clause["end"]:]
+    atomic_write_text(page_path, render_document(v2))
+    page.reload()
+    page.wait_for_selector("#filter-count:not(:empty)")
+    assert page.get_attribute(f"#{a}", "data-review") == "accept"
+    assert page.get_attribute(f"#{b}", "data-review") == "pending"
+    assert tab.errors == []
