@@ -42,6 +42,21 @@ _PHYSICAL_TOPICS = ("hosting.datacenter", "hosting.hardware", "hosting.virtual",
                     "hosting.location")
 
 
+def _is_client(norms: list[str]) -> bool:
+    """["client", …] or ["le", "client", …]."""
+    if norms[:1] and norms[0] in ("le", "the"):
+        norms = norms[1:]
+    return bool(norms) and norms[0] in CLIENT_WORDS
+
+
+def done_by_client(hit: Span) -> bool:
+    """"sauvegardes exécutées par le Client", "backups performed by Customer"."""
+    after = [t.norm_ for t in hit.doc[hit.end:hit.end + 4]]
+    if after[:1] and after[0] not in ("par", "by"):
+        after = after[1:]
+    return bool(after) and after[0] in ("par", "by") and _is_client(after[1:])
+
+
 def owned_by_client(hit: Span) -> bool:
     """True when the hit names the client's own thing or an act done by the client.
 
@@ -50,20 +65,22 @@ def owned_by_client(hit: Span) -> bool:
     """
     doc = hit.doc
     after = [t.norm_ for t in doc[hit.end:hit.end + 4]]
-    if len(after) >= 2 and after[0] in _OF and (
-        after[1] in CLIENT_WORDS or (after[1] in ("le", "the") and len(after) > 2
-                                     and after[2] in CLIENT_WORDS)):
+    if after[:1] and after[0] in _OF and _is_client(after[1:]):
         return True
-    if after[:1] and after[0] not in ("par", "by"):  # "sauvegardes exécutées par le Client"
-        after = after[1:]
-    if len(after) >= 2 and after[0] in ("par", "by") and (
-        after[1] in CLIENT_WORDS or (after[1] in ("le", "the") and len(after) > 2
-                                     and after[2] in CLIENT_WORDS)):
+    if done_by_client(hit):
         return True
     before = [t.norm_ for t in doc[max(hit.start - 3, 0):hit.start]]
     if before and before[-1] in _OWN:
         return True
     return len(before) >= 2 and before[-2] in CLIENT_WORDS and before[-1] in ("'s", "have")
+
+
+def _client_side(hit: Span, ruleset: RuleSet | None) -> bool:
+    """Possession counts for physical resources only ("les sauvegardes du Client" are the
+    provider's job); an act done by the client counts for every topic."""
+    if ruleset is not None and (ruleset.by_id[hit.id_].topic_key or "") in _PHYSICAL_TOPICS:
+        return owned_by_client(hit)
+    return done_by_client(hit)
 
 
 def select_tags(tags: list[Span], ruleset: RuleSet | None = None) -> list[Span]:
@@ -73,11 +90,7 @@ def select_tags(tags: list[Span], ruleset: RuleSet | None = None) -> list[Span]:
     """
 
     def weak(s: Span) -> bool:
-        if is_mention_rule(s.id_):
-            return True
-        if ruleset is not None and (ruleset.by_id[s.id_].topic_key or "") in _PHYSICAL_TOPICS:
-            return owned_by_client(s)
-        return False
+        return is_mention_rule(s.id_) or _client_side(s, ruleset)
 
     strong = [s for s in tags if not weak(s)]
     return strong if strong else tags
@@ -108,8 +121,8 @@ def qualify_hit(hit: Span, cues: list[Span], ruleset: RuleSet) -> Qualified:
         party = "client"
     excluding = [c for c in in_scope if kinds[c] == "excluded"]
     conditional = [c for c in in_scope if kinds[c] == "conditional"]
-    if owned_by_client(hit) and (ruleset.by_id[hit.id_].topic_key or "") in _PHYSICAL_TOPICS:
-        return Qualified(hit, "excluded", "client", ("owned by the client",))
+    if _client_side(hit, ruleset):
+        return Qualified(hit, "excluded", "client", ("the client's own",))
     if party == "client":
         client_cues = [c.text for c in in_scope if kinds[c] == "client"]
         return Qualified(hit, "excluded", "client", tuple(client_cues))
