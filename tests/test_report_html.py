@@ -150,8 +150,13 @@ def test_every_segment_is_rendered_in_order() -> None:
 def test_header_shows_certificates_declared_and_gaps() -> None:
     html = render_document(sample_report())
     assert "Hébergeur infogéreur" in html
-    assert "Declared by the vendor" in html and "2027-05-31" in html
+    assert "Declared in the contract" in html and "2027-05-31" in html
+    assert "Organisme &lt;Certif&gt;" in html
+    assert "A3 \u2013 Infrastructure virtuelle" in html
     assert "Certificate gap" in html
+    report = sample_report()
+    gap_clause = report["coverage"]["A1"][0]
+    assert f'<a href="#{gap_clause}" class="jump">{gap_clause} (§3.1)</a>' in html
     assert "page 2: text recognised by OCR" in html
 
 
@@ -162,7 +167,7 @@ def test_optional_fields_may_be_missing() -> None:
     for key in ("ocr_pages", "warnings", "pages", "rules_version", "sha256"):
         report["document"].pop(key)
     html = render_document(report)
-    assert "Declared by the vendor" not in html
+    assert "Declared in the contract" not in html
     assert "Certificate gap" not in html
     for clause in report["clauses"]:  # without the full text, the tagged clauses are shown
         assert f'id="{clause["id"]}"' in html
@@ -172,6 +177,14 @@ def test_no_gap_is_said_explicitly() -> None:
     report = sample_report()
     report["certificate_gaps"] = []
     assert "No certificate gap found" in render_document(report)
+    del report["declared_certificate"]
+    assert "no HDS certificate found" in render_document(report)
+
+
+def test_declared_certificate_of_another_shape_is_shown() -> None:
+    report = sample_report()
+    report["declared_certificate"] = "HDS <v2>"
+    assert "HDS &lt;v2&gt;" in render_document(report)
 
 
 def test_unknown_category_and_bidi_controls_are_visible() -> None:

@@ -254,6 +254,50 @@ def _segments(report: Mapping[str, Any], tagged: Mapping[str, Any]) -> list[dict
     return [{**s, "text": text[s["start"]:s["end"]]} for s in segments]
 
 
+_ID_IN_TEXT = re.compile(r"\b[cC]\d{3,6}\b")
+_DECLARED_LABELS = {"activities": "Activities", "scopes": "Certificate", "number": "Number",
+                    "body": "Certifying body", "issued": "Issued", "valid_until": "Valid until"}
+
+
+def _linkify_ids(text: str, known: Mapping[str, Any]) -> Markup:
+    """Escape text and turn the clause ids it mentions (``c0042``) into in-page links."""
+    out: list[str] = []
+    last = 0
+    for m in _ID_IN_TEXT.finditer(text):
+        cid = m.group()
+        if cid not in known or safe_id(cid) is None:
+            continue
+        out.append(str(visible(text[last:m.start()])))
+        number = (known[cid] or {}).get("number")
+        label = f"{cid} (§{number})" if number else cid
+        out.append(f'<a href="#{cid}" class="jump">{escape(label)}</a>')
+        last = m.end()
+    out.append(str(visible(text[last:])))
+    return Markup("".join(out))
+
+
+def _declared(value: Any, lang: str, segments: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Rows and evidence links of ``declared_certificate`` (a dict, or any other JSON value)."""
+    if value is None or value == {} or value == []:
+        return None
+    if not isinstance(value, Mapping):
+        return {"rows": [("Declared", fmt(value))], "links": []}
+    rows = []
+    for key, v in value.items():
+        if key == "clauses" or v in (None, "", []):
+            continue
+        if key == "activities" and isinstance(v, list):
+            text = ", ".join(f"{a} \u2013 {_title('targets', str(a), lang)}" for a in v)
+        elif key == "scopes" and isinstance(v, list):
+            text = ", ".join(CERT_LABELS.get(str(x), str(x)) for x in v)
+        else:
+            text = fmt(v)
+        rows.append((_DECLARED_LABELS.get(key, key.replace("_", " ").capitalize()), text))
+    links = [{"id": c, "number": (segments.get(c) or {}).get("number")}
+             for c in value.get("clauses") or [] if safe_id(c) and c in segments]
+    return {"rows": rows, "links": links}
+
+
 def render_document(report: Mapping[str, Any],
                     reviews: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """Render one document's report page.
@@ -275,6 +319,9 @@ def render_document(report: Mapping[str, Any],
         key = clause_key(cid, clause.get("text", ""))
         findings[cid] = _finding(clause, title_lang, reviews.get(key), key)
     ocr_pages = set(doc.get("ocr_pages") or [])
+    seg_index: dict[str, Any] = {s["id"]: s for s in report.get("segments") or []
+                                 if isinstance(s, Mapping) and "id" in s}
+    seg_index.update(tagged)
     rows: list[dict[str, Any]] = []
     page = None
     for seg in _segments(report, tagged):
@@ -331,8 +378,9 @@ def render_document(report: Mapping[str, Any],
         cat_counts=counts, map_counts=map_counts, status_counts=status_counts,
         category_label=category_label, csp=content_security_policy([script], [style]),
         script=Markup(script), style=Markup(style), data=json_script(data),
-        cert_labels=CERT_LABELS, has_declared="declared_certificate" in report,
-        has_gaps="certificate_gaps" in report,
+        cert_labels=CERT_LABELS, has_gaps="certificate_gaps" in report,
+        declared=_declared(report.get("declared_certificate"), title_lang, seg_index),
+        gaps=[_linkify_ids(fmt(g), seg_index) for g in report.get("certificate_gaps") or []],
         missing=sum(1 for c in checklist if c["status"] == "missing"),
         covered=sum(1 for c in coverage if c["ids"]),
     )

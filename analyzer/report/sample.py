@@ -161,8 +161,13 @@ def sample_report(*, hostile: bool = False) -> dict[str, Any]:
         "clauses": clauses,
         "coverage": coverage,
         "certificates_required": ["infogereur", "infrastructure_physique"],
-        "declared_certificate": {"scopes": ["infogereur"], "valid_until": "2027-05-31"},
-        "certificate_gaps": ["infrastructure_physique: activities A1 required but not certified"],
+        "declared_certificate": {
+            "activities": ["A3", "A5", "A6"], "scopes": ["infogereur"], "number": "HDS-2024-117",
+            "body": "Organisme <Certif>", "issued": "2024-06-01", "valid_until": "2027-05-31",
+            "clauses": [by_number["4.2"]]},
+        "certificate_gaps": [f"A1 (infrastructure_physique): performed in clauses "
+                             f"{by_number['3.1']} but outside the declared certificate scope "
+                             f"(A3, A5, A6)"],
         "checklist": checklist,
         "facts": {"hosting_locations": ["France"], "availability_percent": [99.9],
                   "backup_retention_days": [30], "hosting_locations_outside_eea": []},
