@@ -307,3 +307,9 @@ def test_sample_report_is_consistent() -> None:
 def test_index_shows_certificate_gaps_when_entries_have_them(entries: list[dict]) -> None:
     html = render_index([{**entries[0], "certificate_gaps": ["A1 <not> certified"]}])
     assert "gap: A1 &lt;not&gt; certified" in html
+
+
+def test_index_flags_no_text_and_unchanged_inputs(entries: list[dict]) -> None:
+    html = render_index([{**entries[0], "status": "ok_no_text", "unchanged": True,
+                          "reason": "no text layer"}])
+    assert "no text: needs OCR" in html and "unchanged: from the previous run" in html

@@ -466,6 +466,7 @@ def render_index(entries: Sequence[Mapping[str, Any]]) -> str:
             "warnings": [_clean(str(w)) for w in (e.get("warnings") or [])],
             "href": report_href(e.get("html")),
             "covered": " ".join(t for t in TARGETS if cov.get(t)),
+            "unchanged": bool(e.get("unchanged")),
         })
     script, style = _asset("index.js"), _asset("index.css")
     html = _ENV.get_template("index.html").render(
