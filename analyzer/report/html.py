@@ -355,8 +355,8 @@ def render_document(report: Mapping[str, Any],
         checklist.append({
             "id": item.get("id", ""), "status": status,
             "title": _title("checklist", str(item.get("id", "")), title_lang),
-            "links": [{"id": i, "number": (tagged.get(i) or {}).get("number")}
-                      for i in item.get("clauses", []) if safe_id(i)],
+            "links": [{"id": i, "number": (seg_index.get(i) or {}).get("number")}
+                      for i in item.get("clauses", []) if safe_id(i) and i in seg_index],
         })
     extra_categories = sorted(set(counts) - set(CATEGORIES))
     data = {
