@@ -336,7 +336,10 @@ def render_document(report: Mapping[str, Any],
                            [c["key"] for c in finding["categories"]])
                 if finding else visible(seg["text"]))
         level = min(6, 3 + len(seg.get("heading_path") or []))
-        rows.append({"kind": seg.get("kind", "clause"), "id": sid, "number": seg.get("number"),
+        number = seg.get("number")
+        if number and seg["text"].lstrip().startswith(str(number)):
+            number = None  # the text shows it already: no second copy in the gutter
+        rows.append({"kind": seg.get("kind", "clause"), "id": sid, "number": number,
                      "body": body, "finding": finding, "level": level})
     counts = Counter(c for f in findings.values() for c in (x["key"] for x in f["categories"]))
     map_counts = Counter(m["key"] for f in findings.values() for m in f["mapping"])
