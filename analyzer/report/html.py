@@ -340,7 +340,8 @@ def render_document(report: Mapping[str, Any],
         if number and seg["text"].lstrip().startswith(str(number)):
             number = None  # the text shows it already: no second copy in the gutter
         rows.append({"kind": seg.get("kind", "clause"), "id": sid, "number": number,
-                     "body": body, "finding": finding, "level": level})
+                     "ref": seg.get("number") or sid, "body": body, "finding": finding,
+                     "level": level})
     counts = Counter(c for f in findings.values() for c in (x["key"] for x in f["categories"]))
     map_counts = Counter(m["key"] for f in findings.values() for m in f["mapping"])
     status_counts = Counter(f["status"] for f in findings.values())
