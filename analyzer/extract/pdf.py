@@ -17,6 +17,7 @@ page (or column) continues on the next one.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import shutil
 import subprocess
@@ -309,16 +310,24 @@ def _find_gutter(frags: list[_Frag], width: float) -> float | None:
     """The x of a column gutter when the page body is laid out in two columns of running text."""
     if len(frags) < 10 or width <= 0:
         return None
-    best: list[float] = []
-    best_cross = len(frags)
-    x = width * 0.3
-    while x <= width * 0.7:
-        cross = sum(1 for f in frags if f.x0 < x < f.x1)
-        if cross < best_cross:
-            best_cross, best = cross, [x]
-        elif cross == best_cross:
-            best.append(x)
-        x += 2.0
+    # how many fragments cross each candidate x (2-point steps over the middle 40 % of the page),
+    # with a difference array: O(fragments + steps)
+    low, step = width * 0.3, 2.0
+    steps = int(width * 0.4 / step) + 1
+    diff = [0] * (steps + 1)
+    for f in frags:
+        first = max(0, math.floor((f.x0 - low) / step) + 1)  # first candidate with x > f.x0
+        last = min(steps - 1, math.ceil((f.x1 - low) / step) - 1)  # last candidate with x < f.x1
+        if first <= last:
+            diff[first] += 1
+            diff[last + 1] -= 1
+    crossing: list[int] = []
+    running = 0
+    for i in range(steps):
+        running += diff[i]
+        crossing.append(running)
+    best_cross = min(crossing)
+    best = [low + i * step for i, c in enumerate(crossing) if c == best_cross]
     if not best or best_cross > 0.15 * len(frags):
         return None
     # the longest run of equally good positions; its middle is the gutter
