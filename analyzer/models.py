@@ -20,8 +20,8 @@ class Block:
         level: heading level (1 = top) when the source declares one (DOCX styles, Markdown #).
         number: the automatic numbering label when the source generates it (DOCX numbering);
             the text then starts with that label.
-        paragraph: 0-based index of the source paragraph (DOCX: every ``w:p`` of the body in document
-            order, table cells and text boxes included), else None.
+        paragraph: 0-based index of the source paragraph (DOCX: every ``w:p`` of the body in
+            document order, table cells and text boxes included), else None.
     """
 
     text: str

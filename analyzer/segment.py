@@ -114,7 +114,7 @@ _GLOSSARY = re.compile(
 
 
 def is_glossary_heading(text: str) -> bool:
-    """True for a heading that opens a definitions / glossary section ("Article 1 – Définitions")."""
+    """True for a heading that opens a definitions or glossary section ("1 – Définitions")."""
     return bool(_GLOSSARY.search(text)) and len(text) <= _HEADING_MAX
 
 

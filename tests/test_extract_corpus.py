@@ -1,4 +1,5 @@
-"""The real contracts of ../shared/corpus rendered to DOCX and PDF (with running headers and footers)
+"""The real contracts of ../shared/corpus rendered to DOCX and PDF (with running headers and
+footers)
 give the same clause texts as their plain text. Skipped when the corpus is absent."""
 
 from __future__ import annotations

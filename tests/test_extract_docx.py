@@ -1,4 +1,5 @@
-"""DOCX extraction: numbering, headings, tables, tracked changes, content controls, text boxes, notes,
+"""DOCX extraction: numbering, headings, tables, tracked changes, content controls, text boxes,
+notes,
 headers/footers kept apart, paragraph provenance. Fixtures are built with python-docx."""
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def test_footnotes_after_the_body(parsed):
 def test_paragraph_index_provenance(parsed, docx_path):
     import docx
 
-    document, _, segments = parsed
+    _, _, segments = parsed
     paragraphs = [p.text for p in docx.Document(str(docx_path)).paragraphs]
     clause = _find(segments, "Le Prestataire héberge les données de santé du Client.")
     assert clause.page is None

@@ -1,4 +1,5 @@
-"""File types decided by content; .odt/.rtf/.doc through LibreOffice or a clear error; plain text."""
+"""File types decided by content; .odt/.rtf/.doc through LibreOffice or a clear error; plain
+text."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""PDF extraction: both engines, layout (headers/footers, columns, tables, page breaks), OCR, encryption.
+"""PDF extraction: both engines, layout (headers/footers, columns, tables, page breaks), OCR,
+encryption.
 
 Fixtures are generated with reportlab by ``tests/data/build_fixtures.py``.
 """
@@ -55,7 +56,7 @@ def test_engines_are_declared():
 
 
 def test_running_header_footer_and_page_numbers_removed(contract):
-    document, text, segments = contract
+    document, text, _ = contract
     assert document.pages == 5
     assert "Confidentiel" not in text
     assert "Page 2/5" not in text
@@ -203,7 +204,8 @@ def test_page_number_lines():
         assert not pdf_module._is_page_number(line), line
 
 
-SAMPLE_PDF = Path(__file__).resolve().parent.parent / "samples" / "contracts" / "fr-infogerance-ght.pdf"
+SAMPLE_PDF = (Path(__file__).resolve().parent.parent / "samples" / "contracts"
+              / "fr-infogerance-ght.pdf")
 
 
 @pytest.mark.skipif(not SAMPLE_PDF.exists(), reason="sample PDF not present")

@@ -1,4 +1,5 @@
-"""Segmentation: normalisation, clause numbers, headings, heading paths, offsets, glossary; the corpus
+"""Segmentation: normalisation, clause numbers, headings, heading paths, offsets, glossary; the
+corpus
 clause boundaries against the gold annotation units; language detection."""
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def test_heading_paths_and_units():
     assert got == [
         ("heading", "ARTICLE 7", (), "ARTICLE 7 – SAUVEGARDE"),
         ("heading", "7.1", ("ARTICLE 7 – SAUVEGARDE",), "7.1 Périmètre"),
-        ("clause", None, ("ARTICLE 7 – SAUVEGARDE", "7.1 Périmètre"), "Le Prestataire sauvegarde :"),
+        ("clause", None, ("ARTICLE 7 – SAUVEGARDE", "7.1 Périmètre"),
+         "Le Prestataire sauvegarde :"),
         ("clause", "a)", ("ARTICLE 7 – SAUVEGARDE", "7.1 Périmètre"), "a) les bases de données ;"),
         ("clause", "b)", ("ARTICLE 7 – SAUVEGARDE", "7.1 Périmètre"), "b) les fichiers."),
         ("heading", "7.2", ("ARTICLE 7 – SAUVEGARDE",), "7.2 Rétention"),

@@ -24,9 +24,9 @@ def _zip_kind(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
-            if "mimetype" in names and z.getinfo("mimetype").file_size < 200:
-                if z.read("mimetype").strip().startswith(_ODT_MIME):
-                    return "odt"
+            if ("mimetype" in names and z.getinfo("mimetype").file_size < 200
+                    and z.read("mimetype").strip().startswith(_ODT_MIME)):
+                return "odt"
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 return "docx"
     except (zipfile.BadZipFile, OSError, KeyError):

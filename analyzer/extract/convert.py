@@ -1,4 +1,4 @@
-"""Legacy and other word-processing formats (.odt, .rtf, .doc) through LibreOffice headless → DOCX."""
+"""Other word-processing formats (.odt, .rtf, .doc): LibreOffice headless converts them to DOCX."""
 
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ def extract_converted(path: Path, fmt: str) -> ExtractedDocument:
     """Convert ``path`` to DOCX with ``soffice --headless`` and read the DOCX.
 
     Raises:
-        ExtractionError: LibreOffice is missing (``unsupported_type``, the message says what to install) or the
-            conversion failed (``parse_error``).
+        ExtractionError: LibreOffice is missing (``unsupported_type``, the message says what
+            to install) or the conversion failed (``parse_error``).
     """
     exe = soffice_path()
     if exe is None:

@@ -2,16 +2,19 @@
 
 What this reads beyond ``paragraph.text``:
 
-- automatic numbering (``numbering.xml``: abstract numbers, levels, ``lvlText`` such as "Article %1" or
-  "%1.%2", formats decimal/letter/roman, start overrides) → ``Block.number`` and a label in the text;
+- automatic numbering (``numbering.xml``: abstract numbers, levels, ``lvlText`` such as "Article
+  %1" or "%1.%2", formats decimal/letter/roman, start overrides) → ``Block.number`` and a label in
+  the text;
 - headings from style names ("Heading 2", "Titre 2"), style inheritance and outline levels;
-- tables row by row ("cell | cell"), content controls (``w:sdt``), text boxes (after their paragraph);
+- tables row by row ("cell | cell"), content controls (``w:sdt``), text boxes (after their
+  paragraph);
 - tracked changes: insertions kept, deletions dropped, and a warning says the document had some;
-- footnotes and endnotes (blocks of kind "footnote" after the body); headers and footers are kept apart
-  (``ExtractedDocument.removed_lines``), never mixed into clause text.
+- footnotes and endnotes (blocks of kind "footnote" after the body); headers and footers are kept
+  apart (``ExtractedDocument.removed_lines``), never mixed into clause text.
 
-No XML is parsed with entity resolution: python-docx parses the package with ``resolve_entities=False``
-and the few parts read here directly use a hardened parser; a part declaring a DOCTYPE is refused.
+No XML is parsed with entity resolution: python-docx parses the package with
+``resolve_entities=False`` and the few parts read here directly use a hardened parser; a part
+declaring a DOCTYPE is refused.
 """
 
 from __future__ import annotations

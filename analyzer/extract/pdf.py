@@ -2,20 +2,23 @@
 
 Two text engines give the same intermediate form (text fragments with a bounding box, per page):
 
-- ``pypdfium2`` (default, ≈ 3 ms/page): the page's text in content order, split into lines, each line
-  split into fragments where PDFium reports separate text rectangles far apart (columns, table cells).
+- ``pypdfium2`` (default, ≈ 3 ms/page): the page's text in content order, split into lines, each
+  line split into fragments where PDFium reports separate text rectangles far apart (columns, table
+  cells).
 - ``pdfplumber`` (≈ 250 ms/page): words with positions, grouped into lines and fragments.
 
-Pages without a usable text layer are OCRed with Tesseract (page images rendered with pypdfium2), which
-gives the same fragments. Then, for every page: two-column layouts are detected by their gutter and read
-column by column; lines with several distant fragments are table rows ("cell | cell"); running headers,
-footers and page numbers are removed (and kept in ``ExtractedDocument.removed_lines``); lines are grouped
-into paragraphs by vertical gaps and short last lines, and a paragraph left unfinished at the bottom of a
-page (or column) continues on the next one.
+Pages without a usable text layer are OCRed with Tesseract (page images rendered with pypdfium2),
+which gives the same fragments. Then, for every page: two-column layouts are detected by their
+gutter and read column by column; lines with several distant fragments are table rows ("cell |
+cell"); running headers, footers and page numbers are removed (and kept in
+``ExtractedDocument.removed_lines``); lines are grouped into paragraphs by vertical gaps and short
+last lines, and a paragraph left unfinished at the bottom of a page (or column) continues on the
+next one.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
@@ -57,7 +60,8 @@ _UNIT_START = re.compile(
 OCR_DPI = 300
 OCR_MIN_CONFIDENCE = 60.0
 MIN_TEXT_CHARS = 20  # a page with fewer non-blank characters has no usable text layer
-_TESSERACT_HINT = "install it with: apt-get install tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng"
+_TESSERACT_HINT = (
+    "install it with: apt-get install tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng")
 
 
 @dataclass
@@ -162,8 +166,9 @@ def _pdfium_frags(page: object, height: float) -> list[_Frag]:
             # character spans the font's ascent and descent, so line gaps compare fairly
             first = start + len(raw) - len(raw.lstrip())
             last = start + len(raw.rstrip()) - 1
-            loose = [textpage.get_charbox(first, loose=True), textpage.get_charbox(last, loose=True)]
-            for piece, (left, bottom, right, top) in zip(texts, pieces):
+            loose = [textpage.get_charbox(first, loose=True),
+                     textpage.get_charbox(last, loose=True)]
+            for piece, (left, bottom, right, top) in zip(texts, pieces, strict=True):
                 clean = " ".join(_clean(piece).split())
                 if not clean:
                     continue
@@ -248,7 +253,7 @@ def _ocr_langs() -> str:
 
 
 def ocr_page(page: object, height: float) -> tuple[list[_Frag], float | None]:
-    """OCR one pypdfium2 page: render it, run ``tesseract … tsv``, return fragments and mean confidence.
+    """OCR one pypdfium2 page: render it, run ``tesseract … tsv``; fragments and mean confidence.
 
     Raises:
         ExtractionError: tesseract is missing or fails.
@@ -429,9 +434,10 @@ def _running_lines(pages: list[list[_Line]]) -> set[str]:
 
 
 def _is_page_number(text: str) -> bool:
-    return bool(_PAGE_NUMBER.match(text)) or all(
-        _PAGE_NUMBER.match(cell) or not cell.strip() for cell in text.split(" | ")
-    ) and any(c.isdigit() for c in text)
+    cells = text.split(" | ")
+    return bool(_PAGE_NUMBER.match(text)) or (
+        all(_PAGE_NUMBER.match(cell) or not cell.strip() for cell in cells)
+        and any(c.isdigit() for c in text))
 
 
 def _body_lines(pages: list[list[_Line]]) -> tuple[list[list[_Line]], list[str]]:
@@ -458,7 +464,8 @@ def _looks_like_heading(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     if len(text) > 100 or text.endswith((".", ";", ",")) or "," in text:
         return False
-    return bool(_UNIT_START.match(text)) or (len(letters) >= 4 and all(c.isupper() for c in letters))
+    capitals = len(letters) >= 4 and all(c.isupper() for c in letters)
+    return bool(_UNIT_START.match(text)) or capitals
 
 
 def _next_word_fits(prev: _Line, line: _Line) -> bool:
@@ -510,7 +517,7 @@ class _TableRow:
             if room > 1.25 * (len(word) + 1.5) * char_width:
                 return False  # the word would have fitted: a new row, not a wrapped line
             slots.append(slot)
-        for slot, (_, x1, text) in zip(slots, cells):
+        for slot, (_, x1, text) in zip(slots, cells, strict=True):
             self.parts[slot].append(text)
             self.ends[slot] = x1
         self.lines.append(line)
@@ -557,7 +564,7 @@ def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
         return not _next_word_fits(prev, line)  # a full last line: the paragraph goes on
 
     def line_gaps(lines: list[_Line]) -> list[float]:
-        return sorted(b.top - a.bottom for a, b in zip(lines, lines[1:])
+        return sorted(b.top - a.bottom for a, b in itertools.pairwise(lines)
                       if b.top > a.bottom and a.group == b.group and not (a.row or b.row))
 
     # the usual gap between the lines of a paragraph: a low quantile, as paragraph gaps are larger
@@ -583,9 +590,8 @@ def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
                 if i == 0 or prev.group != line.group or prev.page != line.page:
                     if not continues(prev, line):
                         flush()
-                elif line.top - prev.bottom > max(usual * 1.8, usual + 3):
-                    flush()
-                elif _next_word_fits(prev, line):
+                elif (line.top - prev.bottom > max(usual * 1.8, usual + 3)
+                      or _next_word_fits(prev, line)):
                     flush()
             current.append(line)
     end_table()
@@ -660,14 +666,16 @@ def _read_pdfium(path: Path, ocr: str, state: dict) -> list[list[_Line]]:
     try:
         doc = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as e:
-        if getattr(e, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD or "password" in str(e).lower():
+        code = getattr(e, "err_code", None)
+        if code == pdfium_c.FPDF_ERR_PASSWORD or "password" in str(e).lower():
             raise _encrypted(path, e) from e
-        raise ExtractionError(f"{path}: PDF could not be read (PdfiumError: {e})", "parse_error") from e
+        raise ExtractionError(f"{path}: PDF could not be read (PdfiumError: {e})",
+                              "parse_error") from e
     try:
         if pdfium_c.FPDF_GetSecurityHandlerRevision(doc.raw) != -1:
             state["warnings"].append(
-                f"{path.name}: PDF is encrypted with an owner password only (permissions restricted);"
-                " its text was read"
+                f"{path.name}: PDF is encrypted with an owner password only (permissions "
+                "restricted); its text was read"
             )
         state["pages"] = len(doc)
         return [_page_lines(page) for page in _iter_pdfium(path, doc, ocr, state)]
@@ -694,8 +702,8 @@ def _read_plumber(path: Path, ocr: str, state: dict) -> list[list[_Line]]:
             for number, page in enumerate(pdf.pages, start=1):
                 try:
                     result = _Page(number, float(page.width), _plumber_frags(page))
-                    needs = ocr == "always" or (
-                        ocr == "auto" and _text_chars(result.frags) < MIN_TEXT_CHARS and page.images)
+                    few = _text_chars(result.frags) < MIN_TEXT_CHARS
+                    needs = ocr == "always" or (ocr == "auto" and few and bool(page.images))
                 finally:
                     page.close()
                 if needs:

@@ -42,7 +42,8 @@ def one_paragraph_per_line(text: str) -> bool:
 
 
 def text_blocks(text: str, markdown: bool, per_line: bool = False) -> list[Block]:
-    """Split text into blocks: blank lines end a block; Markdown headings and table rows stand alone.
+    """Split text into blocks: blank lines end a block; Markdown headings and table rows stand
+    alone.
 
     With ``per_line`` every non-blank line is a block of its own.
     """

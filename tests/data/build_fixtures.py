@@ -1,4 +1,4 @@
-"""Build the PDF and DOCX test fixtures of the extraction tests (reportlab, python-docx, Pillow).
+"""Build the PDF and DOCX fixtures of the extraction tests (reportlab, python-docx, Pillow).
 
 The tests call these functions into a temporary directory, so no binary fixture is committed; run
 ``python tests/data/build_fixtures.py OUTDIR`` to look at them. Every fixture is synthetic text written
@@ -130,7 +130,7 @@ def build_text_pdf(path: Path, *, encrypt: str | None = None, pages_of_filler: i
                 ("Disponibilité mensuelle", "99,9 %", "5 % de la redevance"),
                 ("Délai d'intervention", "4 heures", "2 % de la redevance")):
         c.setFont(font, 10)
-        for x, cell in zip((72, 260, 400), row):
+        for x, cell in zip((72, 260, 400), row, strict=True):
             c.drawString(x, state["y"], cell)
         state["y"] -= 16
     # a two-column page
@@ -287,7 +287,8 @@ def add_doctype(path: Path) -> Path:
         parts = {name: z.read(name) for name in z.namelist()}
     xml = parts["word/document.xml"]
     head, sep, rest = xml.partition(b"?>")
-    parts["word/document.xml"] = head + sep + b'<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + rest
+    doctype = b'<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    parts["word/document.xml"] = head + sep + doctype + rest
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
             z.writestr(name, data)
