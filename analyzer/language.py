@@ -33,7 +33,7 @@ def language_scores(text: str, sample_chars: int = 30_000) -> dict[str, float]:
     """Evidence for each supported language (higher is more likely)."""
     sample = _sample(text, sample_chars).lower()
     words = _WORD.findall(sample)
-    fr = sum(1 for w in words if w in _FR_ONLY)
+    fr: float = sum(1 for w in words if w in _FR_ONLY)
     en = sum(1 for w in words if w in _EN_ONLY)
     # an accented letter is weak evidence (English contracts quote French names and addresses)
     fr += len(_FR_ACCENTS.findall(sample)) / 4
