@@ -271,6 +271,9 @@ def scan(
                 restored += _restore_outputs(store, out_dir, old, names[item.display], formats)
         bar = Progress(len(plan.run), enabled=progress)
         tasks = [task for _, task in plan.run]
+        if engine == "local":  # workers write their reports themselves (shared disk)
+            for task in tasks:
+                task.update(out_dir=str(out_dir), formats=sorted(formats))
         try:
             for task, outcome in _execute(tasks, engine=engine, scheduler=scheduler, jobs=jobs,
                                           limits=limits, options=options):
@@ -331,14 +334,18 @@ def _finish(store: Store, out_dir: Path, formats: set[str], task: dict[str, Any]
         raise BatchError(record["reason"])
     if record["status"] not in (*OK_STATUSES, *FAILED_STATUSES):
         record["status"], record["reason"] = "crashed", f"unknown status {record['status']!r}"
-    _write_outputs(out_dir, task["name"], formats, outcome.get("json"), outcome.get("html"))
+    if outcome.get("write_error"):
+        raise BatchError(f"cannot write the report of {task['display']}: "
+                         f"{outcome['write_error']}")
+    if not outcome.get("written"):
+        _write_outputs(out_dir, task["name"], formats, outcome.get("json"), outcome.get("html"))
     record.update(path=task["display"], name=task["name"], sha256=task["sha256"],
                   size=task["size"], mtime_ns=task["mtime_ns"], run_id=run_id, config_key=key,
                   limits_key=limits_key, entry=outcome.get("entry") or {},
                   language=(outcome.get("entry") or {}).get("language"))
     if record["status"] not in OK_STATUSES:
         log.warning("%s: %s: %s", task["display"], record["status"], record["reason"])
-    store.put(record, outcome.get("json"))
+    store.put(record, outcome.get("json"), outcome.get("blob"))
     return record
 
 

@@ -56,7 +56,9 @@ class Store:
         self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=FULL")
+        # NORMAL in WAL mode: a committed row survives any kill of the process; only an OS crash
+        # can lose the last rows, whose documents are then simply analysed again.
+        self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(_SCHEMA)
         self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
                           (str(SCHEMA_VERSION),))
@@ -108,13 +110,16 @@ class Store:
             return list(found.values())
         return [found[p] for p in paths if p in found]
 
-    def put(self, record: dict[str, Any], report_json: str | None) -> None:
-        """Insert or replace the final record of one input (one transaction)."""
+    def put(self, record: dict[str, Any], report_json: str | None,
+            blob: bytes | None = None) -> None:
+        """Insert or replace the final record of one input (one transaction); the report as JSON
+        text or already compressed (``blob``, zlib)."""
         values = {c: record.get(c) for c in COLUMNS}
         values["truncated"] = int(bool(values["truncated"]))
         values["entry"] = json.dumps(record.get("entry") or {}, ensure_ascii=False)
         values["finished_at"] = values["finished_at"] or time.time()
-        blob = zlib.compress(report_json.encode("utf-8"), 6) if report_json is not None else None
+        if blob is None and report_json is not None:
+            blob = zlib.compress(report_json.encode("utf-8"), 6)
         names = [*COLUMNS, "report"]
         self.conn.execute(
             f"INSERT OR REPLACE INTO files ({', '.join(names)}) "

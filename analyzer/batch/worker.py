@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -219,6 +220,10 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
     if record["status"] not in ("ok", "ok_no_text"):
         out["json"] = out["html"] = None
         out["entry"] = {}
+    else:
+        out["blob"] = zlib.compress(out["json"].encode("utf-8"), 6)
+        if task.get("out_dir"):
+            _write_reports(task, out)
     import resource
 
     record["seconds"] = round(time.monotonic() - start, 3)
@@ -226,6 +231,24 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     record["peak_rss_mb"] = round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
     return out
+
+
+def _write_reports(task: dict[str, Any], out: dict[str, Any]) -> None:
+    """Write OUT/<name>.json and .html here, in parallel with the other workers (atomically:
+    temporary file, fsync, rename); the parent then only records the result."""
+    from analyzer.output import atomic_write_text
+
+    out_dir = Path(task["out_dir"])
+    formats = task.get("formats", ("json", "html"))
+    try:
+        for kind in ("json", "html"):
+            if kind in formats and out[kind] is not None:
+                atomic_write_text(out_dir / f"{task['name']}.{kind}", out[kind])
+    except OSError as e:  # left to the parent, which raises it as a batch error
+        out["write_error"] = f"{type(e).__name__}: {e}"
+        return
+    out["written"] = True
+    out["json"] = out["html"] = None  # already on disk: do not send them back
 
 
 def _extract(path: Path, options: dict[str, Any]) -> Any:
