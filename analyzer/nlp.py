@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -29,18 +30,45 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=2)
+def _folded_lemma_index(lang: str) -> dict[str, str]:
+    """Folded surface form → lemma, from the packaged lookup table (first form wins)."""
+    import spacy_lookups_data
+    import srsly
+
+    path = Path(spacy_lookups_data.__file__).parent / "data" / f"{lang}_lemma_lookup.json.gz"
+    index: dict[str, str] = {}
+    if path.is_file():
+        for form, lemma in srsly.read_gzip_json(path).items():
+            if isinstance(lemma, list):
+                lemma = lemma[0] if lemma else form
+            index.setdefault(fold(form), lemma)
+    return index
+
+
 @Language.factory("contract_norm", default_config={"lang": "fr"})
 def make_contract_norm(nlp: Language, name: str, lang: str) -> Callable[[Doc], Doc]:
     """Set ``token.norm_`` to the folded lookup lemma of the lower-cased token."""
     table = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
     cache: dict[str, str] = {}
+    folded_table: dict[str, str] = {}
+
+    def lookup(lower: str) -> str:
+        lemma = table.get(lower)
+        if lemma is None and lower.isalpha():
+            # OCR and plain-ASCII texts drop accents ("sauvegardees"): look the word up by its
+            # folded form too (index built on the first miss).
+            if not folded_table:
+                folded_table.update(_folded_lemma_index(lang))
+            lemma = folded_table.get(fold(lower))
+        return lower if lemma is None else lemma
 
     def contract_norm(doc: Doc) -> Doc:
         for token in doc:
             lower = token.lower_
             norm = cache.get(lower)
             if norm is None:
-                lemma = table.get(lower, lower)
+                lemma = lookup(lower)
                 if isinstance(lemma, list):  # some tables list several lemmas: take the first
                     lemma = lemma[0] if lemma else lower
                 norm = fold(lemma)
