@@ -128,7 +128,9 @@ def find_times(folded: str) -> dict[str, list[float | int]]:
             window = folded[m.end():m.end() + _TIME_WINDOW]
             d = _DURATION.search(window)
             if d:
-                found.setdefault(key, []).append(_number(duration_minutes(d.group("n"), d.group("u"))))
+                value = _number(duration_minutes(d.group("n"), d.group("u")))
+                if value not in found.setdefault(key, []):
+                    found[key].append(value)
     return found
 
 
@@ -149,7 +151,7 @@ def find_backup(folded: str) -> tuple[set[str], set[int]]:
 
 def find_subcontractors(text: str) -> set[str]:
     """Organisation names (with a legal form, or after "la société") in a clause's text."""
-    names = {m.group("org").strip(" .,") for m in _ORG_WITH_FORM.finditer(text)}
+    names = {m.group("org").strip(" ,") for m in _ORG_WITH_FORM.finditer(text)}
     names |= {m.group("org").strip(" .,") for m in _ORG_SOCIETE.finditer(text)}
     return {n for n in names if len(n) > 2 and not n.isdigit()}
 

@@ -1,0 +1,142 @@
+"""Key facts and the declared HDS certificate."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.analyze import analyze_extracted
+from analyzer.certificate import certificate_gaps, declared_certificate
+from analyzer.facts import duration_minutes, find_backup, find_subcontractors, find_times
+from analyzer.models import Block, ExtractedDocument
+from analyzer.nlp import fold
+
+
+@pytest.mark.parametrize(
+    ("number", "unit", "minutes"),
+    [("30", "minutes", 30), ("30", "mn", 30), ("4", "h", 240), ("4", "heures", 240),
+     ("8", "hours", 480), ("2", "jours", 2880), ("1", "business day", 1440), ("1,5", "h", 90)],
+)
+def test_duration_minutes(number: str, unit: str, minutes: float) -> None:
+    assert duration_minutes(number, unit) == minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("GTI : 30 minutes ; GTR : 4 heures.", {"gti_minutes": [30], "gtr_minutes": [240]}),
+        ("Garantie de Temps de Rétablissement de huit (8) heures ouvrées.", {"gtr_minutes": [480]}),
+        ("RPO de quinze (15) minutes et RTO de 4 h.", {"rpo_minutes": [15], "rto_minutes": [240]}),
+        ("with a recovery time objective (RTO) of eight (8) hours and a recovery point objective "
+         "(RPO) of one (1) hour.", {"rto_minutes": [480], "rpo_minutes": [60]}),
+        ("Target Response Time: 2 hours.", {"gti_minutes": [120]}),
+    ],
+)
+def test_find_times(text: str, expected: dict[str, list[int]]) -> None:
+    assert find_times(fold(text)) == expected
+
+
+def test_find_backup() -> None:
+    freqs, days = find_backup(fold("Sauvegarde quotidienne incrémentale conservée 30 jours ; "
+                                   "sauvegarde hebdomadaire complète, rétention de 12 semaines."))
+    assert freqs == {"daily", "weekly"}
+    assert days == {30, 84}
+    freqs, days = find_backup(fold("Backups are taken every 4 hours and retained for 1 year."))
+    assert freqs == {"every 4h"}
+    assert days == {365}
+
+
+def test_find_subcontractors() -> None:
+    assert find_subcontractors(
+        "| DataHall Nederland B.V. | Colocation of the data centres | Amsterdam |"
+    ) == {"DataHall Nederland B.V."}
+    assert "ÉnergiSite Exemple" in find_subcontractors(
+        "a) la société ÉnergiSite Exemple, chargée de la maintenance des installations")
+
+
+def _doc(*paragraphs: str) -> ExtractedDocument:
+    return ExtractedDocument(path="t.txt", format="txt",
+                             blocks=tuple(Block(text=p, index=i) for i, p in enumerate(paragraphs)))
+
+
+def test_facts_from_a_contract() -> None:
+    report = analyze_extracted(_doc(
+        "1. Les Données de santé sont hébergées en France, dans deux centres de données situés à "
+        "Lyon et à Dijon.",
+        "2. Le taux de disponibilité garanti est de 99,95 % par mois.",
+        "3. Le Prestataire réalise une sauvegarde quotidienne des machines virtuelles, conservée "
+        "trente-cinq (35) jours.",
+        "4. La sauvegarde des postes de travail, conservée 90 jours, est à la charge du Client.",
+        "5. Le Prestataire fait appel au sous-traitant Archivex Sécurité SAS pour l'archivage.",
+        "6. Une copie est stockée aux États-Unis par le Client.",
+    ), lang="fr")
+    facts = report["facts"]
+    assert facts["hosting_locations"] == ["Dijon", "France", "Lyon"]
+    assert facts["hosting_locations_outside_eea"] == []
+    assert {d["name"]: d["eea"] for d in facts["hosting_location_details"]} == {
+        "Dijon": True, "France": True, "Lyon": True}
+    assert facts["availability_percent"] == [99.95]
+    assert facts["backup_frequency"] == ["daily"]
+    assert facts["backup_retention_days"] == [35]  # the excluded clause says nothing
+    assert facts["subcontractors"] == ["Archivex Sécurité SAS"]
+
+
+def test_location_outside_eea_is_flagged() -> None:
+    report = analyze_extracted(_doc(
+        "1. Les données de sauvegarde sont hébergées au Maroc, à Casablanca."), lang="fr")
+    assert report["facts"]["hosting_locations_outside_eea"] == ["Casablanca", "Morocco"]
+
+
+FR_CERT = (
+    ("c1", "3.1 Le Prestataire est titulaire du certificat de conformité « hébergeur de données de "
+           "santé » n° HDS-EX-2024-0315, délivré le 14 octobre 2024 par l'organisme certificateur "
+           "Certi-Santé Exemple, accrédité par le COFRAC. Ce certificat expire le 13 octobre 2027."),
+    ("c2", "3.2 Le périmètre du certificat couvre le certificat « hébergeur infogéreur » "
+           "(activités 3 à 6)."),
+    ("c3", "3.3 Le Prestataire est certifié ISO 27001."),
+)
+
+
+def test_declared_certificate_french() -> None:
+    cert = declared_certificate(FR_CERT)
+    assert cert == {
+        "activities": ["A3", "A4", "A5", "A6"], "scopes": ["infogereur"],
+        "number": "HDS-EX-2024-0315", "body": "Certi-Santé Exemple",
+        "issued": "2024-10-14", "valid_until": "2027-10-13", "clauses": ["c1", "c2"],
+    }
+
+
+def test_declared_certificate_english() -> None:
+    cert = declared_certificate([(
+        "c9", "7.2 Provider is certified as a health data hosting provider (HDS) for activities 1 "
+              "to 6, under certificate no. HDS-EX-2025-1120 issued on 20 January 2025 by "
+              "Certi-Santé Exemple and valid until 19 January 2028.")])
+    assert cert is not None
+    assert cert["activities"] == ["A1", "A2", "A3", "A4", "A5", "A6"]
+    assert (cert["number"], cert["body"]) == ("HDS-EX-2025-1120", "Certi-Santé Exemple")
+    assert (cert["issued"], cert["valid_until"]) == ("2025-01-20", "2028-01-19")
+
+
+def test_no_hds_certificate_declared() -> None:
+    assert declared_certificate([("c1", "Le Service est qualifié SecNumCloud."),
+                                 ("c2", "Le Prestataire est certifié ISO 27001.")]) is None
+
+
+def test_certificate_gaps() -> None:
+    cert = declared_certificate(FR_CERT)
+    coverage = {"A1": ["c7"], "A2": [], "A3": ["c8"], "A5": ["c9"], "infogerance": ["c10"]}
+    gaps = certificate_gaps(cert, coverage)
+    assert len(gaps) == 1 and gaps[0].startswith("A1 (infrastructure_physique)") and "c7" in gaps[0]
+    assert certificate_gaps(cert, {"A3": ["c1"]}) == []
+    assert certificate_gaps(None, {"infogerance": ["c1"]}) == []
+    assert "no HDS certificate declared" in certificate_gaps(None, {"A5": ["c1"]})[0]
+
+
+def test_report_carries_certificate_and_gaps() -> None:
+    report = analyze_extracted(_doc(
+        "1. Le Prestataire est certifié hébergeur de données de santé pour l'activité "
+        "d'administration et d'exploitation du système d'information (activité 5), certificat "
+        "n° HDS-1 délivré le 2 mars 2023.",
+        "2. Le Prestataire réalise une sauvegarde quotidienne des données du Client.",
+    ), lang="fr")
+    assert report["declared_certificate"]["activities"] == ["A5"]
+    assert [g.split(" ")[0] for g in report["certificate_gaps"]] == ["A6"]

@@ -1,0 +1,115 @@
+"""Qualification of hits with the shipped context cues (ConText-style): excluded, conditional,
+definition, party; and how it decides clause status and coverage."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.analyze import analyze_extracted, get_ruleset
+from analyzer.models import Block, ExtractedDocument
+from analyzer.nlp import HITS_KEY, cached_pipeline
+from analyzer.qualify import clause_status, opens_with_definition, qualify_hit, select_tags
+from analyzer.resources import default_patterns_dir
+
+
+def _qualify(text: str, lang: str) -> tuple[str, str]:
+    ruleset = get_ruleset(default_patterns_dir(), lang)
+    doc = cached_pipeline(ruleset)(text)
+    spans = list(doc.spans[HITS_KEY])
+    cues = [s for s in spans if s.label_ == "context"]
+    tags = select_tags([s for s in spans if s.label_ not in ("checklist", "context")], ruleset)
+    assert tags, f"no tagging hit in {text!r}"
+    if opens_with_definition(cues, ruleset):
+        return "definition", "provider"
+    return clause_status([qualify_hit(s, cues, ruleset) for s in tags])
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "party"),
+    [
+        ("Le Prestataire réalise une sauvegarde quotidienne des données.", "included", "provider"),
+        ("La prestation ne comprend pas la sauvegarde des données.", "excluded", "provider"),
+        ("La supervision des postes de travail est hors périmètre.", "excluded", "provider"),
+        ("Les licences sont fournies, à l'exclusion de la sauvegarde des données.", "excluded",
+         "provider"),
+        ("La sauvegarde des postes de travail est à la charge du Client.", "excluded", "client"),
+        ("C'est au COMMANDITAIRE de superviser la bonne exécution des sauvegardes.", "excluded",
+         "client"),
+        ("Le Client demeure responsable de la gestion des comptes de ses utilisateurs.", "excluded",
+         "client"),
+        ("Une sauvegarde externalisée peut être mise en place en option.", "conditional", "provider"),
+        ("Des formations complémentaires sont proposées sur devis.", "conditional", "provider"),
+        ("La restauration des données est réalisée à la demande du Client.", "conditional",
+         "provider"),
+        ("La prestation de sauvegarde est soumise à la souscription d'espace de stockage.",
+         "conditional", "provider"),
+        ("« Sauvegarde » désigne la copie des données sur un support distinct.", "definition",
+         "provider"),
+    ],
+)
+def test_french_qualification(text: str, status: str, party: str) -> None:
+    assert _qualify(text, "fr") == (status, party)
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "party"),
+    [
+        ("Provider shall back up Customer Data daily.", "included", "provider"),
+        ("The Services do not include backup of Customer workstations.", "excluded", "provider"),
+        ("Application support is out of scope.", "excluded", "provider"),
+        ("Customer is responsible for backing up its own content.", "excluded", "client"),
+        ("It is the CLIENT's responsibility to monitor the backup policies.", "excluded", "client"),
+        ("Geo-redundant backups are available for an additional fee.", "conditional", "provider"),
+        ("If ordered in the Order Form, Provider shall provide training.", "conditional",
+         "provider"),
+        ('"Backup" means a copy of Customer Data stored separately.', "definition", "provider"),
+    ],
+)
+def test_english_qualification(text: str, status: str, party: str) -> None:
+    assert _qualify(text, "en") == (status, party)
+
+
+def test_party_appointing_someone_is_not_a_definition() -> None:
+    assert _qualify("Le Prestataire désigne un chef de projet, interlocuteur du Client.",
+                    "fr")[0] == "included"
+
+
+def test_client_owned_resource_is_not_provided() -> None:
+    # The provider administers servers in the client's data centre: maintenance, not hosting.
+    ruleset = get_ruleset(default_patterns_dir(), "fr")
+    doc = cached_pipeline(ruleset)(
+        "L'administration des serveurs installés dans le centre de données du Client.")
+    tags = select_tags([s for s in doc.spans[HITS_KEY] if s.label_ not in ("checklist", "context")],
+                       ruleset)
+    assert {s.label_ for s in tags} == {"maintenance"}
+
+
+def _doc(*paragraphs: str) -> ExtractedDocument:
+    return ExtractedDocument(path="t.txt", format="txt",
+                             blocks=tuple(Block(text=p, index=i) for i, p in enumerate(paragraphs)))
+
+
+def test_excluded_clause_never_counts_as_coverage() -> None:
+    report = analyze_extracted(_doc(
+        "1. Le Prestataire assure la supervision des serveurs.",
+        "2. La sauvegarde des données est à la charge exclusive du Client.",
+    ), lang="fr")
+    by_text = {c["text"][:2]: c for c in report["clauses"]}
+    assert by_text["2."]["status"] == "excluded"
+    assert by_text["2."]["party"] == "client"
+    assert report["coverage"]["A6"] == []
+    assert report["coverage"]["A5"] == [by_text["1."]["id"]]
+
+
+def test_availability_maps_to_the_hosted_layer() -> None:
+    iaas = analyze_extracted(_doc(
+        "1. Le Prestataire met à disposition des machines virtuelles et des espaces de stockage.",
+        "2. Le taux de disponibilité garanti est de 99,9 %.",
+    ), lang="fr")
+    saas = analyze_extracted(_doc("1. Le taux de disponibilité garanti est de 99,9 %."), lang="fr")
+    assert iaas["clauses"][-1]["mapping"] == ["A3"]
+    assert saas["clauses"][-1]["mapping"] == ["A4"]
+
+
+def test_ruleset_is_cached() -> None:
+    assert get_ruleset(default_patterns_dir(), "fr") is get_ruleset(default_patterns_dir(), "fr")
