@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -273,6 +274,9 @@ def ocr_page(page: object, height: float) -> tuple[list[_Frag], float | None]:
                     [exe, str(png), "stdout", "-l", _ocr_langs(), "--psm", "3",
                      "--dpi", str(OCR_DPI), "tsv"],
                     capture_output=True, text=True, timeout=300, check=False,
+                    # OpenMP threads spin on a busy machine and make tesseract several times
+                    # slower; batch runs already use one process per core
+                    env={**os.environ, "OMP_THREAD_LIMIT": "1"},
                 )
             except (OSError, subprocess.SubprocessError) as e:
                 raise ExtractionError(f"tesseract failed: {e}", "ocr_failed") from e
