@@ -11,6 +11,7 @@ A clause under a definitions heading, or that opens with a definition cue, is a 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,11 +84,27 @@ def _client_side(hit: Span, ruleset: RuleSet | None) -> bool:
     return done_by_client(hit)
 
 
+_AMOUNT = re.compile(r"\d[\d\s.,]*\s?(?:€|euros?\b|eur\b|usd\b|\$)|(?:€|\$|usd|eur)\s?\d", re.I)
+_PRICE_WORD = re.compile(r"\b(?:prix|redevance|factur|rémun|remun|tarif|payable|pay|price|fee|"
+                         r"invoic|charged|montant|amount)", re.I)
+
+
+def is_price_clause(text: str) -> bool:
+    """A clause about price: it states an amount of money and a price word ("facturé", "fee").
+
+    The annotation guidelines leave clauses only about price untagged, even when they name the
+    service they price ("les sessions de formation supplémentaires sont facturées 650 €").
+    """
+    return bool(_AMOUNT.search(text) and _PRICE_WORD.search(text))
+
+
 def select_tags(tags: list[Span], ruleset: RuleSet | None = None) -> list[Span]:
-    """Drop weak hits when a strong hit tags the same clause.
+    """Drop weak hits when a strong hit tags the same clause; drop every hit of a price clause.
 
     Weak hits are mention rules and hits on physical resources that belong to the client.
     """
+    if tags and is_price_clause(tags[0].doc.text):
+        return []
 
     def weak(s: Span) -> bool:
         return is_mention_rule(s.id_) or _client_side(s, ruleset)
