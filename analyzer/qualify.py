@@ -84,7 +84,7 @@ def _client_side(hit: Span, ruleset: RuleSet | None) -> bool:
     return done_by_client(hit)
 
 
-_AMOUNT = re.compile(r"\d[\d\s.,]*\s?(?:€|euros?\b|eur\b|usd\b|\$)|(?:€|\$|usd|eur)\s?\d", re.I)
+_AMOUNT = re.compile(r"\d[\d\s.,]*\)?\s?(?:€|euros?\b|eur\b|usd\b|\$)|(?:€|\$|usd|eur)\s?\d", re.I)
 _PRICE_WORD = re.compile(r"\b(?:prix|redevance|factur|rémun|remun|tarif|payable|pay|price|fee|"
                          r"invoic|charged|montant|amount)", re.I)
 
@@ -98,6 +98,16 @@ def is_price_clause(text: str) -> bool:
     return bool(_AMOUNT.search(text) and _PRICE_WORD.search(text))
 
 
+_LISTING = frozenset({"including", "include", "includes", "compris", "inclure", "incluant",
+                      "notamment"})
+
+
+def _listed(hit: Span) -> bool:
+    """"…, including backups", "y compris leurs sauvegardes": named as an object in passing."""
+    before = [t.norm_ for t in hit.doc[max(hit.start - 3, 0):hit.start]]
+    return any(n in _LISTING for n in before)
+
+
 def select_tags(tags: list[Span], ruleset: RuleSet | None = None) -> list[Span]:
     """Drop weak hits when a strong hit tags the same clause; drop every hit of a price clause.
 
@@ -107,7 +117,7 @@ def select_tags(tags: list[Span], ruleset: RuleSet | None = None) -> list[Span]:
         return []
 
     def weak(s: Span) -> bool:
-        return is_mention_rule(s.id_) or _client_side(s, ruleset)
+        return is_mention_rule(s.id_) or _client_side(s, ruleset) or _listed(s)
 
     strong = [s for s in tags if not weak(s)]
     return strong if strong else tags
