@@ -186,14 +186,20 @@ class _Plan:
                  key: str, limits_key: str, force: bool) -> None:
         self.run: list[tuple[InputFile, dict[str, Any]]] = []
         self.reuse: list[tuple[InputFile, dict[str, Any], int]] = []
+        self.unreadable: list[tuple[InputFile, str]] = []
         for item in todo:
-            st = item.path.stat()
             old = store.get(item.display)
-            if (old and not force and old["size"] == st.st_size
-                    and old["mtime_ns"] == st.st_mtime_ns and old["sha256"]):
-                sha = old["sha256"]  # unchanged size and mtime: trust the stored hash
-            else:
-                sha = file_sha256(item.path)
+            try:
+                st = item.path.stat()
+                if (old and not force and old["size"] == st.st_size
+                        and old["mtime_ns"] == st.st_mtime_ns and old["sha256"]):
+                    sha = old["sha256"]  # unchanged size and mtime: trust the stored hash
+                else:
+                    sha = file_sha256(item.path)
+            except OSError as e:
+                self.unreadable.append((item, f"unreadable: {type(e).__name__}: "
+                                              f"{e.strerror or e}"))
+                continue
             task = {"path": str(item.path), "display": item.display,
                     "name": names[item.display], "sha256": sha, "size": st.st_size,
                     "mtime_ns": st.st_mtime_ns, "pages": None}
@@ -264,6 +270,11 @@ def scan(
                            "status": "skipped", "reason": reason, "run_id": run_id,
                            "config_key": key, "finished_at": 1.0}, None)
         plan = _Plan(store, todo, names, key, limits_key, force)
+        for item, reason in plan.unreadable:
+            _write_outputs(out_dir, names[item.display], formats, None, None)
+            store.put({"path": item.display, "name": names[item.display],
+                       "status": "parse_error", "reason": reason, "run_id": run_id,
+                       "config_key": key}, None)
         restored = 0
         with store.transaction():
             for item, old, mtime_ns in plan.reuse:
