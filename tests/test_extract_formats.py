@@ -96,3 +96,30 @@ def test_wrapped_text_keeps_paragraphs(tmp_path):
     assert [s.text for s in segments] == [
         "Le Prestataire héberge les données de santé du Client en France.",
         "Le Client paie le prix convenu."]
+
+
+def test_corrupt_zip_packages_are_parse_errors(tmp_path):
+    truncated = tmp_path / "truncated.docx"
+    truncated.write_bytes(fx.build_docx(tmp_path / "ok.docx").read_bytes()[:2000])
+    no_main = tmp_path / "no-main.docx"
+    with zipfile.ZipFile(no_main, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/styles.xml", "<w:styles/>")
+    for path in (truncated, no_main):
+        with pytest.raises(ExtractionError) as info:
+            extract(path)
+        assert info.value.status == "parse_error"
+
+
+def test_macro_enabled_word_file_is_unsupported(tmp_path):
+    path = fx.build_docx(tmp_path / "macro.docx")
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml")
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    with pytest.raises(ExtractionError) as info:
+        extract(path)
+    assert info.value.status == "unsupported_type"

@@ -20,7 +20,12 @@ _ODT_MIME = b"application/vnd.oasis.opendocument.text"
 
 
 def _zip_kind(path: Path) -> str | None:
-    """"docx" or "odt" from the package's own declarations, else None."""
+    """"docx" or "odt" from the package's own declarations, else None.
+
+    Raises:
+        ExtractionError: (``parse_error``) the ZIP is unreadable, or a Word package lacks its
+            main part.
+    """
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
@@ -29,8 +34,12 @@ def _zip_kind(path: Path) -> str | None:
                 return "odt"
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 return "docx"
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return None
+            if any(name.startswith("word/") for name in names):
+                raise ExtractionError(f"{path}: corrupt DOCX: no word/document.xml",
+                                      "parse_error")
+    except (zipfile.BadZipFile, OSError, KeyError) as e:
+        raise ExtractionError(f"{path}: corrupt ZIP package ({type(e).__name__}: {e})",
+                              "parse_error") from e
     return None
 
 

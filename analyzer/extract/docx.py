@@ -433,7 +433,12 @@ def extract_docx(path: Path) -> ExtractedDocument:
     _check_doctype(path)
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as e:
+    except ValueError as e:
+        if "is not a Word file" in str(e):  # e.g. a macro-enabled .docm content type
+            raise ExtractionError(f"{path}: not a Word document ({e})", "unsupported_type") from e
+        raise ExtractionError(f"{path}: DOCX could not be read (ValueError: {e})",
+                              "parse_error") from e
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, XMLSyntaxError) as e:
         raise ExtractionError(
             f"{path}: DOCX could not be read ({type(e).__name__}: {e})", "parse_error"
         ) from e

@@ -615,8 +615,19 @@ def _encrypted(path: Path, e: BaseException | None = None) -> ExtractionError:
 def _iter_pdfium(path: Path, doc: object, ocr: str, state: dict) -> Iterator[_Page]:
     import pypdfium2 as pdfium
 
+    failed = 0
     for index in range(len(doc)):  # type: ignore[arg-type]
-        page = doc[index]  # type: ignore[index]
+        try:
+            page = doc[index]  # type: ignore[index]
+        except pdfium.PdfiumError as e:
+            failed += 1
+            if failed == len(doc):  # type: ignore[arg-type]
+                raise ExtractionError(
+                    f"{path}: PDF could not be read (PdfiumError: no page loads: {e})",
+                    "parse_error") from e
+            state["warnings"].append(f"{path.name}: page {index + 1} could not be loaded ({e})")
+            yield _Page(index + 1, 0.0)
+            continue
         try:
             width, height = page.get_size()
             frags = _pdfium_frags(page, height)
@@ -728,7 +739,7 @@ def _read_plumber(path: Path, ocr: str, state: dict) -> list[list[_Line]]:
         raise ExtractionError(
             f"{path}: PDF could not be read ({type(cause).__name__}: {cause})", "parse_error"
         ) from e
-    except (PSException, ValueError, KeyError, TypeError, AttributeError) as e:
+    except (PSException, ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
         raise ExtractionError(
             f"{path}: PDF could not be read ({type(e).__name__}: {e})", "parse_error"
         ) from e
