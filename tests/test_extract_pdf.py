@@ -221,3 +221,32 @@ def test_table_cells_wrapped_over_lines_stay_one_row():
     for number, page in (("5.3", 2), ("8.2", 3)):
         clause = next(s for s in segments if s.number == number)
         assert clause.page == page and clause.text.endswith(".")
+
+
+@pytest.mark.skipif(not HAS_TESSERACT, reason="tesseract is not installed")
+def test_ocr_always_reads_every_page(pdfs):
+    document = extract(pdfs["scanned"], ocr="always")
+    assert document.ocr_pages == (1, 2)
+    _, segments = segment(document)
+    assert "services" in segments[1].text and "Hebergement" in " ".join(s.text for s in segments)
+
+
+def _frag(text: str, x0: float, x1: float, top: float) -> pdf_module._Frag:
+    return pdf_module._Frag(text, x0, x1, top, top + 10)
+
+
+def test_gutter_of_two_text_columns_but_not_of_a_table():
+    columns = [_frag("texte courant de la colonne de gauche", 72, 290, 100 + 14 * i)
+               for i in range(12)]
+    columns += [_frag("texte courant de la colonne de droite", 312, 523, 100 + 14 * i)
+                for i in range(12)]
+    columns.append(_frag("Titre qui traverse la page entière", 150, 450, 80))
+    gutter = pdf_module._find_gutter(columns, 595)
+    assert gutter is not None and 290 <= gutter <= 312
+    table = [_frag("Code", 72, 100, 100 + 14 * i) for i in range(12)]
+    table += [_frag("Libellé long de la seconde colonne", 312, 523, 100 + 14 * i)
+              for i in range(12)]
+    assert pdf_module._find_gutter(table, 595) is None
+    one_column = [_frag("une ligne pleine de texte courant", 72, 523, 100 + 14 * i)
+                  for i in range(30)]
+    assert pdf_module._find_gutter(one_column, 595) is None

@@ -352,9 +352,9 @@ def _find_gutter(frags: list[_Frag], width: float) -> float | None:
     right = [f for f in frags if f.x0 >= gutter]
     if len(left) < 5 or len(right) < 5:
         return None
-    for side in (left, right):
-        x0 = min(f.x0 for f in side)
-        x1 = max(f.x1 for f in side)
+    for side, x0, x1 in ((left, min(f.x0 for f in left), gutter),
+                         (right, gutter, max(f.x1 for f in right))):
+        # running text fills its column, from the margin to the gutter or from the gutter on
         full = sum(1 for f in side if f.x1 - f.x0 >= 0.6 * (x1 - x0))
         if full < 0.5 * len(side):  # short cells, not running text: a table
             return None
