@@ -162,3 +162,30 @@ def test_odt_converted_with_libreoffice(tmp_path, docx_path):
     assert document.format == "odt"
     _, segments = segment(document)
     assert _find(segments, "Le Prestataire héberge les données de santé du Client.")
+
+
+def test_outline_levels_and_heading_style_inheritance(tmp_path):
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    custom = document.styles.add_style("Clause Title", WD_STYLE_TYPE.PARAGRAPH)
+    custom.base_style = document.styles["Heading 2"]
+    document.add_paragraph("Conditions financières", style="Heading 1")
+    document.add_paragraph("Prix", style="Clause Title")
+    document.add_paragraph("Le prix est ferme.")
+    outlined = document.add_paragraph("Révision")
+    outlined._p.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {w} w:val="1"/>'))
+    document.add_paragraph("Le prix est révisé chaque année.")
+    path = tmp_path / "outline.docx"
+    document.save(str(path))
+    _, segments = segment(extract(path))
+    assert [(s.kind, s.heading_path) for s in segments] == [
+        ("heading", ()),
+        ("heading", ("Conditions financières",)),
+        ("clause", ("Conditions financières", "Prix")),
+        ("heading", ("Conditions financières",)),
+        ("clause", ("Conditions financières", "Révision")),
+    ]
