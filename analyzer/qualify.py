@@ -89,13 +89,17 @@ _PRICE_WORD = re.compile(r"\b(?:prix|redevance|factur|rémun|remun|tarif|payable
                          r"invoic|charged|montant|amount)", re.I)
 
 
+_CREDIT = re.compile(r"\b(?:service|uptime|response time|sla) credits?\b|\bcredit note", re.I)
+
+
 def is_price_clause(text: str) -> bool:
     """A clause about price: it states an amount of money and a price word ("facturé", "fee").
 
     The annotation guidelines leave clauses only about price untagged, even when they name the
-    service they price ("les sessions de formation supplémentaires sont facturées 650 €").
+    service they price ("les sessions de formation supplémentaires sont facturées 650 €");
+    service credits are the price side of an SLA.
     """
-    return bool(_AMOUNT.search(text) and _PRICE_WORD.search(text))
+    return bool(_AMOUNT.search(text) and _PRICE_WORD.search(text)) or bool(_CREDIT.search(text))
 
 
 _LISTING = frozenset({"including", "include", "includes", "compris", "inclure", "incluant",
