@@ -355,7 +355,7 @@ def _finish(store: Store, out_dir: Path, formats: set[str], task: dict[str, Any]
                   limits_key=limits_key, entry=outcome.get("entry") or {},
                   language=(outcome.get("entry") or {}).get("language"))
     if record["status"] not in OK_STATUSES:
-        log.warning("%s: %s: %s", task["display"], record["status"], record["reason"])
+        log.info("%s: %s: %s", task["display"], record["status"], record["reason"])
     store.put(record, outcome.get("json"), outcome.get("blob"))
     return record
 
