@@ -447,6 +447,10 @@ def write_batch_outputs(out_dir: Path, entries: list[dict[str, Any]], store: Sto
     atomic_write_text(out_dir / "index.html", render_index(entries))
     atomic_write_text(out_dir / FILES_CSV, files_csv(entries))
     reports = StoreReports(store, [e["path"] for e in entries])
+    if "html" in formats:  # reviewer decisions (OUT/reviews.json) survive re-runs
+        from analyzer.report.review import apply_stored_reviews
+
+        apply_stored_reviews(out_dir, entries, reports)
     _findings_tables(out_dir, entries, reports, formats)
 
 
