@@ -75,3 +75,23 @@ def test_unreadable_file_is_a_record_not_a_crash(tmp_path: Path, monkeypatch):
     assert result.exit_code == 1
     assert "locked.txt: parse_error: unreadable: PermissionError" in result.stderr
     assert (tmp_path / "out" / "docs__ok.txt.json").is_file()
+
+
+def test_symlinks_inside_a_folder_are_skipped_not_followed(tmp_path: Path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "ok.txt").write_text(TEXT, encoding="utf-8")
+    (docs / "etc").symlink_to("/etc")
+    (docs / "passwd.txt").symlink_to("/etc/passwd")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["scan", str(docs), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output + result.stderr
+    rows = {r["path"]: r for r in csv.DictReader(io.StringIO((out / "files.csv")
+                                                             .read_text("utf-8")))}
+    assert rows["docs/passwd.txt"]["status"] == "skipped"
+    assert "symbolic link" in rows["docs/passwd.txt"]["reason"]
+    assert rows["docs/ok.txt"]["status"] == "ok"
+    assert not any(p.startswith("docs/etc/") for p in rows)
+    for path in out.iterdir():
+        if path.is_file():
+            assert b"root:x:0:0" not in path.read_bytes()
