@@ -4,6 +4,7 @@ give the same clause texts as their plain text. Skipped when the corpus is absen
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,19 @@ def test_rendered_corpus_gives_the_same_clauses(name: str, fmt: str, workdir: Pa
         fx.render_segments_pdf(plain, out, title)
     document = extract(out)
     text, segments = segment(document)
-    assert [s.text for s in segments] == [s.text for s in plain]
+    got = [(s.text, s.kind, s.heading_path) for s in segments]
+    want = [(s.text, s.kind, s.heading_path) for s in plain]
+    if fmt == "docx":
+        assert got == want
+    else:
+        # A paragraph that ends on a full line at the bottom of a page, followed by one that starts
+        # with a capital on the next page, cannot be told from one paragraph: allow 1 % of such.
+        matcher = difflib.SequenceMatcher(None, [g[0] for g in got], [w[0] for w in want],
+                                          autojunk=False)
+        same = sum(block.size for block in matcher.get_matching_blocks())
+        assert same >= 0.99 * len(want), [w[0][:80] for w in want if w not in got][:5]
+        full = difflib.SequenceMatcher(None, got, want, autojunk=False)  # kinds, heading paths
+        assert sum(block.size for block in full.get_matching_blocks()) >= 0.97 * len(want)
     assert f"{title} – document contractuel" not in text
     assert f"{title} – document contractuel" in document.removed_lines
     if fmt == "pdf":
@@ -58,4 +71,5 @@ def test_rendered_corpus_pdfplumber_engine(workdir: Path):
     plain = _plain(name, workdir)
     out = fx.render_segments_pdf(plain, workdir / "eoko-plumber.pdf", "eoko")
     _, segments = segment(extract(out, pdf_engine="pdfplumber"))
-    assert [s.text for s in segments] == [s.text for s in plain]
+    assert [(s.text, s.kind, s.heading_path) for s in segments] == [
+        (s.text, s.kind, s.heading_path) for s in plain]

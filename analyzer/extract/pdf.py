@@ -18,6 +18,7 @@ next one.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import math
@@ -74,6 +75,12 @@ class _Frag:
     x1: float
     top: float
     bottom: float
+    size: float = 0.0  # font size of the first character (0: unknown, e.g. OCR)
+    bold: bool = False  # first and last characters in a bold font
+
+
+def _is_bold(name: str, weight: float = -1) -> bool:
+    return weight >= 600 or any(k in name.lower() for k in ("bold", "black", "heavy", "semibold"))
 
 
 @dataclass
@@ -88,6 +95,9 @@ class _Line:
     right: float = 0.0  # right edge of the group's text, to tell full lines from short last lines
     row: bool = False  # several distant fragments: a table row
     cells: list[tuple[float, float, str]] = field(default_factory=list)  # (x0, x1, text)
+    size: float = 0.0
+    bold: bool = False
+    in_columns: bool = False  # read as one of two columns
 
 
 @dataclass
@@ -136,6 +146,21 @@ def _squash(text: str) -> str:
     return re.sub(r"[\s\x02\ufffe-]", "", text)
 
 
+def _pdfium_style(textpage: object, index: int) -> tuple[float, bool]:
+    """Font size and boldness of one character."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    raw = textpage.raw  # type: ignore[attr-defined]
+    size = float(pdfium_c.FPDFText_GetFontSize(raw, index))
+    weight = pdfium_c.FPDFText_GetFontWeight(raw, index)
+    buffer = ctypes.create_string_buffer(96)
+    flags = ctypes.c_int()
+    pdfium_c.FPDFText_GetFontInfo(raw, index, buffer, 96, ctypes.byref(flags))
+    return size, _is_bold(buffer.value.decode("latin-1", "replace"), weight)
+
+
 def _pdfium_frags(page: object, height: float) -> list[_Frag]:
     textpage = page.get_textpage()  # type: ignore[attr-defined]
     try:
@@ -169,6 +194,8 @@ def _pdfium_frags(page: object, height: float) -> list[_Frag]:
             last = start + len(raw.rstrip()) - 1
             loose = [textpage.get_charbox(first, loose=True),
                      textpage.get_charbox(last, loose=True)]
+            size, bold_first = _pdfium_style(textpage, first)
+            bold = bold_first and _pdfium_style(textpage, last)[1]
             for piece, (left, bottom, right, top) in zip(texts, pieces, strict=True):
                 clean = " ".join(_clean(piece).split())
                 if not clean:
@@ -178,14 +205,15 @@ def _pdfium_frags(page: object, height: float) -> list[_Frag]:
                     if box[1] <= middle <= box[3] and box[3] - box[1] < 3 * (top - bottom + 1):
                         bottom, top = box[1], box[3]
                         break
-                frags.append(_Frag(clean, left, right, height - top, height - bottom))
+                frags.append(_Frag(clean, left, right, height - top, height - bottom, size, bold))
         return frags
     finally:
         textpage.close()
 
 
 def _plumber_frags(page: object) -> list[_Frag]:
-    words = page.extract_words(keep_blank_chars=False)  # type: ignore[attr-defined]
+    words = page.extract_words(  # type: ignore[attr-defined]
+        keep_blank_chars=False, extra_attrs=["fontname", "size"])
     words.sort(key=lambda w: (round(w["top"]), w["x0"]))
     lines: list[list[dict]] = []
     for w in words:
@@ -210,7 +238,10 @@ def _plumber_frags(page: object) -> list[_Frag]:
                 if text:
                     frags.append(_Frag(text, current[0]["x0"], current[-1]["x1"],
                                        min(x["top"] for x in current),
-                                       max(x["bottom"] for x in current)))
+                                       max(x["bottom"] for x in current),
+                                       float(current[0]["size"]),
+                                       _is_bold(current[0]["fontname"])
+                                       and _is_bold(current[-1]["fontname"])))
                 current = []
             if w is not None:
                 current.append(w)
@@ -385,7 +416,8 @@ def _lines_of(frags: list[_Frag], page: int, group: int) -> list[_Line]:
         lines.append(_Line(
             text=" | ".join(t for _, _, t in cells), top=min(f.top for f in row),
             bottom=max(f.bottom for f in row), x0=row[0].x0, x1=row[-1].x1, page=page,
-            group=group, row=len(cells) > 1, cells=cells,
+            group=group, row=len(cells) > 1, cells=cells, size=row[0].size,
+            bold=all(f.bold for f in row),
         ))
     if lines:
         right = sorted(ln.x1 for ln in lines)[int(len(lines) * 0.9) - (len(lines) >= 10)]
@@ -422,6 +454,8 @@ def _page_lines(page: _Page) -> list[_Line]:
         else:
             band_right.append(f)
     flush_band()
+    for line in lines:
+        line.in_columns = True
     return lines
 
 
@@ -553,15 +587,25 @@ def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
                                 kind="table_row"))
             table.lines.clear()
 
+    styles: dict[int, tuple[float, bool, int]] = {}  # block → (smallest size, all bold, lines)
+
     def flush() -> None:
         if current:
+            styles[len(blocks)] = (min(ln.size for ln in current), all(ln.bold for ln in current),
+                                   len(current))
             blocks.append(Block(text="\n".join(ln.text for ln in current), page=current[0].page,
                                 index=len(blocks)))
             current.clear()
 
+    def restyled(prev: _Line, line: _Line) -> bool:
+        """A change of font size, or from bold lines to plain ones, ends a paragraph."""
+        if prev.size > 0 and line.size > 0 and abs(prev.size - line.size) >= 1.0:
+            return True
+        return all(ln.bold for ln in current) and not line.bold
+
     def continues(prev: _Line, line: _Line) -> bool:
         """Across a page or column break: does ``line`` continue the current paragraph?"""
-        if _UNIT_START.match(line.text) or _looks_like_heading(line.text):
+        if _UNIT_START.match(line.text) or _looks_like_heading(line.text) or restyled(prev, line):
             return False
         if line.text[:1].islower() and not prev.text.endswith(_TERMINAL):
             return True
@@ -571,6 +615,15 @@ def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
         return sorted(b.top - a.bottom for a, b in itertools.pairwise(lines)
                       if b.top > a.bottom and a.group == b.group and not (a.row or b.row))
 
+    # the right edge of full-width text, from the whole document: a page of short lines (a list,
+    # a glossary) must not make its longest line look full
+    widths = sorted(ln.x1 for lines in bodies for ln in lines if not (ln.row or ln.in_columns))
+    if len(widths) >= 10:
+        doc_right = widths[int(len(widths) * 0.9)]
+        for lines in bodies:
+            for ln in lines:
+                if not ln.in_columns:
+                    ln.right = max(ln.right, doc_right)
     # the usual gap between the lines of a paragraph: a low quantile, as paragraph gaps are larger
     all_gaps = sorted(g for lines in bodies for g in line_gaps(lines))
     doc_usual = all_gaps[len(all_gaps) // 4] if all_gaps else 2.0
@@ -595,12 +648,47 @@ def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
                     if not continues(prev, line):
                         flush()
                 elif (line.top - prev.bottom > max(usual * 1.8, usual + 3)
-                      or _next_word_fits(prev, line)):
+                      or _next_word_fits(prev, line) or restyled(prev, line)):
                     flush()
             current.append(line)
     end_table()
     flush()
-    return blocks
+    return _mark_headings(blocks, styles, bodies)
+
+
+def _mark_headings(blocks: list[Block], styles: dict[int, tuple[float, bool, int]],
+                   bodies: list[list[_Line]]) -> list[Block]:
+    """Short paragraphs set larger than the body text, or in bold, are headings.
+
+    Levels follow the font sizes (largest first); bold headings at the body size come below them.
+    Nothing is marked when the sizes are unknown (OCR) or when most of the text is bold.
+    """
+    chars: Counter[float] = Counter()
+    bold_chars = total = 0
+    for lines in bodies:
+        for ln in lines:
+            if not ln.row and ln.size > 0:
+                chars[round(ln.size * 2) / 2] += len(ln.text)
+                total += len(ln.text)
+                bold_chars += len(ln.text) if ln.bold else 0
+    if not chars:
+        return blocks
+    body = chars.most_common(1)[0][0]
+    candidates: dict[int, float] = {}
+    for i, (size, bold, count) in styles.items():
+        text = blocks[i].text
+        if count > 3 or len(text) > 200 or text.rstrip().endswith((".", ";", ",", ":")):
+            continue
+        if size >= body + 0.8:
+            candidates[i] = round(size)
+        elif bold and size >= body - 0.3 and bold_chars < 0.3 * total:
+            candidates[i] = 0.0
+    sizes = sorted({s for s in candidates.values() if s > 0}, reverse=True)
+    out = list(blocks)
+    for i, size in candidates.items():
+        level = sizes.index(size) + 1 if size > 0 else len(sizes) + 1
+        out[i] = dataclasses.replace(blocks[i], kind="heading", level=level)
+    return out
 
 
 # --------------------------------------------------------------------------- documents

@@ -330,8 +330,8 @@ def render_segments_docx(segments: list, path: Path, title: str) -> Path:
 
 
 def render_segments_pdf(segments: list, path: Path, title: str) -> Path:
-    """Write segments as a text PDF (wrapped to the measured width, headings in bold, a running
-    header and a "Page n/N" footer on every page)."""
+    """Write segments as a text PDF (wrapped to the measured width, headings in bold and larger
+    type, a running header and a "Page n/N" footer on every page)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import simpleSplit
     from reportlab.pdfbase.pdfmetrics import registerFont
@@ -349,7 +349,9 @@ def render_segments_pdf(segments: list, path: Path, title: str) -> Path:
     pages: list[list[tuple[str, str, float, float]]] = [[]]
     y = top
     for seg in segments:
-        face, size = (bold, 11.5) if seg.kind == "heading" else (font, 10.0)
+        # headings in bold, one point smaller per level of depth
+        depth = len(seg.heading_path)
+        face, size = (bold, max(11.0, 14.0 - depth)) if seg.kind == "heading" else (font, 10.0)
         lines = simpleSplit(seg.text, face, size, right - left)
         for line in lines:
             if y < bottom:
