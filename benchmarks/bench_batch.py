@@ -142,13 +142,18 @@ def run(docs: int, pages: int, workdir: Path) -> dict:
                           formats=formats)
             seconds = time.monotonic() - start
             with sqlite3.connect(out / "results.sqlite") as db:
-                total_pages, worker_peak = db.execute(
-                    "SELECT SUM(COALESCE(pages, 0)), MAX(peak_rss_mb) FROM files").fetchone()
+                total_pages, worker_peak, cpu = db.execute(
+                    "SELECT SUM(COALESCE(pages, 0)), MAX(peak_rss_mb), SUM(cpu_seconds) "
+                    "FROM files").fetchone()
             db.close()
             runs[jobs] = {"seconds": round(seconds, 2), "pages": total_pages,
                           "pages_per_second": round(total_pages / seconds, 2),
                           "documents_per_second": round(docs / seconds, 2),
-                          "statuses": result.counts(), "worker_peak_rss_mb": worker_peak}
+                          "statuses": result.counts(), "worker_peak_rss_mb": worker_peak,
+                          # CPU seconds the workers got per wall second: ~jobs when the machine
+                          # gives the batch its cores, less when other jobs compete for them
+                          "worker_cpu_seconds": round(cpu, 1),
+                          "effective_parallelism": round(cpu / seconds, 2)}
         again_start = time.monotonic()
         again = scan([batch], workdir / "out-2", jobs=2, ocr="never", limits=limits,
                      formats=formats)
