@@ -102,6 +102,23 @@ def is_price_clause(text: str) -> bool:
     return bool(_AMOUNT.search(text) and _PRICE_WORD.search(text)) or bool(_CREDIT.search(text))
 
 
+_GOVERNING = frozenset({
+    "administration", "exploitation", "supervision", "surveillance", "maintenance", "migration",
+    "utilisation", "configuration", "formation", "monitoring", "operation", "use", "training",
+    "upgrade", "patching", "management",
+})
+_OF_ART = frozenset({"de", "du", "des", "d'", "of"})
+
+
+def _governed(hit: Span) -> bool:
+    """"l'administration de l'Infrastructure Virtuelle", "monitoring of the servers": the thing
+    is the object of another service (administration, training, migration), not provided."""
+    before = [t.norm_ for t in hit.doc[max(hit.start - 3, 0):hit.start]]
+    while before and before[-1] in ("le", "la", "les", "l'", "the", "its", "ses", "son", "sa"):
+        before.pop()
+    return len(before) >= 2 and before[-1] in _OF_ART and before[-2] in _GOVERNING
+
+
 _LISTING = frozenset({"including", "include", "includes", "compris", "inclure", "incluant",
                       "notamment"})
 
@@ -121,7 +138,10 @@ def select_tags(tags: list[Span], ruleset: RuleSet | None = None) -> list[Span]:
         return []
 
     def weak(s: Span) -> bool:
-        return is_mention_rule(s.id_) or _client_side(s, ruleset) or _listed(s)
+        physical = ruleset is not None and (
+            ruleset.by_id[s.id_].topic_key or "") in _PHYSICAL_TOPICS
+        return (is_mention_rule(s.id_) or _client_side(s, ruleset) or _listed(s)
+                or (physical and _governed(s)))
 
     strong = [s for s in tags if not weak(s)]
     return strong if strong else tags
