@@ -146,23 +146,25 @@ def _squash(text: str) -> str:
     return re.sub(r"[\s\x02\ufffe-]", "", text)
 
 
-def _pdfium_style(textpage: object, index: int) -> tuple[float, bool]:
-    """Font size and boldness of one character."""
+def _pdfium_style(raw: object, index: int) -> tuple[float, bool]:
+    """Font size and boldness of one character (weight, else the font name)."""
     import ctypes
 
     import pypdfium2.raw as pdfium_c
 
-    raw = textpage.raw  # type: ignore[attr-defined]
     size = float(pdfium_c.FPDFText_GetFontSize(raw, index))
-    weight = pdfium_c.FPDFText_GetFontWeight(raw, index)
+    weight = int(pdfium_c.FPDFText_GetFontWeight(raw, index))
+    if weight >= 0:
+        return size, weight >= 600
     buffer = ctypes.create_string_buffer(96)
     flags = ctypes.c_int()
     pdfium_c.FPDFText_GetFontInfo(raw, index, buffer, 96, ctypes.byref(flags))
-    return size, _is_bold(buffer.value.decode("latin-1", "replace"), weight)
+    return size, _is_bold(buffer.value.decode("latin-1", "replace"))
 
 
 def _pdfium_frags(page: object, height: float) -> list[_Frag]:
     textpage = page.get_textpage()  # type: ignore[attr-defined]
+    raw_page = textpage.raw
     try:
         text = textpage.get_text_range()
         frags: list[_Frag] = []
@@ -175,15 +177,16 @@ def _pdfium_frags(page: object, height: float) -> list[_Frag]:
             rects = [textpage.get_rect(i) for i in range(n)]
             if not rects:
                 continue
-            pieces: list[list[float]] = []
-            for row in _rows_of_rects(rects):
-                line_height = max(r[3] - r[1] for r in row) or 10.0
-                pieces.extend(_merge_rects(row, max(1.5 * line_height, 12.0)))
             texts: list[str] = []
-            if len(pieces) > 1:
-                texts = [textpage.get_text_bounded(*p) for p in pieces]
-                if _squash("".join(texts)) != _squash(raw):
-                    texts = []
+            pieces: list[list[float]] = []
+            if n > 1:
+                for row in _rows_of_rects(rects):
+                    line_height = max(r[3] - r[1] for r in row) or 10.0
+                    pieces.extend(_merge_rects(row, max(1.5 * line_height, 12.0)))
+                if len(pieces) > 1:
+                    texts = [textpage.get_text_bounded(*p) for p in pieces]
+                    if _squash("".join(texts)) != _squash(raw):
+                        texts = []
             if not texts:
                 pieces = [[min(r[0] for r in rects), min(r[1] for r in rects),
                            max(r[2] for r in rects), max(r[3] for r in rects)]]
@@ -192,10 +195,12 @@ def _pdfium_frags(page: object, height: float) -> list[_Frag]:
             # character spans the font's ascent and descent, so line gaps compare fairly
             first = start + len(raw) - len(raw.lstrip())
             last = start + len(raw.rstrip()) - 1
-            loose = [textpage.get_charbox(first, loose=True),
-                     textpage.get_charbox(last, loose=True)]
-            size, bold_first = _pdfium_style(textpage, first)
-            bold = bold_first and _pdfium_style(textpage, last)[1]
+            loose = [textpage.get_charbox(first, loose=True)]
+            if len(pieces) > 1:
+                loose.append(textpage.get_charbox(last, loose=True))
+            size, bold = _pdfium_style(raw_page, first)
+            if bold:
+                bold = _pdfium_style(raw_page, last)[1]
             for piece, (left, bottom, right, top) in zip(texts, pieces, strict=True):
                 clean = " ".join(_clean(piece).split())
                 if not clean:
