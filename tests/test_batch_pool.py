@@ -109,13 +109,13 @@ def _flate_bomb_pdf(path: Path, megabytes: int) -> None:
 
 def test_memory_cap_stops_a_flate_bomb_and_the_next_document_is_analysed(tmp_path: Path):
     bomb = tmp_path / "bomb.pdf"
-    _flate_bomb_pdf(bomb, 512)
+    _flate_bomb_pdf(bomb, 640)
     good = tmp_path / "good.txt"
     good.write_text("Article 1. Le Prestataire sauvegarde les données chaque jour.\n",
                     encoding="utf-8")
     tasks = [{"path": str(p), "display": p.name, "sha256": "0" * 64, "pages": None}
              for p in (bomb, good)]
-    limits = Limits(memory_mb=768, timeout_base=60)
+    limits = Limits(memory_mb=900, timeout_base=60)
     with Supervisor(1, limits, {"ocr": "never"}) as supervisor:
         records = {t["display"]: r["record"] for t, r in supervisor.run(tasks)}
     assert records["bomb.pdf"]["status"] in ("limit_exceeded", "crashed")
