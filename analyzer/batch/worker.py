@@ -25,6 +25,7 @@ FAILED_STATUSES = ("encrypted", "unsupported_type", "parse_error", "limit_exceed
                    "crashed")
 STATUSES = OK_STATUSES + FAILED_STATUSES
 MIN_CHARS_PER_PAGE = 20
+CHARS_PER_PAGE = 3000  # a page of contract text, for the timeout of non-PDF documents
 
 
 def _setup_process(limits: Limits) -> None:
@@ -176,6 +177,7 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
             record["pages"] = pages
             if notify and pages:
                 notify(("pages", pages))
+                record["notified"] = pages
         suffix = path.suffix.lower()
         if fmt in ("pdf", "docx", "odt", "rtf", "doc") and suffix != f".{fmt}":
             warnings.append(f"extension_mismatch: {fmt.upper()} content in a "
@@ -188,6 +190,9 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
             warnings.append(f"text_truncated: extracted text cut at {limits.max_chars} "
                             "characters (max_chars)")
         record.update(chars=chars, truncated=truncated, pages=extracted.pages)
+        equivalent = max(extracted.pages or 0, chars // CHARS_PER_PAGE)
+        if notify and equivalent > (record.get("notified") or 0):
+            notify(("pages", equivalent))  # analysis time grows with the text: so does the timeout
         out["json"], out["html"], out["entry"], _language, rules_version = _analyse(
             extracted, task, options, warnings)
         record["rules_version"] = rules_version
@@ -217,6 +222,7 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
         label = "internal error" if stage == "analysis" else "corrupt"
         record.update(status=status,
                       reason=_short(f"{label}: {type(e).__name__}: {e}", path))
+    record.pop("notified", None)
     if record["status"] not in ("ok", "ok_no_text"):
         out["json"] = out["html"] = None
         out["entry"] = {}
