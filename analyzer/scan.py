@@ -260,7 +260,8 @@ def scan(
     limits_key = repr(limits)
     result = ScanResult()
     with Store(out_dir) as store:
-        run_id = store.start_run({**options, "engine": engine, "jobs": jobs, "force": force},
+        run_id = store.start_run({**options, "engine": engine, "jobs": jobs, "force": force,
+                                  "limits": limits_key, "versions": _versions()},
                                  sorted(i.display for i in [*todo, *skipped]))
         with store.transaction():
             for item in skipped:
@@ -307,6 +308,19 @@ def scan(
                                   "unchanged": result.unchanged,
                                   "seconds": round(result.seconds, 3)})
     return result
+
+
+def _versions() -> dict[str, str]:
+    """Versions of the tool and of the parsers, recorded with each run (no import needed)."""
+    from importlib import metadata
+
+    found = {"hds-analyzer": __version__}
+    for dist in ("pdfplumber", "pdfminer.six", "pypdfium2", "python-docx", "lxml", "spacy"):
+        try:
+            found[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
 
 
 def _remove_stale_temporaries(out_dir: Path) -> None:
