@@ -7,10 +7,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, StrictStr, model_validator
 
-from analyzer.errors import PatternFileError
+from analyzer.yamlfile import read_yaml_model
 
 MappingTarget = Literal["A1", "A2", "A3", "A4", "A5", "A6", "infogerance", "transversal"]
 MAPPING_TARGETS: tuple[str, ...] = ("A1", "A2", "A3", "A4", "A5", "A6", "infogerance", "transversal")
@@ -114,16 +113,4 @@ def load_taxonomy(path: Path) -> Taxonomy:
     Raises:
         PatternFileError: the file is missing or invalid (message names file and field).
     """
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise PatternFileError(f"{path}: cannot read taxonomy ({e})") from e
-    except yaml.YAMLError as e:
-        raise PatternFileError(f"{path}: invalid YAML ({e})") from e
-    try:
-        return Taxonomy.model_validate(data)
-    except ValidationError as e:
-        details = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in e.errors()
-        )
-        raise PatternFileError(f"{path}: invalid taxonomy: {details}") from e
+    return read_yaml_model(path, Taxonomy, "taxonomy")

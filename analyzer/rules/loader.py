@@ -6,12 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
-
 from analyzer.errors import PatternFileError
 from analyzer.rules.schema import SPECIAL_CATEGORIES, Rule, RuleFile
 from analyzer.taxonomy import Taxonomy, load_taxonomy
+from analyzer.yamlfile import read_yaml_model
 
 
 @dataclass(frozen=True)
@@ -49,32 +47,16 @@ class RuleSet:
         return entries
 
 
-def _format_validation_error(path: Path, data: Any, error: ValidationError) -> str:
-    lines = []
-    for err in error.errors():
-        loc = list(err["loc"])
-        where = ".".join(str(p) for p in loc)
-        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-            try:
-                rule_id = data["rules"][loc[1]].get("id", "?")
-            except (KeyError, IndexError, TypeError, AttributeError):
-                rule_id = "?"
-            where = f"rule {rule_id}: {where}"
-        lines.append(f"{where}: {err['msg']}")
-    return f"{path}: invalid rule file: " + "; ".join(lines)
-
-
-def _read_rule_file(path: Path) -> RuleFile:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as e:
-        raise PatternFileError(f"{path}: cannot read rule file ({e})") from e
-    except yaml.YAMLError as e:
-        raise PatternFileError(f"{path}: invalid YAML ({e})") from e
-    try:
-        return RuleFile.model_validate(data)
-    except ValidationError as e:
-        raise PatternFileError(_format_validation_error(path, data, e)) from e
+def _rule_field(data: Any, loc: list[Any]) -> str:
+    """Field path of a validation error, prefixed with the rule id when it is inside a rule."""
+    where = ".".join(str(p) for p in loc)
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+        try:
+            rule_id = data["rules"][loc[1]].get("id", "?")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            rule_id = "?"
+        return f"rule {rule_id}: {where}"
+    return where
 
 
 def _check_rule(path: Path, rf: RuleFile, rule: Rule, taxonomy: Taxonomy) -> None:
@@ -116,7 +98,7 @@ def load_rules(patterns_dir: Path, lang: str) -> RuleSet:
         raise PatternFileError(f"{lang_dir}: no rule files for language '{lang}'")
     by_id: dict[str, RuleInfo] = {}
     for path in files:
-        rf = _read_rule_file(path)
+        rf = read_yaml_model(path, RuleFile, "rule file", _rule_field)
         if rf.lang != lang:
             raise PatternFileError(f"{path}: lang: '{rf.lang}' but the file is under '{lang}/'")
         if rf.category != path.stem:

@@ -1,0 +1,48 @@
+"""Read a YAML data file into a pydantic model; every failure names the file and the field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from analyzer.errors import PatternFileError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _default_where(data: Any, loc: list[Any]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def read_yaml_model(
+    path: Path,
+    model: type[M],
+    what: str,
+    where: Callable[[Any, list[Any]], str] = _default_where,
+) -> M:
+    """Load ``path`` with ``yaml.safe_load`` and validate it as ``model``.
+
+    Args:
+        path: the file.
+        model: the pydantic model of its content.
+        what: what the file is, for messages ("rule file", "taxonomy").
+        where: turns (loaded data, error location) into a readable field path.
+
+    Raises:
+        PatternFileError: unreadable file, invalid YAML, or content that breaks the model.
+    """
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as e:
+        raise PatternFileError(f"{path}: cannot read {what} ({e})") from e
+    except yaml.YAMLError as e:
+        raise PatternFileError(f"{path}: invalid YAML ({e})") from e
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        details = "; ".join(f"{where(data, list(err['loc']))}: {err['msg']}" for err in e.errors())
+        raise PatternFileError(f"{path}: invalid {what}: {details}") from e
