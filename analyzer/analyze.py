@@ -1,4 +1,4 @@
-"""Analyse one document: extract → segment → tag → qualify → map → checklist → facts → report dict."""
+"""Analyse one document: extract, segment, tag, qualify, map, check, facts → report dict."""
 
 from __future__ import annotations
 
@@ -11,13 +11,17 @@ from typing import Any
 from spacy.tokens import Doc
 
 from analyzer.certificate import certificate_gaps, declared_certificate
-from analyzer.extract import extract
+from analyzer.extract import extract, file_sha256
 from analyzer.facts import extract_facts, load_locations
 from analyzer.language import SUPPORTED_LANGUAGES, detect_language
 from analyzer.models import ExtractedDocument, Segment
 from analyzer.nlp import HITS_KEY, cached_pipeline
 from analyzer.qualify import (
-    Qualified, clause_status, opens_with_definition, qualify_hit, resolve_availability_layer,
+    Qualified,
+    clause_status,
+    opens_with_definition,
+    qualify_hit,
+    resolve_availability_layer,
     select_tags,
 )
 from analyzer.resources import default_patterns_dir
@@ -111,7 +115,7 @@ def analyze_extracted(
     clauses: list[dict[str, Any]] = []
     evidence: dict[str, list[tuple[str, str]]] = defaultdict(list)
     docs = nlp.pipe(seg.text for seg in segments)
-    for seg, doc in zip(segments, docs):
+    for seg, doc in zip(segments, docs, strict=True):
         if seg.kind == "heading":
             cues = [s for s in doc.spans[HITS_KEY] if s.label_ == "context"]
             if any(ruleset.by_id[c.id_].rule.qualifier == "definition" for c in cues):
@@ -194,15 +198,6 @@ def rules_version(ruleset: RuleSet) -> str:
         h.update(Path(source).read_bytes())
     h.update(ruleset.taxonomy.model_dump_json().encode())
     return h.hexdigest()[:12]
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in chunks."""
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def analyze_file(

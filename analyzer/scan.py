@@ -24,7 +24,7 @@ from analyzer.batch.progress import Progress
 from analyzer.batch.store import Store
 from analyzer.batch.worker import FAILED_STATUSES, OK_STATUSES
 from analyzer.errors import AnalyzerError
-from analyzer.extract import SUPPORTED_SUFFIXES
+from analyzer.extract import SUPPORTED_SUFFIXES, file_sha256
 from analyzer.output import atomic_write_text, output_names
 
 log = logging.getLogger(__name__)
@@ -116,15 +116,6 @@ def _document_content(path: Path) -> bool:
         return sniff_type(path) in ("pdf", "zip")
     except OSError:
         return False
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in chunks."""
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _patterns_hash(patterns_dir: Path | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 from pathlib import Path
 
@@ -41,6 +42,15 @@ def _zip_kind(path: Path) -> str | None:
         raise ExtractionError(f"{path}: corrupt ZIP package ({type(e).__name__}: {e})",
                               "parse_error") from e
     return None
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in chunks."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def sniff_format(path: Path) -> str:
