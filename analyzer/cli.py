@@ -85,8 +85,9 @@ def _default_jobs() -> int:
 @click.option("-o", "--out", "out_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @lang_option
-@click.option("--format", "formats", default="html,json", show_default=True, callback=_formats,
-              help="Comma-separated outputs.")
+@click.option("--format", "formats", default="html,json,csv,xlsx", show_default=True,
+              callback=_formats, help="Comma-separated outputs: per-document html and json, "
+              "batch findings.csv and findings.xlsx.")
 @patterns_option
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of cores).")
@@ -147,8 +148,9 @@ def _summary(result, out_dir: Path) -> None:  # type: ignore[no-untyped-def]
 
 @cli.command()
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--format", "formats", default="html,json", show_default=True, callback=_formats,
-              help="Comma-separated outputs.")
+@click.option("--format", "formats", default="html,json,csv,xlsx", show_default=True,
+              callback=_formats, help="Comma-separated outputs: per-document html and json, "
+              "batch findings.csv and findings.xlsx.")
 def report(out_dir: Path, formats: tuple[str, ...]) -> None:
     """Rebuild the index, tables and every report of OUT from its results store.
 
