@@ -34,10 +34,12 @@ _NUMBER = re.compile(
     r"certifi\w*\W+(?:[^.;]{0,60}?)(?:n\s?°|no\.?|number|numero|n[º°o]\.?)\s*[:#]?\s*"
     r"(?P<num>[a-z0-9][a-z0-9\-/.]*\d[a-z0-9\-/]*)", re.I)
 _BODY = re.compile(
-    r"(?:organisme (?:certificateur|de certification|certifiant)?|certification body|certifying body"
+    r"(?:organisme (?:certificateur|de certification|certifiant)?|certification body"
+    r"|certifying body"
     r"|delivre (?:le [^,;]{3,25} )?par(?: l'organisme(?: certificateur)?)?"
     r"|issued (?:on [^,;]{3,25} )?by(?: the certification body)?)\s+"
-    r"(?P<body>[a-z][\w&'.\- ]{2,50}?)(?=\s*(?:[,;()]|\.\s|\.$| et | and | le | on | accredit| valable| valid|$))"
+    r"(?P<body>[a-z][\w&'.\- ]{2,50}?)"
+    r"(?=\s*(?:[,;()]|\.\s|\.$| et | and | le | on | accredit| valable| valid|$))"
 )
 _MONTHS = {
     "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
@@ -52,7 +54,7 @@ _ISSUED = re.compile(r"(?:delivre\w*|emis\w*|obtenu\w*|issued|granted|date de de
 _EXPIRES = re.compile(r"(?:valable jusqu'?\s*au|expire\w*(?:\s+le)?|valid until|expires?(?:\s+on)?"
                       r"|valide jusqu'?\s*au|date d'expiration|renouvel\w*(?:\s+le|\s+on)?)"
                       r"\s+(?:" + _DATE + ")")
-_ACT_RANGE = re.compile(r"activit\w*\s+(?P<a>[1-6])\s*(?:a|to|-|–)\s*(?P<b>[1-6])")
+_ACT_RANGE = re.compile(r"activit\w*\s+(?P<a>[1-6])\s*(?:a|to|-|\u2013)\s*(?P<b>[1-6])")
 _ACT_LIST = re.compile(r"activit\w*\s+(?P<list>[1-6](?:\s*(?:,|et|and|&)\s*[1-6])*)")
 _ACT_NAMES = (
     (re.compile(r"sites? physiques?|physical sites?"), "A1"),
@@ -60,7 +62,8 @@ _ACT_NAMES = (
     (re.compile(r"infrastructure virtuelle|virtual infrastructure"), "A3"),
     (re.compile(r"plateforme d'hebergement d'applications|application hosting platform"), "A4"),
     (re.compile(r"administration et (?:d')?exploitation|administration and operation"), "A5"),
-    (re.compile(r"sauvegarde (?:externalisee )?des donnees de sante|backup of (?:the )?health data"),
+    (re.compile(r"sauvegarde (?:externalisee )?des donnees de sante"
+                r"|backup of (?:the )?health data"),
      "A6"),
 )
 _SCOPES = (
@@ -116,7 +119,8 @@ def declared_certificate(clauses: Iterable[tuple[str, str]]) -> dict[str, Any] |
         if not _HDS_CERT.search(folded):
             continue
         window = [(cid, text)]
-        if i + 1 < len(items) and re.search(r"certifi|perimetre|scope|activit", fold(items[i + 1][1])):
+        following = fold(items[i + 1][1]) if i + 1 < len(items) else ""
+        if re.search(r"certifi|perimetre|scope|activit", following):
             window.append(items[i + 1])
         for wid, wtext in window:
             wf = fold(wtext)

@@ -69,11 +69,11 @@ _SUBCONTRACT_CUE = re.compile(r"sous-trait|subcontract|sub-contract|sub-?process
 _LEGAL_FORMS = (r"SAS|SASU|SA|SARL|SNC|SCOP|GIE|GmbH|AG|SE|B\.V\.|BV|N\.V\.|NV|Ltd\.?|Limited|"
                 r"Inc\.?|LLC|LLP|PLC|plc|S\.p\.A\.|SpA|S\.r\.l\.|S\.L\.|Oy|AB|A/S|sp\. z o\.o\.")
 _ORG_WITH_FORM = re.compile(
-    r"\b(?P<org>[A-Z0-9ÉÈÀ][\w&'’.\-]*(?:\s+(?:[A-Z0-9ÉÈÀ&][\w&'’.\-]*|de|du|des|von|van|der))"
+    r"\b(?P<org>[A-Z0-9ÉÈÀ][\w&'\u2019.\-]*(?:\s+(?:[A-Z0-9ÉÈÀ&][\w&'\u2019.\-]*|de|du|des|von|van|der))"
     r"{0,5}\s+(?:" + _LEGAL_FORMS + r"))(?![\w])")
 _ORG_SOCIETE = re.compile(
-    r"\b(?:la société|société|the company|company)\s+(?P<org>[A-ZÉÈ][\w&'’\-]*"
-    r"(?:\s+[A-ZÉÈ][\w&'’\-]*){0,4})")
+    r"\b(?:la société|société|the company|company)\s+(?P<org>[A-ZÉÈ][\w&'\u2019\-]*"
+    r"(?:\s+[A-ZÉÈ][\w&'\u2019\-]*){0,4})")
 
 
 class Place(BaseModel):
@@ -84,7 +84,7 @@ class Place(BaseModel):
     aliases: list[StrictStr]
     eea: bool
     country: StrictStr | None = None
-    kind: Literal["country", "region", "city"] | None = None  # default: city if country else country
+    kind: Literal["country", "region", "city"] | None = None  # default: city if country is set
 
 
 class Locations(BaseModel):
@@ -121,7 +121,7 @@ def _number(value: float) -> float | int:
 
 
 def find_times(folded: str) -> dict[str, list[float | int]]:
-    """GTI/GTR/RPO/RTO durations (minutes) in a folded text: the first duration after each keyword."""
+    """GTI/GTR/RPO/RTO durations (minutes) in a folded text: first duration after each keyword."""
     found: dict[str, list[float | int]] = {}
     for key, regex in _TIME_KEYS.items():
         for m in regex.finditer(folded):

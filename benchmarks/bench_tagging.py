@@ -65,7 +65,9 @@ def sm_pipeline(ruleset: RuleSet, lite: bool) -> Language:
     if lite:
         nlp.add_pipe("sentencizer")
     ruler = nlp.add_pipe(
-        "span_ruler", config={"spans_key": HITS_KEY, "phrase_matcher_attr": "NORM", "validate": True})
+        "span_ruler",
+        config={"spans_key": HITS_KEY, "phrase_matcher_attr": "NORM", "validate": True},
+    )
     with warnings.catch_warnings():  # W012: phrases go through the lemmatizer on purpose
         warnings.simplefilter("ignore", UserWarning)
         ruler.add_patterns(ruleset.span_ruler_patterns())  # type: ignore[attr-defined]
@@ -150,7 +152,8 @@ def main() -> None:
     for name, nlp in pipelines.items():
         wps, hits = words_per_second(nlp, texts)
         speed[name] = wps
-        print(f"{name:8} {wps:>10,.0f} words/s   ({hits} rule hits; pipes: {', '.join(nlp.pipe_names)})")
+        pipes = ", ".join(nlp.pipe_names)
+        print(f"{name:8} {wps:>10,.0f} words/s   ({hits} rule hits; pipes: {pipes})")
     print(f"ratio ours/sm-lite {speed['ours'] / speed['sm-lite']:.1f}x   "
           f"ours/sm-full {speed['ours'] / speed['sm-full']:.1f}x")
     if not args.no_f1:

@@ -89,7 +89,8 @@ def test_location_outside_eea_is_flagged() -> None:
 FR_CERT = (
     ("c1", "3.1 Le Prestataire est titulaire du certificat de conformité « hébergeur de données de "
            "santé » n° HDS-EX-2024-0315, délivré le 14 octobre 2024 par l'organisme certificateur "
-           "Certi-Santé Exemple, accrédité par le COFRAC. Ce certificat expire le 13 octobre 2027."),
+           "Certi-Santé Exemple, accrédité par le COFRAC. "
+           "Ce certificat expire le 13 octobre 2027."),
     ("c2", "3.2 Le périmètre du certificat couvre le certificat « hébergeur infogéreur » "
            "(activités 3 à 6)."),
     ("c3", "3.3 Le Prestataire est certifié ISO 27001."),

@@ -40,7 +40,8 @@ def _cases() -> list:  # type: ignore[type-arg]
 def test_rule_example(lang: str, rule_id: str, kind: str, text: str) -> None:
     ruleset = shipped(lang)
     matched = rule_matches(ruleset, rule_id, text)
-    assert matched == (kind == "match"), f"{rule_id} {'missed' if kind == 'match' else 'fired on'}: {text!r}"
+    verb = "missed" if kind == "match" else "fired on"
+    assert matched == (kind == "match"), f"{rule_id} {verb}: {text!r}"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -48,7 +49,8 @@ def test_every_category_and_topic_has_rules(lang: str) -> None:
     ruleset = shipped(lang)
     topics = {info.topic_key for info in ruleset.by_id.values() if info.topic_key}
     assert topics >= set(ruleset.taxonomy.topic_keys)
-    assert {info.category for info in ruleset.by_id.values()} >= {*CATEGORIES, "checklist", "context"}
+    categories = {info.category for info in ruleset.by_id.values()}
+    assert categories >= {*CATEGORIES, "checklist", "context"}
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -71,7 +73,7 @@ def test_every_rule_has_examples_and_description(lang: str) -> None:
         ("LES DONNEES SONT SAUVEGARDEES QUOTIDIENNEMENT.", "fr.hosting.backup"),  # case, accents
         ("La sauvegarde des donnees est quotidienne.", "fr.hosting.backup"),
         ("Les données de santé sont hébergées en France.", "fr.hosting.location"),
-        ("Le Prestataire assure l’administration des systèmes.", "fr.maintenance.operations"),
+        ("Le Prestataire assure l\u2019administration des systèmes.", "fr.maintenance.operations"),
         ("Le Prestataire assure l'administration des systemes.", "fr.maintenance.operations"),
         ("Une revue des HABILITATIONS est réalisée.", "fr.security.access"),
     ],
@@ -106,7 +108,8 @@ def _write(patterns: Path, body: str) -> Path:
         ("  - id: fr.hosting.broken\n    topic: backup\n    description: x\n"
          "    phrases: [sauvegarde]\n    examples: {match: []}\n", "examples.match"),
         ("  - id: fr.hosting.broken\n    topic: backup\n    description: x\n"
-         "    patterns: [[{LOWERR: sauvegarde}]]\n    examples: {match: [sauvegarde]}\n", "patterns"),
+         "    patterns: [[{LOWERR: sauvegarde}]]\n    examples: {match: [sauvegarde]}\n",
+         "patterns"),
         ("  - id: fr.hosting.broken\n    topic: backup\n    description: x\n"
          "    phrases: [sauvegarde]\n    colour: red\n    examples: {match: [sauvegarde]}\n",
          "colour"),
@@ -118,7 +121,9 @@ def _write(patterns: Path, body: str) -> Path:
          "    examples: {match: [sauvegarde]}\n", "phrases"),
     ],
 )
-def test_bad_rule_file_names_file_rule_and_field(patterns_copy: Path, body: str, field: str) -> None:
+def test_bad_rule_file_names_file_rule_and_field(
+    patterns_copy: Path, body: str, field: str
+) -> None:
     path = _write(patterns_copy, body)
     with pytest.raises(PatternFileError) as excinfo:
         load_rules(patterns_copy, "fr")
@@ -129,9 +134,10 @@ def test_bad_rule_file_names_file_rule_and_field(patterns_copy: Path, body: str,
 
 
 def test_rule_id_must_match_file(patterns_copy: Path) -> None:
-    path = _write(patterns_copy, "  - id: fr.security.misplaced\n    topic: backup\n    description: x\n"
-                                 "    phrases: [sauvegarde]\n    examples: {match: [sauvegarde]}\n")
-    with pytest.raises(PatternFileError, match="fr.security.misplaced") as excinfo:
+    path = _write(patterns_copy, "  - id: fr.security.misplaced\n    topic: backup\n"
+                                 "    description: x\n    phrases: [sauvegarde]\n"
+                                 "    examples: {match: [sauvegarde]}\n")
+    with pytest.raises(PatternFileError, match=r"fr\.security\.misplaced") as excinfo:
         load_rules(patterns_copy, "fr")
     assert str(path) in str(excinfo.value) and "id" in str(excinfo.value)
 
