@@ -38,6 +38,13 @@ def chaos_worker(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
         elif name.startswith("spin"):
             while True:
                 pass
+        elif name.startswith("ocrstuck"):
+            conn.send(("ocr_page", 1))
+            time.sleep(3600)
+        elif name.startswith("ocr"):
+            for page in (1, 2, 3):  # each page takes longer than the whole base budget left
+                conn.send(("ocr_page", page))
+                time.sleep(0.8)
         elif name.startswith("pages"):
             conn.send(("pages", 4))
             time.sleep(1.5)  # longer than the base timeout, shorter than base + 4 pages
@@ -67,6 +74,16 @@ def test_deaths_and_hangs_are_per_document_records_and_the_batch_goes_on():
     for name in ("ok1", "ok2", "ok3", "ok4", "ok5"):
         assert records[name]["status"] == "ok"
     assert time.monotonic() - start < 30
+
+
+def test_ocr_progress_extends_the_deadline_but_a_stuck_page_times_out():
+    start = time.monotonic()
+    records = _run(["ocr", "ocrstuck", "ok"], timeout_base=1.0, timeout_per_page=0.0,
+                   timeout_per_ocr_page=1.0, recycle_after=100)
+    assert records["ocr"]["status"] == "ok"  # 2.4 s of OCR, more than the 1 s base timeout
+    assert records["ocrstuck"]["status"] == "timeout"
+    assert records["ok"]["status"] == "ok"
+    assert time.monotonic() - start < 20
 
 
 def test_cpu_cap_stops_a_spinning_document():

@@ -155,8 +155,10 @@ def test_corrupt_pdf_is_a_parse_error(tmp_path):
 @pytest.mark.skipif(not HAS_TESSERACT, reason="tesseract is not installed")
 @pytest.mark.parametrize("engine", ENGINES)
 def test_scanned_page_is_ocred(pdfs, engine):
-    document = extract(pdfs["scanned"], pdf_engine=engine)
+    announced: list[int] = []
+    document = extract(pdfs["scanned"], pdf_engine=engine, on_ocr_page=announced.append)
     assert document.ocr_pages == (2,)
+    assert announced == [2]  # the batch engine extends the deadline before each OCR page
     _, segments = segment(document)
     assert segments[0].text == "Article 8 - Objet" and segments[0].page == 1
     scanned = " ".join(s.text for s in segments if s.page == 2)

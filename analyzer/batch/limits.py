@@ -27,6 +27,9 @@ class Limits:
         timeout_base: wall-clock seconds allowed for every document ...
         timeout_per_page: ... plus this many seconds per PDF page ...
         timeout_max: ... but never more than this.
+        timeout_per_ocr_page: each page that goes to OCR gets at least this many seconds from
+            the moment it starts (OCR takes seconds per page, so a scanned document's deadline
+            follows its progress instead of its page count; a stuck page still times out).
         max_file_mb: largest input file accepted.
         max_pages: largest PDF page count accepted (read from the page tree before extraction).
         docx_max_entries: most ZIP entries in a DOCX.
@@ -43,6 +46,7 @@ class Limits:
     timeout_base: float = 30.0
     timeout_per_page: float = 0.5
     timeout_max: float = 900.0
+    timeout_per_ocr_page: float = 60.0
     max_file_mb: int = 100
     max_pages: int = 2000
     docx_max_entries: int = 1000

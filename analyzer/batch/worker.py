@@ -183,7 +183,7 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
             warnings.append(f"extension_mismatch: {fmt.upper()} content in a "
                             f"{suffix or 'suffix-less'} file")
         stage = "extraction"
-        extracted = _extract(path, options)
+        extracted = _extract(path, options, notify)
         stage = "analysis"
         extracted, chars, truncated = _cap_text(extracted, limits.max_chars)
         if truncated:
@@ -257,11 +257,15 @@ def _write_reports(task: dict[str, Any], out: dict[str, Any]) -> None:
     out["json"] = out["html"] = None  # already on disk: do not send them back
 
 
-def _extract(path: Path, options: dict[str, Any]) -> Any:
+def _extract(path: Path, options: dict[str, Any], notify: Any = None) -> Any:
     from analyzer.extract import extract
 
+    def on_ocr_page(number: int) -> None:
+        if notify:
+            notify(("ocr_page", number))
+
     return extract(path, ocr=options.get("ocr", "auto"),
-                   pdf_engine=options.get("pdf_engine", "auto"))
+                   pdf_engine=options.get("pdf_engine", "auto"), on_ocr_page=on_ocr_page)
 
 
 def _cap_text(extracted: Any, max_chars: int) -> tuple[Any, int, bool]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 import zipfile
 from pathlib import Path
 
@@ -89,7 +90,10 @@ def sniff_format(path: Path) -> str:
     )
 
 
-def extract(path: Path, *, ocr: str = "auto", pdf_engine: str = "auto") -> ExtractedDocument:
+def extract(
+    path: Path, *, ocr: str = "auto", pdf_engine: str = "auto",
+    on_ocr_page: Callable[[int], None] | None = None,
+) -> ExtractedDocument:
     """Extract the text blocks of one file.
 
     Args:
@@ -97,6 +101,8 @@ def extract(path: Path, *, ocr: str = "auto", pdf_engine: str = "auto") -> Extra
         ocr: "auto" (OCR pages without a usable text layer), "never" or "always".
         pdf_engine: PDF text engine: "auto" (pypdfium2, falling back to pdfplumber on files PDFium
             cannot parse), "pypdfium2" or "pdfplumber".
+        on_ocr_page: called with the page number just before a page goes to OCR (the batch
+            engine uses it to extend the document's deadline while OCR makes progress).
 
     Raises:
         ExtractionError: the file cannot be read; ``status`` says why.
@@ -110,7 +116,7 @@ def extract(path: Path, *, ocr: str = "auto", pdf_engine: str = "auto") -> Extra
     if fmt == "pdf":
         from analyzer.extract.pdf import extract_pdf
 
-        return extract_pdf(path, ocr=ocr, engine=pdf_engine)
+        return extract_pdf(path, ocr=ocr, engine=pdf_engine, on_ocr_page=on_ocr_page)
     if fmt == "docx":
         from analyzer.extract.docx import extract_docx
 

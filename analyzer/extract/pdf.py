@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -748,6 +749,8 @@ def _maybe_ocr(result: _Page, page: object, height: float, ocr: str, state: dict
     if state.get("ocr_missing"):
         state["ocr_skipped"].append(result.number)
         return
+    if state.get("on_ocr_page"):
+        state["on_ocr_page"](result.number)
     try:
         frags, confidence = ocr_page(page, height)
     except ExtractionError as e:
@@ -842,7 +845,10 @@ def _read_plumber(path: Path, ocr: str, state: dict) -> list[list[_Line]]:
     return pages
 
 
-def extract_pdf(path: Path, *, ocr: str = "auto", engine: str = "auto") -> ExtractedDocument:
+def extract_pdf(
+    path: Path, *, ocr: str = "auto", engine: str = "auto",
+    on_ocr_page: Callable[[int], None] | None = None,
+) -> ExtractedDocument:
     """Read a PDF page by page (text layer, OCR where there is none).
 
     Args:
@@ -850,6 +856,7 @@ def extract_pdf(path: Path, *, ocr: str = "auto", engine: str = "auto") -> Extra
         ocr: "auto" (OCR pages without a usable text layer), "never" or "always".
         engine: "auto" (pypdfium2, falling back to pdfplumber when PDFium cannot parse the file),
             "pypdfium2" or "pdfplumber".
+        on_ocr_page: called with the page number before each page goes to OCR.
 
     Raises:
         ExtractionError: corrupt (``parse_error``) or user-password-protected (``encrypted``) PDF.
@@ -858,7 +865,8 @@ def extract_pdf(path: Path, *, ocr: str = "auto", engine: str = "auto") -> Extra
         raise ValueError(f"pdf_engine must be one of {PDF_ENGINES}")
     if ocr not in OCR_MODES:
         raise ValueError(f"ocr must be one of {OCR_MODES}")
-    state: dict = {"warnings": [], "ocr_skipped": [], "low_confidence": [], "pages": 0}
+    state: dict = {"warnings": [], "ocr_skipped": [], "low_confidence": [], "pages": 0,
+                   "on_ocr_page": on_ocr_page}
     if engine == "pdfplumber":
         pages = _read_plumber(path, ocr, state)
     else:
@@ -868,7 +876,8 @@ def extract_pdf(path: Path, *, ocr: str = "auto", engine: str = "auto") -> Extra
             if engine == "pypdfium2" or e.status != "parse_error":
                 raise
             logger.info("%s: PDFium failed (%s), trying pdfplumber", path, e)
-            state = {"warnings": [], "ocr_skipped": [], "low_confidence": [], "pages": 0}
+            state = {"warnings": [], "ocr_skipped": [], "low_confidence": [], "pages": 0,
+                     "on_ocr_page": on_ocr_page}
             pages = _read_plumber(path, ocr, state)
     bodies, removed = _body_lines(pages)
     blocks = _paragraphs(bodies)
