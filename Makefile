@@ -23,7 +23,7 @@ system-deps:
 demo: setup
 	$(BIN)/hds-analyzer scan samples/contracts -o $(OUT)
 
-test: setup system-deps
+test: setup system-deps lint
 	$(BIN)/python -m pytest
 
 lint: setup

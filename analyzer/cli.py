@@ -5,11 +5,15 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from analyzer import __version__
 from analyzer.errors import AnalyzerError
+
+if TYPE_CHECKING:
+    from analyzer.rules import RuleSet
 
 patterns_option = click.option(
     "--patterns", "patterns_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -202,7 +206,7 @@ def patterns() -> None:
     """Check and list the rule files."""
 
 
-def _load_all(patterns_dir: Path | None) -> list:  # type: ignore[type-arg]
+def _load_all(patterns_dir: Path | None) -> list[RuleSet]:
     from analyzer.language import SUPPORTED_LANGUAGES
     from analyzer.resources import default_patterns_dir
     from analyzer.rules import load_rules

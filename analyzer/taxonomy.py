@@ -103,7 +103,7 @@ class Taxonomy(BaseModel):
 
     def certificates_for(self, targets: Iterable[str]) -> list[str]:
         """Certificates an HDS host needs to perform these targets, sorted."""
-        certs = {self.targets[t].certificate for t in targets if t in self.targets}  # type: ignore[index]
+        certs = {self.targets[t].certificate for t in targets if t in self.targets}
         return sorted(c for c in certs if c)
 
 

@@ -7,8 +7,9 @@
    - plain pdfplumber: ``page.extract_text()`` for every page (with ``page.close()``);
    - ``analyzer.extract.extract(path)`` with the default engine (pypdfium2 + layout analysis);
    - ``extract(path, pdf_engine="pdfplumber")`` (same layout analysis on pdfplumber words);
-   (best of several runs each, as the machine may be busy) and prints the speed ratios and two character similarities (difflib ratio, per page, on texts
-   normalised with ``analyzer.segment.normalize_text`` and whitespace collapsed):
+   (best of several runs each, as the machine may be busy) and prints the speed ratios and two
+   character similarities (difflib ratio, per page, on texts normalised with
+   ``analyzer.segment.normalize_text`` and whitespace collapsed):
    - engine level: the default engine's page text vs pdfplumber ``page.extract_text()``;
    - document level: the clause texts of the default engine vs those of the pdfplumber engine.
 2. Builds a ``--big-pages`` PDF and extracts it with the default engine in a child process; prints
@@ -148,12 +149,19 @@ def _timed(fn, *args, repeat: int = 1, **kwargs):  # type: ignore[no-untyped-def
 
 
 def _peak_rss_child(path: Path) -> tuple[float, float]:
-    code = ("import sys, time; from pathlib import Path; from analyzer.extract import extract; "
-            "t = time.perf_counter(); d = extract(Path(sys.argv[1])); "
-            "print(len(d.blocks), time.perf_counter() - t)")
+    code = (
+        "import sys, time; from pathlib import Path; from analyzer.extract import extract; "
+        "t = time.perf_counter(); d = extract(Path(sys.argv[1])); "
+        "print(len(d.blocks), time.perf_counter() - t)"
+    )
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
-                          check=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     seconds = float(proc.stdout.split()[1])
     return max(peak, before) / 1024, seconds
@@ -164,8 +172,12 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=120)
     parser.add_argument("--big-pages", type=int, default=1000)
     parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--repeat", type=int, default=2,
-                        help="best of N runs for plain pdfplumber, 5N for the default engine")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=2,
+        help="best of N runs for plain pdfplumber, 5N for the default engine",
+    )
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="bench-extract-"))
     out.mkdir(parents=True, exist_ok=True)
@@ -177,19 +189,23 @@ def main() -> None:
     plumber_doc, t_plumber_engine = _timed(extract, pdf, pdf_engine="pdfplumber")
     n = args.pages
     print(f"{'method':48} {'total s':>8} {'ms/page':>8} {'ratio':>7}")
-    for name, t in (("plain pdfplumber page.extract_text()", t_plain),
-                    ("extract() default engine (pypdfium2 + layout)", t_default),
-                    ("extract(pdf_engine='pdfplumber') + layout", t_plumber_engine)):
+    for name, t in (
+        ("plain pdfplumber page.extract_text()", t_plain),
+        ("extract() default engine (pypdfium2 + layout)", t_default),
+        ("extract(pdf_engine='pdfplumber') + layout", t_plumber_engine),
+    ):
         print(f"{name:48} {t:8.2f} {1000 * t / n:8.1f} {t_plain / t:6.1f}x", flush=True)
 
-    engine_sim = _similarity([_norm(t) for t in plumber_pages],
-                             [_norm(t) for t in _pdfium_pages(pdf)])
+    engine_sim = _similarity(
+        [_norm(t) for t in plumber_pages], [_norm(t) for t in _pdfium_pages(pdf)]
+    )
     default_segments = segment(default_doc)[1]
     plumber_segments = segment(plumber_doc)[1]
     default_clauses = [s.text for s in default_segments]
     plumber_clauses = [s.text for s in plumber_segments]
-    doc_sim = difflib.SequenceMatcher(None, default_clauses, plumber_clauses,
-                                      autojunk=False).ratio()
+    doc_sim = difflib.SequenceMatcher(
+        None, default_clauses, plumber_clauses, autojunk=False
+    ).ratio()
 
     def by_page(segments: list) -> list[str]:
         pages = [""] * (n + 1)
@@ -199,17 +215,21 @@ def main() -> None:
 
     char_sim = _similarity(by_page(default_segments), by_page(plumber_segments))
     print(f"similarity, default engine page text vs pdfplumber extract_text(): {engine_sim:.4f}")
-    print(f"similarity, clause texts default vs pdfplumber engine: {char_sim:.4f} (characters), "
-          f"{doc_sim:.4f} (identical clauses)")
+    print(
+        f"similarity, clause texts default vs pdfplumber engine: {char_sim:.4f} (characters), "
+        f"{doc_sim:.4f} (identical clauses)"
+    )
     print(f"speed ratio default/plain pdfplumber: {t_plain / t_default:.1f}x (target >= 20x)")
 
     if args.big_pages:
         big, seconds = _timed(build_pdf, out / f"text-{args.big_pages}p.pdf", args.big_pages)
         print(f"built {big.name}: {args.big_pages} pages in {seconds:.1f}s")
         peak, t_big = _peak_rss_child(big)
-        print(f"default engine on {args.big_pages} pages: {t_big:.1f}s "
-              f"({1000 * t_big / args.big_pages:.1f} ms/page), peak RSS of the child process "
-              f"{peak:.0f} MB (target < 300 MB)")
+        print(
+            f"default engine on {args.big_pages} pages: {t_big:.1f}s "
+            f"({1000 * t_big / args.big_pages:.1f} ms/page), peak RSS of the child process "
+            f"{peak:.0f} MB (target < 300 MB)"
+        )
 
 
 if __name__ == "__main__":

@@ -72,11 +72,17 @@ def parse_markup(source: str) -> list[Block]:
             else:
                 blocks.append(Block("table", rows=[cells]))
             continue
-        prefixes = (("= ", "title"), ("~ ", "subtitle"), ("## ", "h2"), ("# ", "h1"), ("- ", "bullet"))
+        prefixes = (
+            ("= ", "title"),
+            ("~ ", "subtitle"),
+            ("## ", "h2"),
+            ("# ", "h1"),
+            ("- ", "bullet"),
+        )
         for prefix, kind in prefixes:
             if line.startswith(prefix):
                 flush()
-                blocks.append(Block(kind, line[len(prefix):].strip()))
+                blocks.append(Block(kind, line[len(prefix) :].strip()))
                 break
         else:
             para.append(line)
@@ -146,7 +152,7 @@ def build_docx(source: str, title: str, footer: str) -> bytes:
         elif block.kind == "bullet":
             doc.add_paragraph(block.text, style="List Bullet")
         elif block.kind == "table":
-            header, *rows = block.rows
+            header, *_rows = block.rows
             table = doc.add_table(rows=len(block.rows), cols=len(header))
             table.style = "Table Grid"
             for r, cells in enumerate(block.rows):
@@ -207,7 +213,7 @@ def build_pdf(source: str, title: str, header: str) -> bytes:
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
-        def showPage(self):  # noqa: N802 (reportlab API)
+        def showPage(self):
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
@@ -229,16 +235,36 @@ def build_pdf(source: str, title: str, header: str) -> bytes:
             self.drawCentredString(width / 2, 1.2 * cm, f"Page {self._pageNumber}/{total}")
             self.restoreState()
 
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13.4,
-                          alignment=TA_JUSTIFY, spaceAfter=5)
+    body = ParagraphStyle(
+        "body", fontName="Helvetica", fontSize=10, leading=13.4, alignment=TA_JUSTIFY, spaceAfter=5
+    )
     item = ParagraphStyle("item", parent=body, leftIndent=16)
     bullet = ParagraphStyle("bullet", parent=body, leftIndent=16, bulletIndent=6)
-    title_style = ParagraphStyle("title", fontName="Helvetica-Bold", fontSize=14.5, leading=18,
-                                 alignment=TA_CENTER, spaceAfter=6)
-    subtitle = ParagraphStyle("subtitle", fontName="Helvetica-Oblique", fontSize=10, leading=13,
-                              alignment=TA_CENTER, spaceAfter=14)
-    h1 = ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=10,
-                        spaceAfter=5, keepWithNext=1)
+    title_style = ParagraphStyle(
+        "title",
+        fontName="Helvetica-Bold",
+        fontSize=14.5,
+        leading=18,
+        alignment=TA_CENTER,
+        spaceAfter=6,
+    )
+    subtitle = ParagraphStyle(
+        "subtitle",
+        fontName="Helvetica-Oblique",
+        fontSize=10,
+        leading=13,
+        alignment=TA_CENTER,
+        spaceAfter=14,
+    )
+    h1 = ParagraphStyle(
+        "h1",
+        fontName="Helvetica-Bold",
+        fontSize=11,
+        leading=14,
+        spaceBefore=10,
+        spaceAfter=5,
+        keepWithNext=1,
+    )
     h2 = ParagraphStyle("h2", parent=h1, fontSize=10.5, spaceBefore=6)
     cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=8, leading=10)
     cell_head = ParagraphStyle("cellhead", parent=cell, fontName="Helvetica-Bold")
@@ -257,26 +283,43 @@ def build_pdf(source: str, title: str, header: str) -> bytes:
         elif block.kind == "bullet":
             story.append(Paragraph(text, bullet, bulletText="•"))
         elif block.kind == "table":
-            data = [[Paragraph(escape(c), cell_head if r == 0 else cell) for c in row]
-                    for r, row in enumerate(block.rows)]
+            data = [
+                [Paragraph(escape(c), cell_head if r == 0 else cell) for c in row]
+                for r, row in enumerate(block.rows)
+            ]
             avail = width - 4.4 * cm
-            table = Table(data, colWidths=[0.2 * avail, 0.46 * avail, 0.16 * avail, 0.18 * avail],
-                          repeatRows=1)
-            table.setStyle(TableStyle([
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#777777")),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E6E6E6")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]))
+            table = Table(
+                data,
+                colWidths=[0.2 * avail, 0.46 * avail, 0.16 * avail, 0.18 * avail],
+                repeatRows=1,
+            )
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#777777")),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E6E6E6")),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ]
+                )
+            )
             story.extend([table, Spacer(1, 8)])
         else:
             story.append(Paragraph(text, item if ITEM_RE.match(block.text) else body))
 
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=2.2 * cm, rightMargin=2.2 * cm,
-                            topMargin=2.1 * cm, bottomMargin=2.0 * cm, title=title,
-                            author="hds-analyzer samples (synthetic)",
-                            subject="Synthetic contract written for the hds-analyzer project",
-                            creator="samples/build_samples.py", invariant=1)
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=2.2 * cm,
+        rightMargin=2.2 * cm,
+        topMargin=2.1 * cm,
+        bottomMargin=2.0 * cm,
+        title=title,
+        author="hds-analyzer samples (synthetic)",
+        subject="Synthetic contract written for the hds-analyzer project",
+        creator="samples/build_samples.py",
+        invariant=1,
+    )
     doc.build(story, canvasmaker=NumberedCanvas)
     return buf.getvalue()
 
@@ -292,8 +335,15 @@ def build_txt(source: str, width: int = 78) -> bytes:
             out.append("")
             continue
         indent = "   " if ITEM_RE.match(line) else ""
-        out.append(textwrap.fill(line.strip(), width=width, subsequent_indent=indent,
-                                 break_long_words=False, break_on_hyphens=False))
+        out.append(
+            textwrap.fill(
+                line.strip(),
+                width=width,
+                subsequent_indent=indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
     return ("\n".join(out).rstrip("\n") + "\n").encode("utf-8")
 
 
@@ -302,13 +352,19 @@ def build_txt(source: str, width: int = 78) -> bytes:
 SAMPLES = {
     "fr-hebergement-hds-clinique.docx": (
         "fr-hebergement-hds-clinique.txt",
-        lambda s: build_docx(s, "Contrat d'hébergement de données de santé – Groupe Clinique des Trois Vallées",
-                             "Contrat n° AZS-2025-0147 – Confidentiel"),
+        lambda s: build_docx(
+            s,
+            "Contrat d'hébergement de données de santé – Groupe Clinique des Trois Vallées",
+            "Contrat n° AZS-2025-0147 – Confidentiel",
+        ),
     ),
     "fr-infogerance-ght.pdf": (
         "fr-infogerance-ght.txt",
-        lambda s: build_pdf(s, "Contrat d'infogérance et de TMA – GHT Exemple",
-                            "Contrat d'infogérance – GHT Exemple – Confidentiel"),
+        lambda s: build_pdf(
+            s,
+            "Contrat d'infogérance et de TMA – GHT Exemple",
+            "Contrat d'infogérance – GHT Exemple – Confidentiel",
+        ),
     ),
     "fr-formation-tma.txt": ("fr-formation-tma.txt", build_txt),
     "en-cloud-hosting-agreement.md": ("en-cloud-hosting-agreement.md", lambda s: s.encode("utf-8")),
@@ -326,8 +382,11 @@ def build(sample: str) -> bytes:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="rebuild in memory and fail if a committed sample differs")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="rebuild in memory and fail if a committed sample differs",
+    )
     args = parser.parse_args(argv)
     status = 0
     for name in SAMPLES:

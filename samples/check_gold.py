@@ -31,10 +31,21 @@ TARGETS = {"A1", "A2", "A3", "A4", "A5", "A6", "infogerance", "transversal"}
 STATUSES = {"included", "excluded", "conditional", "definition"}
 CHECK_STATUSES = {"present", "missing", "excluded"}
 CHECKLIST_IDS = [
-    "r1111_11_1_certificate", "r1111_11_2_services", "r1111_11_3_locations", "r1111_11_4_rights",
-    "r1111_11_5_referent", "r1111_11_6_sla", "r1111_11_7_subcontractors", "r1111_11_8_access",
-    "r1111_11_9_changes", "r1111_11_10_failure", "r1111_11_11_end", "r1111_11_13_return",
-    "l1111_8_destruction", "hds2_eea_storage", "hds2_third_country_access",
+    "r1111_11_1_certificate",
+    "r1111_11_2_services",
+    "r1111_11_3_locations",
+    "r1111_11_4_rights",
+    "r1111_11_5_referent",
+    "r1111_11_6_sla",
+    "r1111_11_7_subcontractors",
+    "r1111_11_8_access",
+    "r1111_11_9_changes",
+    "r1111_11_10_failure",
+    "r1111_11_11_end",
+    "r1111_11_13_return",
+    "l1111_8_destruction",
+    "hds2_eea_storage",
+    "hds2_third_country_access",
 ]
 PDF_HEADER = re.compile(r"^Contrat d'infogérance – .* – Confidentiel$")
 PDF_FOOTER = re.compile(r"^Page \d+/\d+$")
@@ -62,7 +73,9 @@ def distributable_text(name: str) -> tuple[str, list[str]]:
         with pdfplumber.open(str(path)) as pdf:
             for page in pdf.pages:
                 lines = (page.extract_text() or "").splitlines()
-                lines = [ln for ln in lines if not PDF_HEADER.match(ln) and not PDF_FOOTER.match(ln)]
+                lines = [
+                    ln for ln in lines if not PDF_HEADER.match(ln) and not PDF_FOOTER.match(ln)
+                ]
                 pages.append("\n".join(lines))
         return "\n".join(pages), pages
     return path.read_text(encoding="utf-8"), []
@@ -78,7 +91,7 @@ def check_file(gold_path: Path) -> list[str]:
     if gold_path.name != f"{name}.gold.json":
         err(f"file name does not match document {name!r}")
     if name not in build_samples.SAMPLES:
-        return errors + [f"unknown sample {name!r}"]
+        return [*errors, f"unknown sample {name!r}"]
     if gold.get("language") not in {"fr", "en"}:
         err(f"language is {gold.get('language')!r}")
     source = norm(build_samples.source_text(name))
@@ -86,7 +99,7 @@ def check_file(gold_path: Path) -> list[str]:
     whole = norm(whole)
     clauses = gold.get("clauses")
     if not isinstance(clauses, list) or not clauses:
-        return errors + ["no clauses"]
+        return [*errors, "no clauses"]
     seen: set[str] = set()
     spans_page = False
     for i, clause in enumerate(clauses):
@@ -96,11 +109,22 @@ def check_file(gold_path: Path) -> list[str]:
             err(f"{where}: missing text")
             continue
         if set(clause) - {"text", "categories", "mapping", "status"}:
-            err(f"{where}: unexpected keys {sorted(set(clause) - {'text', 'categories', 'mapping', 'status'})}")
-        cats, mapping, status = clause.get("categories"), clause.get("mapping"), clause.get("status")
+            err(
+                f"{where}: unexpected keys "
+                f"{sorted(set(clause) - {'text', 'categories', 'mapping', 'status'})}"
+            )
+        cats, mapping, status = (
+            clause.get("categories"),
+            clause.get("mapping"),
+            clause.get("status"),
+        )
         if not cats or not set(cats) <= CATEGORIES or len(set(cats)) != len(cats):
             err(f"{where}: bad categories {cats}")
-        if not isinstance(mapping, list) or not set(mapping) <= TARGETS or len(set(mapping)) != len(mapping):
+        if (
+            not isinstance(mapping, list)
+            or not set(mapping) <= TARGETS
+            or len(set(mapping)) != len(mapping)
+        ):
             err(f"{where}: bad mapping {mapping}")
         if status not in STATUSES:
             err(f"{where}: bad status {status}")
@@ -109,7 +133,9 @@ def check_file(gold_path: Path) -> list[str]:
             err(f"{where}: duplicate clause")
         seen.add(t)
         if t not in source:
-            err(f"{where}: text not found in the source samples/src/{build_samples.SAMPLES[name][0]}")
+            err(
+                f"{where}: text not found in the source samples/src/{build_samples.SAMPLES[name][0]}"
+            )
         is_table_row = " | " in text
         # PDF table rows are laid out cell by cell, so only the source can be checked for them.
         if not (is_table_row and name.endswith(".pdf")) and t not in whole:
@@ -118,8 +144,14 @@ def check_file(gold_path: Path) -> list[str]:
             spans_page = True
     if pages and not spans_page:
         err("no gold clause runs across a page break of the PDF")
-    expected = sorted({m for c in clauses if c.get("status") in ("included", "conditional")
-                       for m in c.get("mapping") or []})
+    expected = sorted(
+        {
+            m
+            for c in clauses
+            if c.get("status") in ("included", "conditional")
+            for m in c.get("mapping") or []
+        }
+    )
     if gold.get("coverage") != expected:
         err(f"coverage {gold.get('coverage')} != {expected}")
     checklist = gold.get("checklist") or {}
@@ -141,7 +173,9 @@ def main() -> int:
     for path in gold_files:
         errors = check_file(path)
         gold = json.loads(path.read_text(encoding="utf-8"))
-        print(f"{'ok  ' if not errors else 'FAIL'} {path.name}: {len(gold.get('clauses', []))} clauses")
+        print(
+            f"{'ok  ' if not errors else 'FAIL'} {path.name}: {len(gold.get('clauses', []))} clauses"
+        )
         for e in errors:
             print(f"     {e}")
         status |= 1 if errors else 0

@@ -68,5 +68,5 @@ def test_missing_document_is_a_clear_error(tmp_path: Path):
     (tmp_path / "g.json").write_text(json.dumps({
         "schema": "hds-analyzer/gold/1", "document": "absent.pdf", "clauses": [],
         "coverage": [], "checklist": {}}), encoding="utf-8")
-    with pytest.raises(GoldFileError, match="absent.pdf"):
+    with pytest.raises(GoldFileError, match=r"absent\.pdf"):
         evaluate(tmp_path, tmp_path, lambda p: {})

@@ -16,21 +16,33 @@ FOOTER = "Page {n}/{total}"
 # (kind, text): "h" heading line, "p" paragraph (wrapped by the builder), "li" list item
 CONTRACT: list[tuple[str, str]] = [
     ("h", "Article 1 – Objet"),
-    ("p", "Le présent contrat a pour objet de définir les conditions dans lesquelles le "
-          "Prestataire héberge les données de santé du Client dans ses centres de données situés "
-          "en France."),
+    (
+        "p",
+        "Le présent contrat a pour objet de définir les conditions dans lesquelles le "
+        "Prestataire héberge les données de santé du Client dans ses centres de données situés "
+        "en France.",
+    ),
     ("h", "Article 2 – Définitions"),
-    ("p", "Données de santé : les données à caractère personnel relatives à la santé physique ou "
-          "mentale d'une personne."),
+    (
+        "p",
+        "Données de santé : les données à caractère personnel relatives à la santé physique ou "
+        "mentale d'une personne.",
+    ),
     ("h", "Article 3 – Sauvegarde"),
-    ("p", "3.1 Le Prestataire réalise une sauvegarde quotidienne des données hébergées et conserve "
-          "chaque sauvegarde pendant trente jours sur un site distant."),
+    (
+        "p",
+        "3.1 Le Prestataire réalise une sauvegarde quotidienne des données hébergées et conserve "
+        "chaque sauvegarde pendant trente jours sur un site distant.",
+    ),
     ("li", "a) la restauration est réalisée sur demande du Client ;"),
     ("li", "b) les sauvegardes sont chiffrées."),
     ("h", "Article 4 – Sécurité"),
-    ("p", "Le Prestataire met en œuvre une gestion nominative des habilitations, une revue "
-          "trimestrielle des droits d'accès et la traçabilité de toutes les interventions sur le "
-          "système d'information hébergeant les données de santé du Client."),
+    (
+        "p",
+        "Le Prestataire met en œuvre une gestion nominative des habilitations, une revue "
+        "trimestrielle des droits d'accès et la traçabilité de toutes les interventions sur le "
+        "système d'information hébergeant les données de santé du Client.",
+    ),
 ]
 
 
@@ -126,9 +138,11 @@ def build_text_pdf(path: Path, *, encrypt: str | None = None, pages_of_filler: i
     # a table: rows of cells
     line("Article 6 – Niveaux de service", 12, face=bold)
     state["y"] -= 4
-    for row in (("Indicateur", "Engagement", "Pénalité"),
-                ("Disponibilité mensuelle", "99,9 %", "5 % de la redevance"),
-                ("Délai d'intervention", "4 heures", "2 % de la redevance")):
+    for row in (
+        ("Indicateur", "Engagement", "Pénalité"),
+        ("Disponibilité mensuelle", "99,9 %", "5 % de la redevance"),
+        ("Délai d'intervention", "4 heures", "2 % de la redevance"),
+    ):
         c.setFont(font, 10)
         for x, cell in zip((72, 260, 400), row, strict=True):
             c.drawString(x, state["y"], cell)
@@ -137,12 +151,16 @@ def build_text_pdf(path: Path, *, encrypt: str | None = None, pages_of_filler: i
     new_page()
     line("Article 7 – Annexe technique", 12, face=bold)
     state["y"] -= 4
-    left = ("Le Prestataire exploite deux centres de données situés à Paris et à Lyon, reliés par "
-            "des liens redondants et surveillés en permanence par son centre de supervision. "
-            "Chaque centre dispose d'une alimentation secourue et d'une climatisation redondante.")
-    right = ("Les équipements réseau sont maintenus par le Prestataire, qui remplace toute pièce "
-             "défectueuse dans un délai de quatre heures ouvrées et tient à jour l'inventaire des "
-             "matériels hébergeant les données de santé du Client.")
+    left = (
+        "Le Prestataire exploite deux centres de données situés à Paris et à Lyon, reliés par "
+        "des liens redondants et surveillés en permanence par son centre de supervision. "
+        "Chaque centre dispose d'une alimentation secourue et d'une climatisation redondante."
+    )
+    right = (
+        "Les équipements réseau sont maintenus par le Prestataire, qui remplace toute pièce "
+        "défectueuse dans un délai de quatre heures ouvrées et tient à jour l'inventaire des "
+        "matériels hébergeant les données de santé du Client."
+    )
     top = state["y"]
     for column_x, text in ((72, left), (312, right)):
         state["y"] = top
@@ -154,16 +172,23 @@ def build_text_pdf(path: Path, *, encrypt: str | None = None, pages_of_filler: i
         new_page()
         line(f"Article {8 + n} – Stipulations diverses {n + 1}", 12, face=bold)
         state["y"] -= 4
-        for ln in _wrap(f"Les Parties conviennent que la clause {8 + n} s'applique pendant toute la "
-                        "durée du contrat et que toute modification fait l'objet d'un avenant "
-                        "écrit signé par les représentants habilités des deux Parties.", 85):
+        for ln in _wrap(
+            f"Les Parties conviennent que la clause {8 + n} s'applique pendant toute la "
+            "durée du contrat et que toute modification fait l'objet d'un avenant "
+            "écrit signé par les représentants habilités des deux Parties.",
+            85,
+        ):
             line(ln)
     c.save()
     return path
 
 
-SCAN_LINES = ["Article 9 - Hebergement", "Le Prestataire heberge les donnees",
-              "de sante dans ses centres de donnees", "situes en France."]
+SCAN_LINES = [
+    "Article 9 - Hebergement",
+    "Le Prestataire heberge les donnees",
+    "de sante dans ses centres de donnees",
+    "situes en France.",
+]
 
 
 def build_scanned_pdf(path: Path, *, with_text_page: bool = True) -> Path:
@@ -211,7 +236,9 @@ def build_docx(path: Path) -> Path:
     document.add_paragraph("Article 1 – Objet", style="Heading 1")
     document.add_paragraph("Le Prestataire héberge les données de santé du Client.")
     document.add_paragraph("Sauvegarde", style="Heading 1")
-    document.add_paragraph("Le Prestataire sauvegarde les données chaque jour.", style="List Number")
+    document.add_paragraph(
+        "Le Prestataire sauvegarde les données chaque jour.", style="List Number"
+    )
     document.add_paragraph("Les sauvegardes sont chiffrées.", style="List Number")
     document.add_paragraph("Le Client peut demander une restauration.", style="List Bullet")
     table = document.add_table(rows=2, cols=2)
@@ -219,35 +246,55 @@ def build_docx(path: Path) -> Path:
     table.cell(1, 0).text, table.cell(1, 1).text = "Disponibilité", "99,9 %"
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     body = document.element.body
-    body.insert(len(body) - 1, parse_xml(
-        f'<w:p {w}><w:r><w:t xml:space="preserve">Le Prestataire notifie </w:t></w:r>'
-        f'<w:ins w:id="1" w:author="A" w:date="2026-01-01T00:00:00Z"><w:r><w:t>sans délai </w:t>'
-        f'</w:r></w:ins><w:del w:id="2" w:author="A" w:date="2026-01-01T00:00:00Z"><w:r>'
-        f'<w:delText>sous huit jours </w:delText></w:r></w:del><w:r><w:t>toute violation de '
-        f'données.</w:t></w:r></w:p>'))
-    body.insert(len(body) - 1, parse_xml(
-        f'<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>Durée : trois ans.</w:t></w:r></w:p>'
-        f'</w:sdtContent></w:sdt>'))
-    body.insert(len(body) - 1, parse_xml(
-        f'<w:p {w} xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
-        f'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
-        f'<w:r><w:t xml:space="preserve">Voir encadré. </w:t></w:r><w:r><w:pict><w:txbxContent>'
-        f'<w:p><w:r><w:t>Encadré : les données restent en France.</w:t></w:r></w:p>'
-        f'</w:txbxContent></w:pict></w:r></w:p>'))
+    body.insert(
+        len(body) - 1,
+        parse_xml(
+            f'<w:p {w}><w:r><w:t xml:space="preserve">Le Prestataire notifie </w:t></w:r>'
+            f'<w:ins w:id="1" w:author="A" w:date="2026-01-01T00:00:00Z"><w:r><w:t>sans délai </w:t>'
+            f'</w:r></w:ins><w:del w:id="2" w:author="A" w:date="2026-01-01T00:00:00Z"><w:r>'
+            f"<w:delText>sous huit jours </w:delText></w:r></w:del><w:r><w:t>toute violation de "
+            f"données.</w:t></w:r></w:p>"
+        ),
+    )
+    body.insert(
+        len(body) - 1,
+        parse_xml(
+            f"<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>Durée : trois ans.</w:t></w:r></w:p>"
+            f"</w:sdtContent></w:sdt>"
+        ),
+    )
+    body.insert(
+        len(body) - 1,
+        parse_xml(
+            f'<w:p {w} xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+            f'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+            f'<w:r><w:t xml:space="preserve">Voir encadré. </w:t></w:r><w:r><w:pict><w:txbxContent>'
+            f"<w:p><w:r><w:t>Encadré : les données restent en France.</w:t></w:r></w:p>"
+            f"</w:txbxContent></w:pict></w:r></w:p>"
+        ),
+    )
     # a multi-level list defined in numbering.xml: "Article %1", "%1.%2", "%3)", "%4."
     numbering = document.part.numbering_part.element
-    levels = [("decimal", "Article %1"), ("decimal", "%1.%2"), ("lowerLetter", "%3)"),
-              ("lowerRoman", "%4.")]
+    levels = [
+        ("decimal", "Article %1"),
+        ("decimal", "%1.%2"),
+        ("lowerLetter", "%3)"),
+        ("lowerRoman", "%4."),
+    ]
     lvl_xml = "".join(
         f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
-        f'<w:lvlText w:val="{text}"/></w:lvl>' for i, (fmt, text) in enumerate(levels))
-    numbering.insert(0, parse_xml(f'<w:abstractNum {w} w:abstractNumId="90">{lvl_xml}'
-                                  f'</w:abstractNum>'))
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+        for i, (fmt, text) in enumerate(levels)
+    )
+    numbering.insert(
+        0, parse_xml(f'<w:abstractNum {w} w:abstractNumId="90">{lvl_xml}</w:abstractNum>')
+    )
     numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
     for ilvl, text in NUMBERED:
         paragraph = document.add_paragraph(text, style="Heading 1" if ilvl == 0 else None)
-        paragraph._p.get_or_add_pPr().insert(0, parse_xml(
-            f'<w:numPr {w}><w:ilvl w:val="{ilvl}"/><w:numId w:val="90"/></w:numPr>'))
+        paragraph._p.get_or_add_pPr().insert(
+            0, parse_xml(f'<w:numPr {w}><w:ilvl w:val="{ilvl}"/><w:numId w:val="90"/></w:numPr>')
+        )
     document.save(str(path))
     return path
 
@@ -262,16 +309,21 @@ def add_footnote(path: Path, text: str) -> Path:
         '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
         f'<w:footnote w:id="1"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:footnote></w:footnotes>'
     )
-    rel = ('<Relationship Id="rIdFoot1" Type="http://schemas.openxmlformats.org/officeDocument/'
-           '2006/relationships/footnotes" Target="footnotes.xml"/>')
-    override = ('<Override PartName="/word/footnotes.xml" ContentType="application/'
-                'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/>')
+    rel = (
+        '<Relationship Id="rIdFoot1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/footnotes" Target="footnotes.xml"/>'
+    )
+    override = (
+        '<Override PartName="/word/footnotes.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/>'
+    )
     with zipfile.ZipFile(path) as z:
         parts = {name: z.read(name) for name in z.namelist()}
     rels = "word/_rels/document.xml.rels"
     parts[rels] = parts[rels].replace(b"</Relationships>", rel.encode() + b"</Relationships>")
     parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-        b"</Types>", override.encode() + b"</Types>")
+        b"</Types>", override.encode() + b"</Types>"
+    )
     parts["word/footnotes.xml"] = footnotes.encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
@@ -374,10 +426,17 @@ def render_segments_pdf(segments: list, path: Path, title: str) -> Path:
 
 
 # (level, text) of the numbered paragraphs of build_docx, then the labels Word shows for them
-NUMBERED = [(0, "Sécurité"), (1, "Le Prestataire protège les accès."), (2, "par un bastion ;"),
-            (2, "par une authentification forte :"), (3, "pour les administrateurs ;"),
-            (3, "pour les sous-traitants."), (1, "Le Prestataire journalise les accès."),
-            (0, "Réversibilité"), (1, "Les données sont restituées.")]
+NUMBERED = [
+    (0, "Sécurité"),
+    (1, "Le Prestataire protège les accès."),
+    (2, "par un bastion ;"),
+    (2, "par une authentification forte :"),
+    (3, "pour les administrateurs ;"),
+    (3, "pour les sous-traitants."),
+    (1, "Le Prestataire journalise les accès."),
+    (0, "Réversibilité"),
+    (1, "Les données sont restituées."),
+]
 NUMBERED_LABELS = ["Article 1", "1.1", "a)", "b)", "i", "ii", "1.2", "Article 2", "2.1"]
 
 
