@@ -90,6 +90,10 @@ _PRICE_WORD = re.compile(r"\b(?:prix|redevance|factur|rémun|remun|tarif|payable
 
 
 _CREDIT = re.compile(r"\b(?:service|uptime|response time|sla) credits?\b|\bcredit note", re.I)
+_CAP = re.compile(
+    r"(?:p[ée]nalit|indemnit|liabilit|responsabilit)[^.;]{0,120}"
+    r"(?:exc[ée]der|plafonn|capped|shall not exceed|will not exceed|limited to)"
+    r"|exclusive remedy|seul (?:et unique )?recours", re.I)
 
 
 def is_price_clause(text: str) -> bool:
@@ -97,9 +101,11 @@ def is_price_clause(text: str) -> bool:
 
     The annotation guidelines leave clauses only about price untagged, even when they name the
     service they price ("les sessions de formation supplémentaires sont facturées 650 €");
-    service credits are the price side of an SLA.
+    service credits are the price side of an SLA; caps on penalties or liability and "exclusive
+    remedy" clauses are liability clauses.
     """
-    return bool(_AMOUNT.search(text) and _PRICE_WORD.search(text)) or bool(_CREDIT.search(text))
+    return (bool(_AMOUNT.search(text) and _PRICE_WORD.search(text)) or bool(_CREDIT.search(text))
+            or bool(_CAP.search(text)))
 
 
 _GOVERNING = frozenset({
