@@ -1,12 +1,27 @@
 """Qualify rule hits with the context cues of ``patterns/<lang>/context.yaml`` (ConText-style).
 
+Which hits tag a clause (``select_tags``):
+- a clause about price, service credits, liability caps or "exclusive remedy" is not tagged
+  (annotation guidelines: clauses only about price or liability are left out);
+- weak hits count only when no strong hit tags the clause: hits of *mention* rules (rule id
+  slug ending in ``_mention``, e.g. ``fr.hosting.virtual_mention``: a thing named in passing),
+  physical resources that belong to the client ("le centre de données du Client"), acts done by
+  the client ("sauvegardes exécutées par le Client"), things listed after "including"/"y
+  compris", and physical resources governed by another service ("l'administration de
+  l'Infrastructure Virtuelle").
+
 Scope of a cue is the sentence of the hit. A hit is:
 - ``excluded`` when an exclusion cue ("ne comprend pas", "hors périmètre", "excluding") or a
-  client-obligation cue ("à la charge du Client", "Customer shall") governs it — the nearest
-  party cue before the hit decides who carries the obligation;
-- ``conditional`` when an option cue ("en option", "sur demande", "if ordered") is in scope;
+  client-obligation cue ("à la charge du Client", "c'est au COMMANDITAIRE de", "Customer shall")
+  governs it, or when it names the client's own resource — the nearest party cue before the hit
+  decides who carries the obligation;
+- ``conditional`` when an option cue ("en option", "sur demande", "soumis à souscription",
+  "if ordered", an unticked "[ ]" box) is in scope;
 - ``included`` otherwise.
-A clause under a definitions heading, or that opens with a definition cue, is a ``definition``.
+A clause is ``excluded`` if any of its hits is, else ``conditional`` if any is, else
+``included``. A clause under a definitions heading, or that opens as a glossary entry
+(« Terme » désigne…, "Term" means…), is a ``definition``. Availability commitments map to the
+layer the contract hosts (``resolve_availability_layer``).
 """
 
 from __future__ import annotations
