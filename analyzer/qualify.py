@@ -178,10 +178,25 @@ class Qualified:
     cues: tuple[str, ...]
 
 
+TERMINATORS = frozenset({"mais", "toutefois", "cependant", "neanmoins", "revanche", "but",
+                         "however", "whereas", "nevertheless"})
+
+
+def _terminated(cue: Span, hit: Span) -> bool:
+    """A terminator ("mais", "but", "toutefois") between a cue and the hit ends the cue's scope.
+
+    "La prestation ne comprend pas l'hébergement, mais inclut la supervision": the exclusion
+    does not reach "supervision".
+    """
+    lo, hi = (cue.end, hit.start) if cue.end <= hit.start else (hit.end, cue.start)
+    return any(t.norm_ in TERMINATORS for t in hit.doc[lo:hi])
+
+
 def qualify_hit(hit: Span, cues: list[Span], ruleset: RuleSet) -> Qualified:
     """Qualify one hit with the context cues found in the same clause."""
     sent = hit.sent
-    in_scope = [c for c in cues if c.start >= sent.start and c.end <= sent.end]
+    in_scope = [c for c in cues if c.start >= sent.start and c.end <= sent.end
+                and not _terminated(c, hit)]
     kinds = {c: ruleset.by_id[c.id_].rule.qualifier for c in in_scope}
     party = "provider"
     party_cues = [c for c in in_scope if kinds[c] in ("client", "provider") and c.start <= hit.start]

@@ -46,6 +46,8 @@ def _qualify(text: str, lang: str) -> tuple[str, str]:
          "conditional", "provider"),
         ("« Sauvegarde » désigne la copie des données sur un support distinct.", "definition",
          "provider"),
+        ("La prestation ne comprend pas la formation, mais le Prestataire assure la supervision.",
+         "excluded", "provider"),
     ],
 )
 def test_french_qualification(text: str, status: str, party: str) -> None:
@@ -68,6 +70,17 @@ def test_french_qualification(text: str, status: str, party: str) -> None:
 )
 def test_english_qualification(text: str, status: str, party: str) -> None:
     assert _qualify(text, "en") == (status, party)
+
+
+def test_terminator_ends_the_scope_of_a_cue() -> None:
+    ruleset = get_ruleset(default_patterns_dir(), "fr")
+    doc = cached_pipeline(ruleset)(
+        "La prestation ne comprend pas la formation, mais inclut la supervision des serveurs.")
+    spans = list(doc.spans[HITS_KEY])
+    cues = [s for s in spans if s.label_ == "context"]
+    by_label = {s.label_: qualify_hit(s, cues, ruleset).status for s in spans
+                if s.label_ in ("training", "maintenance")}
+    assert by_label == {"training": "excluded", "maintenance": "included"}
 
 
 def test_party_appointing_someone_is_not_a_definition() -> None:
