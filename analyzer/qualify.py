@@ -150,6 +150,14 @@ def _listed(hit: Span) -> bool:
     return any(n in _LISTING for n in before)
 
 
+_SUBPROCESSING = re.compile(
+    r"tiers participant|sous-traitants? ult[ée]rieurs?|prestataires? techniques? externes?"
+    r"|recours (?:à|a) (?:un|des) sous-traitants?|recourir (?:à|a) (?:un|des) sous-traitants?"
+    r"|sous-traitance|sub-?processors?|third parties involved|subcontracting"
+    r"|use (?:of )?(?:a |any )?subcontractors?", re.I)
+_KEPT_IN_SUBPROCESSING = ("hosting.location", "hosting.datacenter")
+
+
 def select_tags(tags: list[Span], ruleset: RuleSet | None = None) -> list[Span]:
     """Drop weak hits when a strong hit tags the same clause; drop every hit of a price clause.
 
@@ -157,6 +165,10 @@ def select_tags(tags: list[Span], ruleset: RuleSet | None = None) -> list[Span]:
     """
     if tags and is_price_clause(tags[0].doc.text):
         return []
+    if tags and ruleset is not None and _SUBPROCESSING.search(tags[0].doc.text):
+        # Sub-processor clauses are checklist evidence; only where data is hosted is tagged.
+        tags = [s for s in tags
+                if (ruleset.by_id[s.id_].topic_key or "") in _KEPT_IN_SUBPROCESSING]
 
     def weak(s: Span) -> bool:
         physical = ruleset is not None and (

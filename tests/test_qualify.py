@@ -127,3 +127,14 @@ def test_availability_maps_to_the_hosted_layer() -> None:
 
 def test_ruleset_is_cached() -> None:
     assert get_ruleset(default_patterns_dir(), "fr") is get_ruleset(default_patterns_dir(), "fr")
+
+
+def test_price_and_subprocessor_clauses_are_not_tagged() -> None:
+    report = analyze_extracted(_doc(
+        "1. Les sessions de formation supplémentaires sont facturées 650 euros hors taxes.",
+        "2. Le Prestataire impose à ses sous-traitants ultérieurs une politique de sécurité "
+        "équivalente.",
+        "3. Les sous-traitants ultérieurs hébergent les données en France.",
+    ), lang="fr")
+    tagged = {c["text"][:2]: c["categories"] for c in report["clauses"]}
+    assert tagged == {"3.": ["hosting"]}
