@@ -134,10 +134,18 @@ _OF_ART = frozenset({"de", "du", "des", "d'", "of"})
 def _governed(hit: Span) -> bool:
     """"l'administration de l'Infrastructure Virtuelle", "monitoring of the servers": the thing
     is the object of another service (administration, training, migration), not provided."""
-    before = [t.norm_ for t in hit.doc[max(hit.start - 3, 0):hit.start]]
-    while before and before[-1] in ("le", "la", "les", "l'", "the", "its", "ses", "son", "sa"):
-        before.pop()
-    return len(before) >= 2 and before[-1] in _OF_ART and before[-2] in _GOVERNING
+    doc = hit.doc
+    # Walk back through the noun phrase ("l'administration et l'exploitation de l'Infrastructure
+    # Virtuelle et de la Plateforme"): stop at punctuation or after 10 tokens.
+    for i in range(hit.start - 1, max(hit.start - 11, 0), -1):
+        token = doc[i]
+        if token.is_punct and token.text not in ("'", "’"):
+            return False
+        if token.norm_ in _OF_ART and i > 0:
+            prev = doc[i - 1].norm_
+            if prev in _GOVERNING:
+                return True
+    return False
 
 
 _LISTING = frozenset({"including", "include", "includes", "compris", "inclure", "incluant",
