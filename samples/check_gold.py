@@ -25,28 +25,13 @@ sys.path.insert(0, str(HERE))
 
 import build_samples  # noqa: E402
 
+from analyzer.taxonomy import CHECKLIST_IDS, MAPPING_TARGETS  # noqa: E402
+
 SCHEMA = "hds-analyzer/gold/1"
 CATEGORIES = {"hosting", "maintenance", "security", "training", "project_management"}
-TARGETS = {"A1", "A2", "A3", "A4", "A5", "A6", "infogerance", "transversal"}
+TARGETS = set(MAPPING_TARGETS)
 STATUSES = {"included", "excluded", "conditional", "definition"}
 CHECK_STATUSES = {"present", "missing", "excluded"}
-CHECKLIST_IDS = [
-    "r1111_11_1_certificate",
-    "r1111_11_2_services",
-    "r1111_11_3_locations",
-    "r1111_11_4_rights",
-    "r1111_11_5_referent",
-    "r1111_11_6_sla",
-    "r1111_11_7_subcontractors",
-    "r1111_11_8_access",
-    "r1111_11_9_changes",
-    "r1111_11_10_failure",
-    "r1111_11_11_end",
-    "r1111_11_13_return",
-    "l1111_8_destruction",
-    "hds2_eea_storage",
-    "hds2_third_country_access",
-]
 PDF_HEADER = re.compile(r"^Contrat d'infogérance – .* – Confidentiel$")
 PDF_FOOTER = re.compile(r"^Page \d+/\d+$")
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from analyzer.models import Segment
 from analyzer.resources import default_patterns_dir
 from analyzer.rules import RuleSet, load_rules
 
@@ -13,6 +14,13 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
+
+
+def find_segment(segments: list[Segment], fragment: str) -> Segment:
+    """The one segment whose text contains ``fragment`` (fails when none or several do)."""
+    found = [s for s in segments if fragment in s.text]
+    assert len(found) == 1, (fragment, [s.text for s in found])
+    return found[0]
 
 
 @pytest.fixture(scope="session")

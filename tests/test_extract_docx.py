@@ -14,6 +14,7 @@ from analyzer.extract import extract
 from analyzer.extract.docx import Numbering, format_number
 from analyzer.models import ExtractedDocument, Segment
 from analyzer.segment import segment
+from tests.conftest import find_segment
 from tests.data import build_fixtures as fx
 
 
@@ -30,48 +31,44 @@ def parsed(docx_path: Path) -> tuple[ExtractedDocument, str, list[Segment]]:
     return document, text, segments
 
 
-def _find(segments: list[Segment], fragment: str) -> Segment:
-    found = [s for s in segments if fragment in s.text]
-    assert len(found) == 1, (fragment, [s.text for s in found])
-    return found[0]
 
 
 def test_automatic_numbering_becomes_the_clause_number(parsed):
     _, _, segments = parsed
-    numbers = [_find(segments, text).number for _, text in fx.NUMBERED]
+    numbers = [find_segment(segments, text).number for _, text in fx.NUMBERED]
     assert numbers == fx.NUMBERED_LABELS
-    assert _find(segments, "par un bastion").text == "a) par un bastion ;"
-    assert _find(segments, "pour les sous-traitants").text == "ii. pour les sous-traitants."
+    assert find_segment(segments, "par un bastion").text == "a) par un bastion ;"
+    assert find_segment(segments, "pour les sous-traitants").text == "ii. pour les sous-traitants."
 
 
 def test_list_styles_are_numbered(parsed):
     _, _, segments = parsed
-    assert _find(segments, "sauvegarde les données chaque jour").number == "1"
-    assert _find(segments, "Les sauvegardes sont chiffrées").number == "2"
-    bullet = _find(segments, "Le Client peut demander")
+    assert find_segment(segments, "sauvegarde les données chaque jour").number == "1"
+    assert find_segment(segments, "Les sauvegardes sont chiffrées").number == "2"
+    bullet = find_segment(segments, "Le Client peut demander")
     assert bullet.number is None and bullet.kind == "clause"
 
 
 def test_headings_and_heading_paths(parsed):
     _, _, segments = parsed
-    heading = _find(segments, "Article 2 Réversibilité")
+    heading = find_segment(segments, "Article 2 Réversibilité")
     assert heading.kind == "heading"
-    assert _find(segments, "Les données sont restituées").heading_path == (
+    assert find_segment(segments, "Les données sont restituées").heading_path == (
         "Article 2 Réversibilité",)
-    assert _find(segments, "Les sauvegardes sont chiffrées").heading_path == ("Sauvegarde",)
+    assert find_segment(segments, "Les sauvegardes sont chiffrées").heading_path == ("Sauvegarde",)
 
 
 def test_tables_in_order(parsed):
     _, _, segments = parsed
     rows = [s.text for s in segments if " | " in s.text]
     assert rows == ["Indicateur | Engagement", "Disponibilité | 99,9 %"]
-    assert segments.index(_find(segments, "Indicateur")) < segments.index(
-        _find(segments, "notifie"))
+    assert segments.index(find_segment(segments, "Indicateur")) < segments.index(
+        find_segment(segments, "notifie"))
 
 
 def test_tracked_changes_insertions_kept_deletions_dropped(parsed):
     document, text, segments = parsed
-    assert _find(segments, "notifie").text == (
+    assert find_segment(segments, "notifie").text == (
         "Le Prestataire notifie sans délai toute violation de données.")
     assert "huit jours" not in text
     assert any("tracked changes" in w for w in document.warnings)
@@ -79,9 +76,9 @@ def test_tracked_changes_insertions_kept_deletions_dropped(parsed):
 
 def test_content_controls_and_text_boxes(parsed):
     _, _, segments = parsed
-    assert _find(segments, "Durée : trois ans.")
-    box = _find(segments, "Encadré : les données restent en France.")
-    assert segments.index(box) == segments.index(_find(segments, "Voir encadré.")) + 1
+    assert find_segment(segments, "Durée : trois ans.")
+    box = find_segment(segments, "Encadré : les données restent en France.")
+    assert segments.index(box) == segments.index(find_segment(segments, "Voir encadré.")) + 1
 
 
 def test_headers_and_footers_kept_apart(parsed):
@@ -103,12 +100,12 @@ def test_paragraph_index_provenance(parsed, docx_path):
 
     _, _, segments = parsed
     paragraphs = [p.text for p in docx.Document(str(docx_path)).paragraphs]
-    clause = _find(segments, "Le Prestataire héberge les données de santé du Client.")
+    clause = find_segment(segments, "Le Prestataire héberge les données de santé du Client.")
     assert clause.page is None
     assert paragraphs[clause.paragraph] == clause.text
-    heading = _find(segments, "Article 1 – Objet")
+    heading = find_segment(segments, "Article 1 – Objet")
     assert heading.paragraph == 0
-    assert _find(segments, "Indicateur").paragraph == 6  # first paragraph of the table row
+    assert find_segment(segments, "Indicateur").paragraph == 6  # first paragraph of the table row
 
 
 def test_doctype_is_refused(tmp_path):
@@ -161,7 +158,7 @@ def test_odt_converted_with_libreoffice(tmp_path, docx_path):
     document = extract(tmp_path / "contract.odt")
     assert document.format == "odt"
     _, segments = segment(document)
-    assert _find(segments, "Le Prestataire héberge les données de santé du Client.")
+    assert find_segment(segments, "Le Prestataire héberge les données de santé du Client.")
 
 
 def test_outline_levels_and_heading_style_inheritance(tmp_path):

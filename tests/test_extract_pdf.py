@@ -16,6 +16,7 @@ from analyzer.extract import PDF_ENGINES, extract
 from analyzer.extract import pdf as pdf_module
 from analyzer.models import ExtractedDocument, Segment
 from analyzer.segment import segment
+from tests.conftest import find_segment
 from tests.data import build_fixtures as fx
 
 ENGINES = ("pypdfium2", "pdfplumber")
@@ -41,10 +42,6 @@ def contract(request: pytest.FixtureRequest, pdfs: dict[str, Path]
     return document, text, segments
 
 
-def _find(segments: list[Segment], fragment: str) -> Segment:
-    found = [s for s in segments if fragment in s.text]
-    assert len(found) == 1, (fragment, [s.text for s in found])
-    return found[0]
 
 
 def test_engines_are_declared():
@@ -66,34 +63,34 @@ def test_running_header_footer_and_page_numbers_removed(contract):
 
 def test_hyphenated_word_joined(contract):
     _, text, segments = contract
-    clause = _find(segments, "La disponibilité du service")
+    clause = find_segment(segments, "La disponibilité du service")
     assert "opérations de maintenance planifiées notifiées au Client." in clause.text
     assert "main-" not in text
 
 
 def test_clause_across_page_break_is_one_clause(contract):
     _, _, segments = contract
-    clause = _find(segments, "5.1 À la fin du contrat")
+    clause = find_segment(segments, "5.1 À la fin du contrat")
     assert clause.text.endswith("puis les détruit sans en conserver de copie.")
     assert clause.number == "5.1"
     assert clause.page == 1  # where it starts
     assert clause.heading_path == ("Article 5 – Réversibilité",)
-    assert _find(segments, "5.2 La restitution").page == 2
+    assert find_segment(segments, "5.2 La restitution").page == 2
 
 
 def test_numbered_items_and_headings(contract):
     _, _, segments = contract
-    assert _find(segments, "a) la restauration").number == "a)"
-    assert _find(segments, "b) les sauvegardes").number == "b)"
-    heading = _find(segments, "Article 3 – Sauvegarde")
+    assert find_segment(segments, "a) la restauration").number == "a)"
+    assert find_segment(segments, "b) les sauvegardes").number == "b)"
+    heading = find_segment(segments, "Article 3 – Sauvegarde")
     assert heading.kind == "heading" and heading.number == "Article 3"
-    assert _find(segments, "3.1 Le Prestataire").heading_path == ("Article 3 – Sauvegarde",)
+    assert find_segment(segments, "3.1 Le Prestataire").heading_path == ("Article 3 – Sauvegarde",)
 
 
 def test_glossary_section_recognised(contract):
     _, _, segments = contract
-    assert _find(segments, "Données de santé :").glossary
-    assert not _find(segments, "3.1 Le Prestataire").glossary
+    assert find_segment(segments, "Données de santé :").glossary
+    assert not find_segment(segments, "3.1 Le Prestataire").glossary
 
 
 def test_table_rows_in_order(contract):
@@ -106,8 +103,8 @@ def test_table_rows_in_order(contract):
 
 def test_two_columns_read_column_by_column(contract):
     _, _, segments = contract
-    left = _find(segments, "Le Prestataire exploite deux centres")
-    right = _find(segments, "Les équipements réseau sont maintenus")
+    left = find_segment(segments, "Le Prestataire exploite deux centres")
+    right = find_segment(segments, "Les équipements réseau sont maintenus")
     assert left.text.endswith("d'une climatisation redondante.")
     assert right.text.endswith("hébergeant les données de santé du Client.")
     assert left.end < right.start

@@ -278,6 +278,15 @@ class _Walk:
                 out.append(self.inline_text(child, boxes))
         return "".join(out)
 
+    def flat_text(self, container: Any) -> str:
+        """The text of every paragraph inside a table cell or a note, on one line."""
+        parts: list[str] = []
+        for p in container.iter(f"{W}p"):
+            block, _ = self.paragraph_block(p, in_table=True)
+            if block is not None:
+                parts.append(block.text)
+        return " ".join(" ".join(parts).split())
+
     def paragraph_block(self, p: Any, in_table: bool = False) -> tuple[Block | None, list[Any]]:
         index = self.paragraph
         self.paragraph += 1
@@ -321,12 +330,7 @@ class _Walk:
             for tc in tr.iter(f"{W}tc"):
                 if tc.getparent() is not tr and tc.getparent().tag != f"{W}sdtContent":
                     continue
-                parts: list[str] = []
-                for p in tc.iter(f"{W}p"):
-                    block, _ = self.paragraph_block(p, in_table=True)
-                    if block is not None:
-                        parts.append(block.text)
-                text = " ".join(" ".join(parts).split())
+                text = self.flat_text(tc)
                 if text:
                     cells.append(text)
             if cells:
@@ -390,12 +394,7 @@ def _notes(document: Any, walk: _Walk) -> list[Block]:
         for note in root:
             if _attr(note, "type") in ("separator", "continuationSeparator", "continuationNotice"):
                 continue
-            texts: list[str] = []
-            for p in note.iter(f"{W}p"):
-                block, _ = walk.paragraph_block(p, in_table=True)
-                if block is not None:
-                    texts.append(block.text)
-            text = " ".join(" ".join(texts).split())
+            text = walk.flat_text(note)
             if text:
                 blocks.append(Block(text=text, index=walk.paragraph, kind="footnote",
                                     paragraph=None))
