@@ -128,6 +128,8 @@ class Evaluation:
     coverage_total: int = 0
     checklist_hits: int = 0
     checklist_total: int = 0
+    status_hits: int = 0
+    status_total: int = 0
     documents: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -142,6 +144,8 @@ class Evaluation:
             if self.coverage_total else 0.0,
             "checklist_accuracy": round(self.checklist_hits / self.checklist_total, 4)
             if self.checklist_total else 0.0,
+            "status_accuracy": round(self.status_hits / self.status_total, 4)
+            if self.status_total else 0.0,
             "documents": self.documents,
         }
 
@@ -216,6 +220,11 @@ def evaluate(
                       [(str(j), set(g.categories)) for j, g in enumerate(gold.clauses)], pairs)
         _score_labels(result.targets, [(c["id"], set(c["mapping"])) for c in preds],
                       [(str(j), set(g.mapping)) for j, g in enumerate(gold.clauses)], pairs)
+        for j, gold_clause in enumerate(gold.clauses):
+            matched = sorted(i for i, jj in pairs if jj == j)
+            if matched:  # status of the first predicted clause that matches the gold clause
+                result.status_total += 1
+                result.status_hits += preds[matched[0]]["status"] == gold_clause.status
         predicted_cov = {t for t, ids in report["coverage"].items() if ids}
         gold_cov = set(gold.coverage)
         cov_ok = sum(1 for t in MAPPING_TARGETS if (t in predicted_cov) == (t in gold_cov))
@@ -253,6 +262,7 @@ def format_table(summary: dict[str, Any]) -> str:
     lines.append(f"macro F1 (categories) {summary['macro_f1_categories']:.3f}")
     lines.append(f"coverage accuracy     {summary['coverage_accuracy']:.3f}")
     lines.append(f"checklist accuracy    {summary['checklist_accuracy']:.3f}")
+    lines.append(f"status accuracy       {summary['status_accuracy']:.3f}  (matched clauses)")
     for doc in summary["documents"]:
         lines.append(f"{doc['document']}: coverage {doc['coverage_agreement']}, "
                      f"checklist {doc['checklist_agreement']}")
