@@ -19,6 +19,8 @@ from analyzer.nlp import HITS_KEY, cached_pipeline
 from analyzer.qualify import (
     Qualified,
     clause_status,
+    is_list_item,
+    lead_in_qualifier,
     opens_with_definition,
     qualify_hit,
     resolve_availability_layer,
@@ -114,15 +116,23 @@ def analyze_extracted(
     definition_headings: set[str] = set()
     clauses: list[dict[str, Any]] = []
     evidence: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    lead: Qualified | None = None  # what a lead-in ending in ":" passes to the items below it
     docs = nlp.pipe(seg.text for seg in segments)
     for seg, doc in zip(segments, docs, strict=True):
         if seg.kind == "heading":
+            lead = None
             cues = [s for s in doc.spans[HITS_KEY] if s.label_ == "context"]
             if any(ruleset.by_id[c.id_].rule.qualifier == "definition" for c in cues):
                 definition_headings.add(seg.id)
             continue
         heading_ids = _heading_ids(seg, segments)
         entry, checks = _tag_clause(seg, doc, ruleset, bool(heading_ids & definition_headings))
+        if is_list_item(seg.text):
+            if entry and lead and entry["status"] == "included":
+                entry["status"], entry["party"] = lead.status, lead.party
+                entry["explanation"] += f"; {lead.status} by the lead-in «{', '.join(lead.cues)}»"
+        else:
+            lead = lead_in_qualifier(seg.text, doc, ruleset)
         if entry:
             clauses.append(entry)
         for item, status in checks:

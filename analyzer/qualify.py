@@ -30,8 +30,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
+from analyzer.nlp import HITS_KEY
 from analyzer.rules import RuleSet
 from analyzer.taxonomy import MAPPING_TARGETS
 
@@ -214,6 +215,13 @@ def _terminated(cue: Span, hit: Span) -> bool:
 
 def qualify_hit(hit: Span, cues: list[Span], ruleset: RuleSet) -> Qualified:
     """Qualify one hit with the context cues found in the same clause."""
+    if _client_side(hit, ruleset):
+        return Qualified(hit, "excluded", "client", ("the client's own",))
+    return _qualify_by_cues(hit, cues, ruleset)
+
+
+def _qualify_by_cues(hit: Span, cues: list[Span], ruleset: RuleSet) -> Qualified:
+    """Qualify a position in a clause by the cues of its sentence (scope, party, terminators)."""
     sent = hit.sent
     in_scope = [c for c in cues if c.start >= sent.start and c.end <= sent.end
                 and not _terminated(c, hit)]
@@ -228,8 +236,6 @@ def qualify_hit(hit: Span, cues: list[Span], ruleset: RuleSet) -> Qualified:
         party = "client"
     excluding = [c for c in in_scope if kinds[c] == "excluded"]
     conditional = [c for c in in_scope if kinds[c] == "conditional"]
-    if _client_side(hit, ruleset):
-        return Qualified(hit, "excluded", "client", ("the client's own",))
     if party == "client":
         client_cues = [c.text for c in in_scope if kinds[c] == "client"]
         return Qualified(hit, "excluded", "client", tuple(client_cues))
@@ -311,3 +317,25 @@ def resolve_availability_layer(clauses: list[dict[str, Any]], ruleset: RuleSet) 
                    for t in ruleset.taxonomy.mapping_for(topic)}
         targets.add(VIRTUAL_LAYER)
         c["mapping"] = sorted(targets, key=MAPPING_TARGETS.index)
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-•*–—▪●◦‣]|\(?[a-z]\)|[a-z]\.|\(?[ivx]{1,5}\)|[ivx]{1,5}\.)\s")
+
+
+def is_list_item(text: str) -> bool:
+    """A bullet or lettered item ("- …", "a) …", "(ii) …"): it continues the sentence above it."""
+    return bool(_LIST_ITEM.match(text))
+
+
+def lead_in_qualifier(text: str, doc: Doc, ruleset: RuleSet) -> Qualified | None:
+    """The qualification a lead-in sentence ending in ":" passes to the list items below it.
+
+    "Ne sont pas compris dans les prestations :", "Le Client prend en charge :", "Sur demande,
+    le Prestataire réalise :" make every item of the list excluded or conditional; a lead-in
+    without such a cue (or whose nearest party cue is the provider) passes nothing.
+    """
+    if not text.rstrip().endswith(":") or not len(doc):
+        return None
+    cues = [s for s in doc.spans[HITS_KEY] if s.label_ == "context"]
+    probe = _qualify_by_cues(doc[len(doc) - 1 : len(doc)], cues, ruleset)
+    return probe if probe.status != "included" else None

@@ -161,3 +161,24 @@ def test_same_input_gives_same_bytes(rules_dir: Path, tmp_path: Path):
     first = dump_json(analyze_file(path, patterns_dir=rules_dir))
     second = dump_json(analyze_file(path, patterns_dir=rules_dir))
     assert first == second
+
+
+def test_list_items_inherit_exclusion_or_option_from_their_lead_in(rules_dir: Path, tmp_path: Path):
+    path = tmp_path / "liste.txt"
+    path.write_text(
+        "ARTICLE 4 – PÉRIMÈTRE\n\n"
+        "4.1 Ne sont pas compris dans les prestations :\n"
+        "- la sauvegarde des postes de travail ;\n"
+        "- la formation des utilisateurs.\n\n"
+        "4.2 Sur demande du Client, le Prestataire réalise :\n"
+        "a) une sauvegarde supplémentaire.\n\n"
+        "4.3 Le Prestataire assure :\n"
+        "- la sauvegarde quotidienne des serveurs.\n", encoding="utf-8")
+    report = analyze_file(path, patterns_dir=rules_dir)
+    status = {c["text"]: c["status"] for c in report["clauses"]}
+    assert status["- la sauvegarde des postes de travail ;"] == "excluded"
+    assert status["- la formation des utilisateurs."] == "excluded"
+    assert status["a) une sauvegarde supplémentaire."] == "conditional"
+    assert status["- la sauvegarde quotidienne des serveurs."] == "included"
+    excluded = next(c for c in report["clauses"] if c["text"].startswith("- la formation"))
+    assert "lead-in" in excluded["explanation"]
