@@ -317,6 +317,8 @@ def resolve_availability_layer(clauses: list[dict[str, Any]], ruleset: RuleSet) 
                    for t in ruleset.taxonomy.mapping_for(topic)}
         targets.add(VIRTUAL_LAYER)
         c["mapping"] = sorted(targets, key=MAPPING_TARGETS.index)
+        c["explanation"] += (f"; availability of the virtual infrastructure this contract provides "
+                             f"→ {VIRTUAL_LAYER}")
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-•*–—▪●◦‣]|\(?[a-z]\)|[a-z]\.|\(?[ivx]{1,5}\)|[ivx]{1,5}\.)\s")

@@ -122,6 +122,7 @@ def test_availability_maps_to_the_hosted_layer() -> None:
     ), lang="fr")
     saas = analyze_extracted(_doc("1. Le taux de disponibilité garanti est de 99,9 %."), lang="fr")
     assert iaas["clauses"][-1]["mapping"] == ["A3"]
+    assert iaas["clauses"][-1]["explanation"].endswith("→ A3")  # says why it is not A4
     assert saas["clauses"][-1]["mapping"] == ["A4"]
 
 
