@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from analyzer.errors import ExtractionError
 from analyzer.models import Block, ExtractedDocument
@@ -216,21 +217,30 @@ def _pdfium_frags(page: object, height: float) -> list[_Frag]:
         textpage.close()
 
 
+T = TypeVar("T")
+
+
+def _rows_by_overlap(items: list[T], top: Callable[[T], float],
+                     bottom: Callable[[T], float]) -> list[list[T]]:
+    """Group items sorted top to bottom into rows: an item whose vertical middle lies within the
+    current row's extent (1 pt tolerance) joins it, otherwise it starts a new row."""
+    rows: list[list[T]] = []
+    for item in items:
+        if rows:
+            last = rows[-1]
+            middle = (top(item) + bottom(item)) / 2
+            if min(map(top, last)) - 1 <= middle <= max(map(bottom, last)) + 1:
+                last.append(item)
+                continue
+        rows.append([item])
+    return rows
+
+
 def _plumber_frags(page: object) -> list[_Frag]:
     words = page.extract_words(  # type: ignore[attr-defined]
         keep_blank_chars=False, extra_attrs=["fontname", "size"])
     words.sort(key=lambda w: (round(w["top"]), w["x0"]))
-    lines: list[list[dict]] = []
-    for w in words:
-        if lines:
-            last = lines[-1]
-            top = min(x["top"] for x in last)
-            bottom = max(x["bottom"] for x in last)
-            middle = (w["top"] + w["bottom"]) / 2
-            if top - 1 <= middle <= bottom + 1:
-                last.append(w)
-                continue
-        lines.append([w])
+    lines = _rows_by_overlap(words, lambda w: w["top"], lambda w: w["bottom"])
     frags: list[_Frag] = []
     for line in lines:
         line.sort(key=lambda w: w["x0"])
@@ -400,17 +410,7 @@ def _find_gutter(frags: list[_Frag], width: float) -> float | None:
 def _lines_of(frags: list[_Frag], page: int, group: int) -> list[_Line]:
     """Group fragments of one reading-order group into lines; several distant fragments: a row."""
     frags = sorted(frags, key=lambda f: (f.top, f.x0))
-    rows: list[list[_Frag]] = []
-    for f in frags:
-        if rows:
-            last = rows[-1]
-            top = min(x.top for x in last)
-            bottom = max(x.bottom for x in last)
-            middle = (f.top + f.bottom) / 2
-            if top - 1 <= middle <= bottom + 1:
-                last.append(f)
-                continue
-        rows.append([f])
+    rows = _rows_by_overlap(frags, lambda f: f.top, lambda f: f.bottom)
     lines: list[_Line] = []
     for row in rows:
         row.sort(key=lambda f: f.x0)
