@@ -124,7 +124,8 @@ def main(argv: list[str]) -> None:
     path = argv[0]
     lo = int(argv[argv.index("--from") + 1]) if "--from" in argv else 0
     hi = int(argv[argv.index("--to") + 1]) if "--to" in argv else 10**9
-    body = body_of(open(path, encoding="utf-8").read())
+    with open(path, encoding="utf-8") as fh:
+        body = body_of(fh.read())
     for i, (s, e, kind) in enumerate(units(body)):
         if lo <= i <= hi:
             text = body[s:e]
