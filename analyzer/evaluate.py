@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -132,11 +132,38 @@ class Evaluation:
     status_total: int = 0
     documents: list[dict[str, Any]] = field(default_factory=list)
 
+    def merge(self, other: Evaluation) -> None:
+        """Add another evaluation's counts and documents to this one."""
+        for name in ("categories", "targets"):
+            mine = getattr(self, name)
+            for label, c in getattr(other, name).items():
+                acc = mine.setdefault(label, Counts())
+                acc.tp_pred += c.tp_pred
+                acc.n_pred += c.n_pred
+                acc.tp_gold += c.tp_gold
+                acc.n_gold += c.n_gold
+        for name in ("coverage_hits", "coverage_total", "checklist_hits", "checklist_total",
+                     "status_hits", "status_total"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.documents.extend(other.documents)
+
+    def micro(self) -> Counts:
+        """Category counts pooled over the five categories (micro average)."""
+        total = Counts()
+        for c in self.categories.values():
+            total.tp_pred += c.tp_pred
+            total.n_pred += c.n_pred
+            total.tp_gold += c.tp_gold
+            total.n_gold += c.n_gold
+        return total
+
     def summary(self) -> dict[str, Any]:
         """Everything as a JSON-ready dict."""
         cats = {c: n.scores() for c, n in self.categories.items()}
         scored = [s["f1"] for s in cats.values() if s["gold"] or s["predicted"]]
         return {
+            "documents_scored": len(self.documents),
+            "micro": self.micro().scores(),
             "categories": cats,
             "targets": {t: n.scores() for t, n in self.targets.items()},
             "macro_f1_categories": round(sum(scored) / len(scored), 4) if scored else 0.0,
@@ -180,10 +207,115 @@ def _pairs(pred_texts: list[str], gold_texts: list[str]) -> set[tuple[int, int]]
     return pairs
 
 
+SPLIT_FILE = "split.yaml"
+SPLITS = ("dev", "test")
+
+
+def load_split(gold_dir: Path) -> dict[str, list[str]] | None:
+    """The fixed dev/test split of ``gold_dir/split.yaml`` (document names), or None without one.
+
+    Raises:
+        GoldFileError: unreadable file, unknown keys, or a document on both sides.
+    """
+    path = gold_dir / SPLIT_FILE
+    if not path.is_file():
+        return None
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise GoldFileError(f"{path}: unreadable split file ({e})") from e
+    if not isinstance(data, dict) or set(data) - set(SPLITS):
+        raise GoldFileError(f"{path}: a split file has the keys {', '.join(SPLITS)} only")
+    split = {k: [str(d) for d in data.get(k) or []] for k in SPLITS}
+    both = set(split["dev"]) & set(split["test"])
+    if both:
+        raise GoldFileError(f"{path}: on both sides of the split: {', '.join(sorted(both))}")
+    return split
+
+
+def gold_texts(gold: GoldFile, doc_path: Path) -> list[str]:
+    """The text of every gold clause (spans index the corpus body of ``doc_path``)."""
+    body: str | None = None
+    texts: list[str] = []
+    for clause in gold.clauses:
+        if clause.span is not None:
+            if body is None:
+                body = corpus_body(doc_path.read_text(encoding="utf-8"))
+            texts.append(body[clause.span[0]:clause.span[1]])
+        else:
+            texts.append(clause.text or "")
+    return texts
+
+
+def gold_as_report(gold: GoldFile, doc_path: Path) -> dict[str, Any]:
+    """A gold file in the shape of a report, to score one annotator against another."""
+    clauses = [
+        {"id": f"g{j}", "text": text, "categories": list(c.categories), "mapping": list(c.mapping),
+         "status": c.status}
+        for j, (c, text) in enumerate(zip(gold.clauses, gold_texts(gold, doc_path), strict=True))
+    ]
+    return {"clauses": clauses, "coverage": {t: ["x"] for t in gold.coverage},
+            "checklist": [{"id": k, "status": v} for k, v in gold.checklist.items()]}
+
+
+def score_document(gold: GoldFile, doc_path: Path, report: dict[str, Any]) -> Evaluation:
+    """Scores of one report against its gold file."""
+    result = Evaluation()
+    golds_n = [normalize_for_match(t) for t in gold_texts(gold, doc_path)]
+    preds_all = report["clauses"]
+    preds_n_all = [normalize_for_match(c["text"]) for c in preds_all]
+    pairs_all = _pairs(preds_n_all, golds_n)
+    keep = [i for i, c in enumerate(preds_all)
+            if c["status"] != "definition" or any((i, j) in pairs_all for j in range(len(golds_n)))]
+    index = {old: new for new, old in enumerate(keep)}
+    pairs = {(index[i], j) for i, j in pairs_all if i in index}
+    preds = [preds_all[i] for i in keep]
+    _score_labels(result.categories, [(c["id"], set(c["categories"])) for c in preds],
+                  [(str(j), set(g.categories)) for j, g in enumerate(gold.clauses)], pairs)
+    _score_labels(result.targets, [(c["id"], set(c["mapping"])) for c in preds],
+                  [(str(j), set(g.mapping)) for j, g in enumerate(gold.clauses)], pairs)
+    for j, gold_clause in enumerate(gold.clauses):
+        matched = sorted(i for i, jj in pairs if jj == j)
+        if matched:  # status of the first predicted clause that matches the gold clause
+            result.status_total += 1
+            result.status_hits += preds[matched[0]]["status"] == gold_clause.status
+    predicted_cov = {t for t, ids in report["coverage"].items() if ids}
+    gold_cov = set(gold.coverage)
+    cov_ok = sum(1 for t in MAPPING_TARGETS if (t in predicted_cov) == (t in gold_cov))
+    result.coverage_hits += cov_ok
+    result.coverage_total += len(MAPPING_TARGETS)
+    predicted_check = {c["id"]: c["status"] for c in report["checklist"]}
+    check_ok = sum(1 for item in CHECKLIST_IDS
+                   if predicted_check.get(item) == gold.checklist.get(item, "missing"))
+    result.checklist_hits += check_ok
+    result.checklist_total += len(CHECKLIST_IDS)
+    micro = result.micro().scores()
+    result.documents.append({
+        "document": gold.document,
+        "micro_f1": micro["f1"],
+        "coverage_predicted": sorted(predicted_cov, key=MAPPING_TARGETS.index),
+        "coverage_gold": sorted(gold_cov, key=lambda t: MAPPING_TARGETS.index(t)
+                                if t in MAPPING_TARGETS else 99),
+        "coverage_agreement": f"{cov_ok}/{len(MAPPING_TARGETS)}",
+        "checklist_agreement": f"{check_ok}/{len(CHECKLIST_IDS)}",
+        "checklist_differences": {
+            item: {"predicted": predicted_check.get(item), "gold": gold.checklist.get(item, "missing")}
+            for item in CHECKLIST_IDS
+            if predicted_check.get(item) != gold.checklist.get(item, "missing")
+        },
+    })
+    return result
+
+
 def evaluate(
-    gold_dir: Path, docs_dir: Path, analyze: Callable[[Path], dict[str, Any]]
+    gold_dir: Path, docs_dir: Path, analyze: Callable[[Path], dict[str, Any]],
+    documents: Collection[str] | None = None,
 ) -> Evaluation:
     """Evaluate ``analyze`` on every gold file of ``gold_dir`` against its document in ``docs_dir``.
+
+    With ``documents``, only the gold files of those documents are scored.
 
     Raises:
         GoldFileError: a gold file is invalid or its document is missing.
@@ -194,66 +326,47 @@ def evaluate(
         raise GoldFileError(f"{gold_dir}: no gold files (*.json)")
     for gold_path in gold_files:
         gold = load_gold(gold_path)
+        if documents is not None and gold.document not in documents:
+            continue
         doc_path = docs_dir / gold.document
         if not doc_path.is_file():
             raise GoldFileError(f"{gold_path}: document {gold.document!r} not found in {docs_dir}")
-        report = analyze(doc_path)
-        body: str | None = None
-        gold_texts: list[str] = []
-        for clause in gold.clauses:
-            if clause.span is not None:
-                if body is None:
-                    body = corpus_body(doc_path.read_text(encoding="utf-8"))
-                gold_texts.append(body[clause.span[0]:clause.span[1]])
-            else:
-                gold_texts.append(clause.text or "")
-        golds_n = [normalize_for_match(t) for t in gold_texts]
-        preds_all = report["clauses"]
-        preds_n_all = [normalize_for_match(c["text"]) for c in preds_all]
-        pairs_all = _pairs(preds_n_all, golds_n)
-        keep = [i for i, c in enumerate(preds_all)
-                if c["status"] != "definition" or any((i, j) in pairs_all for j in range(len(golds_n)))]
-        index = {old: new for new, old in enumerate(keep)}
-        pairs = {(index[i], j) for i, j in pairs_all if i in index}
-        preds = [preds_all[i] for i in keep]
-        _score_labels(result.categories, [(c["id"], set(c["categories"])) for c in preds],
-                      [(str(j), set(g.categories)) for j, g in enumerate(gold.clauses)], pairs)
-        _score_labels(result.targets, [(c["id"], set(c["mapping"])) for c in preds],
-                      [(str(j), set(g.mapping)) for j, g in enumerate(gold.clauses)], pairs)
-        for j, gold_clause in enumerate(gold.clauses):
-            matched = sorted(i for i, jj in pairs if jj == j)
-            if matched:  # status of the first predicted clause that matches the gold clause
-                result.status_total += 1
-                result.status_hits += preds[matched[0]]["status"] == gold_clause.status
-        predicted_cov = {t for t, ids in report["coverage"].items() if ids}
-        gold_cov = set(gold.coverage)
-        cov_ok = sum(1 for t in MAPPING_TARGETS if (t in predicted_cov) == (t in gold_cov))
-        result.coverage_hits += cov_ok
-        result.coverage_total += len(MAPPING_TARGETS)
-        predicted_check = {c["id"]: c["status"] for c in report["checklist"]}
-        check_ok = sum(1 for item in CHECKLIST_IDS
-                       if predicted_check.get(item) == gold.checklist.get(item, "missing"))
-        result.checklist_hits += check_ok
-        result.checklist_total += len(CHECKLIST_IDS)
-        result.documents.append({
-            "document": gold.document,
-            "coverage_predicted": sorted(predicted_cov, key=MAPPING_TARGETS.index),
-            "coverage_gold": sorted(gold_cov, key=lambda t: MAPPING_TARGETS.index(t)
-                                    if t in MAPPING_TARGETS else 99),
-            "coverage_agreement": f"{cov_ok}/{len(MAPPING_TARGETS)}",
-            "checklist_agreement": f"{check_ok}/{len(CHECKLIST_IDS)}",
-            "checklist_differences": {
-                item: {"predicted": predicted_check.get(item), "gold": gold.checklist.get(item, "missing")}
-                for item in CHECKLIST_IDS
-                if predicted_check.get(item) != gold.checklist.get(item, "missing")
-            },
-        })
+        result.merge(score_document(gold, doc_path, analyze(doc_path)))
     return result
+
+
+def evaluate_splits(
+    gold_dir: Path, docs_dir: Path, analyze: Callable[[Path], dict[str, Any]],
+    only: str | None = None,
+) -> dict[str, Evaluation]:
+    """Evaluate the dev and the test split apart (``{"all": …}`` when there is no split file);
+    ``only`` ("dev" or "test") scores one side.
+
+    Every gold file's document must be named in the split file: a document that is on neither
+    side would silently join one of them.
+
+    Raises:
+        GoldFileError: invalid gold or split file, missing document, document not in the split.
+    """
+    split = load_split(gold_dir)
+    if split is None:
+        return {"all": evaluate(gold_dir, docs_dir, analyze)}
+    named = set(split["dev"]) | set(split["test"])
+    for gold_path in sorted(gold_dir.glob("*.json")):
+        document = load_gold(gold_path).document
+        if document not in named:
+            raise GoldFileError(f"{gold_path}: document {document!r} is in neither split of "
+                                f"{gold_dir / SPLIT_FILE}")
+    return {name: evaluate(gold_dir, docs_dir, analyze, set(split[name])) for name in SPLITS
+            if split[name] and only in (None, name)}
 
 
 def format_table(summary: dict[str, Any]) -> str:
     """A plain-text table of the summary for the terminal."""
     lines = [f"{'label':<20}{'P':>8}{'R':>8}{'F1':>8}{'pred':>7}{'gold':>7}"]
+    m = summary["micro"]
+    lines.append(f"{'micro (categories)':<20}{m['precision']:>8.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}"
+                 f"{m['predicted']:>7}{m['gold']:>7}")
     for group in ("categories", "targets"):
         lines.append(f"-- {group}")
         for label, s in summary[group].items():
@@ -264,6 +377,6 @@ def format_table(summary: dict[str, Any]) -> str:
     lines.append(f"checklist accuracy    {summary['checklist_accuracy']:.3f}")
     lines.append(f"status accuracy       {summary['status_accuracy']:.3f}  (matched clauses)")
     for doc in summary["documents"]:
-        lines.append(f"{doc['document']}: coverage {doc['coverage_agreement']}, "
-                     f"checklist {doc['checklist_agreement']}")
+        lines.append(f"{doc['document']}: micro F1 {doc['micro_f1']:.3f}, "
+                     f"coverage {doc['coverage_agreement']}, checklist {doc['checklist_agreement']}")
     return "\n".join(lines)
