@@ -29,14 +29,19 @@ _ARTICLE = re.compile(
 _DOTTED = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3})+)\.?(?=\s)")
 _SIMPLE = re.compile(r"^(?P<num>\d{1,3}[.)]|\(\d{1,3}\))(?=\s)")
 _LETTER = re.compile(r"^(?P<num>[a-z][.)]|\([a-z]\)|[ivx]{1,5}[.)]|\([ivx]{1,5}\))(?=\s)")
-_BULLET = re.compile(r"^(?P<num>[-•*–—▪●◦‣])(?=\s)")
+_BULLET = re.compile(r"^(?P<num>[-•*–—▪●◦‣]|o(?=\s+[A-ZÀ-Ý]))(?=\s)")
 _NUMBER_RES = (_ARTICLE, _DOTTED, _SIMPLE, _LETTER)
 _HEADING_MAX = 120
 
 
+_PUA_BULLET = re.compile(r"(^|(?<=\s))[\uf000-\uf0ff](?=\s)", re.M)
+_PUA = re.compile(r"[\ue000-\uf8ff]")
+
+
 def normalize_text(text: str) -> str:
-    """NFC, ligatures, non-breaking and soft hyphens, curly quotes, zero-width characters."""
-    text = unicodedata.normalize("NFC", text)
+    """NFC, ligatures, non-breaking and soft hyphens, curly quotes, zero-width characters, and
+    the private-use glyphs of Symbol/Wingdings bullets (U+F0B7, U+F0A7, …) read as "•"."""
+    text = _PUA.sub("", _PUA_BULLET.sub("•", unicodedata.normalize("NFC", text)))
     for lig, repl in _LIGATURES.items():
         text = text.replace(lig, repl)
     return text.translate(_CHAR_MAP)
@@ -58,12 +63,19 @@ def join_lines(lines: list[str]) -> str:
     return out
 
 
+_BARE = re.compile(r"^(?P<num>\d{1,2})(?=\s+[A-ZÀ-Ý][a-zà-ÿ'’])")
+
+
 def clause_number(text: str) -> str | None:
-    """The clause number a unit starts with ("Article 7", "7.2", "a)"), if any."""
+    """The clause number a unit starts with ("Article 7", "7.2", "a)"), if any; a bare "2"
+    ("2 Prestations attendues") only on a short line that reads as a title."""
     for regex in _NUMBER_RES:
         match = regex.match(text)
         if match:
             return match.group("num").rstrip(".")
+    bare = _BARE.match(text)
+    if bare and len(text) <= 80 and not text.endswith((".", ";", ",", ":")):
+        return bare.group("num")
     return None
 
 
@@ -97,8 +109,8 @@ def _is_heading(text: str, number: str | None) -> int | None:
         if rest and rest[:1].isupper() and not rest.endswith(":"):
             return number.count(".") + 1
         return None
-    if number and _SIMPLE.match(text):
-        rest = text[len(number):].strip()
+    if number and (_SIMPLE.match(text) or _BARE.match(text)):
+        rest = text[len(number):].strip(" .)")
         if rest and rest[:1].isupper() and len(rest) < 80 and not rest.endswith(":"):
             return 1
         return None

@@ -123,3 +123,67 @@ def test_macro_enabled_word_file_is_unsupported(tmp_path):
     with pytest.raises(ExtractionError) as info:
         extract(path)
     assert info.value.status == "unsupported_type"
+
+
+def _page_text() -> str:
+    """Four pages exported line by line from a PDF: a TOC, a running footer, wrapped paragraphs."""
+    full = "Le Titulaire assure la supervision des serveurs de production et des équipements réseau"
+    pages = [
+        ["Table des matières",
+         "1 Objet du marché ........................................................ 2",
+         "2 Prestations attendues ................................................... 3"],
+        ["1 Objet du marché",
+         full,
+         "du centre hospitalier, sept jours sur sept, et la gestion des incidents de niveau un.",
+         "Le Titulaire transmet un rapport mensuel."],
+        ["2 Prestations attendues",
+         "Le Titulaire réalise les sauvegardes quotidiennes des bases de données et des fichiers",
+         "des utilisateurs ; il vérifie chaque mois la restauration d'un échantillon de fichiers",
+         "choisi par le Client.",
+         "• les mises à jour de sécurité ;"],
+        ["Le Titulaire désigne un chef de projet, interlocuteur unique du Client pendant toute la",
+         "durée du marché, et un suppléant."],
+    ]
+    return "\n\n".join("\n".join([*page, f"N° 25ABC - CCTP Page {i + 1}/4"])
+                       for i, page in enumerate(pages)) + "\n"
+
+
+def test_page_text_is_rebuilt_into_paragraphs(tmp_path):
+    path = tmp_path / "cctp.txt"
+    path.write_text(_page_text(), encoding="utf-8")
+    document = extract(path)
+    text, segments = segment(document)
+    clauses = [s.text for s in segments if s.kind == "clause"]
+    assert clauses == [
+        "Table des matières",
+        "Le Titulaire assure la supervision des serveurs de production et des équipements réseau"
+        " du centre hospitalier, sept jours sur sept, et la gestion des incidents de niveau un.",
+        "Le Titulaire transmet un rapport mensuel.",
+        "Le Titulaire réalise les sauvegardes quotidiennes des bases de données et des fichiers des"
+        " utilisateurs ; il vérifie chaque mois la restauration d'un échantillon de fichiers"
+        " choisi par le Client.",
+        "• les mises à jour de sécurité ;",
+        "Le Titulaire désigne un chef de projet, interlocuteur unique du Client pendant toute la"
+        " durée du marché, et un suppléant.",
+    ]
+    assert [s.text for s in segments if s.kind == "heading"] == [
+        "1 Objet du marché", "2 Prestations attendues"]
+    assert "Page 2/4" not in text and "......" not in text
+    assert "N° 25ABC - CCTP Page 3/4" in document.removed_lines
+    assert any("Objet du marché ....." in line for line in document.removed_lines)
+
+
+def test_symbol_font_bullets_are_bullets(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Le Titulaire assure :\n\n\uf0b7 la supervision ;\n\n\uf0a7 les sauvegardes.\n",
+                    encoding="utf-8")
+    _, segments = segment(extract(path))
+    assert [s.text for s in segments] == ["Le Titulaire assure :", "• la supervision ;",
+                                          "• les sauvegardes."]
+
+
+def test_markdown_escapes_and_bold_do_not_break_words(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text("# Article 1\n\nL\\'accès du **Client** est __nominatif__.\n", encoding="utf-8")
+    _, segments = segment(extract(path))
+    assert segments[-1].text == "L'accès du Client est nominatif."

@@ -4,7 +4,6 @@ clause boundaries against the gold annotation units; language detection."""
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from pathlib import Path
@@ -100,29 +99,6 @@ def test_glossary_sections():
 def _norm(text: str) -> str:
     text = normalize_text(unicodedata.normalize("NFC", text))
     return " ".join(re.sub(r"[*|#_]", " ", text).casefold().split())
-
-
-def test_corpus_clauses_coincide_with_gold_units(corpus_dir, tmp_path):
-    """Every gold-annotated clause of the corpus is exactly one of our segments (markup aside)."""
-    total = matched = 0
-    misses: list[str] = []
-    for gold_file in sorted(GOLD.glob("*.gold.json")):
-        gold = json.loads(gold_file.read_text(encoding="utf-8"))
-        raw = (corpus_dir / gold["document"]).read_text(encoding="utf-8")
-        body = raw.split("\n\n", 1)[1]
-        path = tmp_path / gold["document"]
-        path.write_text(body, encoding="utf-8")
-        _, segments = segment(extract(path))
-        ours = {_norm(s.text) for s in segments}
-        for clause in gold["clauses"]:
-            start, end = clause["span"]
-            total += 1
-            if _norm(body[start:end]) in ours:
-                matched += 1
-            else:
-                misses.append(f"{gold['document']}: {body[start:end][:80]}")
-    assert total > 400
-    assert matched / total >= 0.99, misses[:10]
 
 
 def test_language_detection_on_corpus(corpus_dir):

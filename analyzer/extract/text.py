@@ -1,8 +1,17 @@
-"""Plain text and Markdown: blocks separated by blank lines, Markdown headings and tables kept."""
+"""Plain text and Markdown: blocks separated by blank lines, Markdown headings and tables kept.
+
+Text exported line by line from a PDF ("page text": one line per printed line, page footers and
+table-of-contents lines kept, blank lines only at page breaks) is rebuilt into paragraphs from
+its layout: running lines repeated on many pages, page numbers and dot-leader TOC lines are
+removed (kept as ``removed_lines``), and a paragraph ends at a line that stops well short of the
+right margin or that ends a sentence before a line that starts a new one.
+"""
 
 from __future__ import annotations
 
 import re
+import statistics
+from collections import Counter
 from pathlib import Path
 
 from analyzer.errors import ExtractionError
@@ -11,6 +20,14 @@ from analyzer.models import Block, ExtractedDocument
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MD_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!'\"|<>~])")
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
+def markdown_inline(line: str) -> str:
+    """A Markdown line as read: backslash escapes (``L\\'accès``) and bold markers
+    (``**Client**``) removed, so that words and party names match the rules."""
+    return _MD_ESCAPE.sub(r"\1", _MD_STRONG.sub(r"\2", line))
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, list[str]]:
@@ -41,6 +58,107 @@ def one_paragraph_per_line(text: str) -> bool:
     return long_lines >= max(3, 0.05 * len(lengths))
 
 
+_TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\. ){4,}|_{4,})\s*\d{1,4}\s*$")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:-\s*\d{1,4}\s*-|(?:page|p\.)?\s*\d{1,4}\s*(?:/|sur|of|de)\s*\d{1,4}|page\s+\d{1,4}|\d{1,4})\s*$",
+    re.I)
+_ITEM_START = re.compile(
+    r"^\s*(?:[-*+–—•▪●◦‣o\uf000-\uf0ff]\s|\d{1,3}(?:\.\d{1,3})*[.)°]?\s|\(?[a-zA-Z]\)\s|\(?[ivxIVX]{1,5}\)\s"
+    r"|(?:article|art\.|section|clause|annexe|annex|chapitre|chapter)\s+\d)", re.I)
+_SENTENCE_END = (".", ";", ":", "!", "?", "»", '"', ")")
+_RUNNING_MIN_PAGES = 3
+
+
+_PAGE_MARK = re.compile(r"\bpage\s*\d{1,4}\b|^\s*-?\s*\d{1,4}\s*-?\s*$|\b\d{1,4}\s*/\s*\d{1,4}\s*$", re.I)
+
+
+def is_page_text(text: str) -> bool:
+    """True for text exported line by line from a PDF: short lines, blank lines only at pages.
+
+    Paragraph-separated text has a blank line every few lines; page text has one per page
+    (40-60 lines) or none, or its blank-separated blocks end with a page number.
+    """
+    lines = text.splitlines()
+    filled = [line for line in lines if line.strip()]
+    if len(filled) < 12:
+        return False
+    lengths = sorted(len(line.rstrip()) for line in filled)
+    if lengths[len(lengths) * 9 // 10] > 160:
+        return False
+    blocks = [b for b in re.split(r"\n\s*\n", text) if b.strip()]
+    marked = sum(1 for b in blocks if _PAGE_MARK.search(b.strip().splitlines()[-1]))
+    if len(blocks) >= 3 and marked >= 0.5 * len(blocks):
+        return True
+    return len(filled) >= 30 and len(lines) - len(filled) < 0.08 * len(filled)
+
+
+def _shape(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split())).casefold()
+
+
+def _running_shapes(pages: list[list[str]]) -> set[str]:
+    """Shapes of short lines that recur on at least three pages (headers, footers)."""
+    seen: Counter[str] = Counter()
+    for page in pages:
+        for shape in {_shape(line) for line in page if 0 < len(line.strip()) < 160}:
+            seen[shape] += 1
+    threshold = max(_RUNNING_MIN_PAGES, len(pages) // 3)
+    return {shape for shape, n in seen.items() if n >= threshold and any(c.isalpha() for c in shape)}
+
+
+def _starts_paragraph(line: str, previous: str, full: int) -> bool:
+    """Does ``line`` open a new paragraph after ``previous`` (both non-blank)?"""
+    stripped = line.strip()
+    if _ITEM_START.match(line):
+        return True
+    prev = previous.rstrip()
+    short = len(prev) < 0.75 * full
+    opens = stripped[:1].isupper() or stripped[:1] in "«\"(" or stripped[:1].isdigit()
+    return opens and (short or prev.endswith(_SENTENCE_END))
+
+
+def page_text_blocks(text: str) -> tuple[list[Block], list[str]]:
+    """Paragraph blocks of page text, and the running lines, page numbers and TOC lines removed."""
+    lines = text.splitlines()
+    pages: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            pages[-1].append(line)
+        elif pages[-1]:
+            pages.append([])
+    running = _running_shapes(pages)
+    lengths = [len(line.rstrip()) for line in lines if len(line.strip()) > 40]
+    full = int(statistics.quantiles(lengths, n=10)[7]) if len(lengths) >= 10 else 100
+    blocks: list[Block] = []
+    removed: list[str] = []
+    current: list[str] = []
+    start_line = 0
+    previous = ""  # last kept line, across page breaks and removed lines
+
+    def flush() -> None:
+        if current:
+            blocks.append(Block(text="\n".join(current), index=start_line))
+            current.clear()
+
+    for lineno, raw in enumerate(lines):
+        line = raw.rstrip()
+        stripped = line.strip()
+        if not stripped:
+            continue  # a page break: whether the paragraph goes on is decided by the next line
+        if (_TOC_LINE.search(stripped) or _PAGE_NUMBER.match(stripped)
+                or _shape(stripped) in running):
+            removed.append(stripped)
+            continue
+        if current and _starts_paragraph(line, previous, full):
+            flush()
+        if not current:
+            start_line = lineno
+        current.append(line)
+        previous = line
+    flush()
+    return blocks, removed
+
+
 def text_blocks(text: str, markdown: bool, per_line: bool = False) -> list[Block]:
     """Split text into blocks: blank lines end a block; Markdown headings and table rows stand
     alone.
@@ -57,7 +175,7 @@ def text_blocks(text: str, markdown: bool, per_line: bool = False) -> list[Block
             current.clear()
 
     for lineno, raw in enumerate(text.splitlines()):
-        line = raw.rstrip()
+        line = markdown_inline(raw.rstrip()) if markdown else raw.rstrip()
         if not line.strip():
             flush()
             continue
@@ -93,11 +211,15 @@ def extract_text(path: Path, fmt: str) -> ExtractedDocument:
         raise ExtractionError(f"{path}: cannot read ({e})") from e
     text, warnings = decode_text(data, path)
     markdown = fmt == "md" or looks_like_markdown(text)
+    removed: list[str] = []
     if markdown:
         text = _MD_FRONT_MATTER.sub("", text)
-    blocks = text_blocks(text, markdown=markdown,
-                         per_line=not markdown and one_paragraph_per_line(text))
+    if not markdown and is_page_text(text):
+        blocks, removed = page_text_blocks(text)
+    else:
+        blocks = text_blocks(text, markdown=markdown,
+                             per_line=not markdown and one_paragraph_per_line(text))
     if not blocks:
         warnings.append(f"{path.name}: the document contains no text")
     return ExtractedDocument(path=str(path), format=fmt, blocks=tuple(blocks),
-                             warnings=tuple(warnings))
+                             warnings=tuple(warnings), removed_lines=tuple(removed))
