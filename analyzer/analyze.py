@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,21 +15,14 @@ from analyzer.certificate import certificate_gaps, declared_certificate
 from analyzer.extract import extract, file_sha256
 from analyzer.facts import extract_facts, load_locations
 from analyzer.language import SUPPORTED_LANGUAGES, detect_language
+from analyzer.learned import model_for
 from analyzer.models import ExtractedDocument, Segment
-from analyzer.nlp import HITS_KEY, cached_pipeline
-from analyzer.qualify import (
-    Qualified,
-    clause_status,
-    is_list_item,
-    lead_in_qualifier,
-    opens_with_definition,
-    qualify_hit,
-    resolve_availability_layer,
-    select_tags,
-)
+from analyzer.nlp import cached_pipeline
+from analyzer.qualify import Vocabulary, document_aliases, resolve_availability_layer
 from analyzer.resources import default_patterns_dir
 from analyzer.rules import RuleSet, load_rules
 from analyzer.segment import segment
+from analyzer.tagging import clause_contexts, tag_clause
 from analyzer.taxonomy import CHECKLIST_IDS, MAPPING_TARGETS
 
 REPORT_SCHEMA = "hds-analyzer/report/1"
@@ -41,61 +35,28 @@ def get_ruleset(patterns_dir: Path, lang: str) -> RuleSet:
     return load_rules(patterns_dir, lang)
 
 
-def _explain(ruleset: RuleSet, topics: list[str], qualified: list[Qualified], status: str) -> str:
-    parts = [f"{q.span.id_} «{q.span.text}»" for q in qualified]
-    targets = sorted({t for topic in topics for t in ruleset.taxonomy.mapping_for(topic)})
-    text = f"Matched {', '.join(parts)}; topics {', '.join(topics)} → {', '.join(targets)}"
-    cues = sorted({c for q in qualified if q.status == status for c in q.cues})
-    if status == "definition":
-        text += "; glossary definition, not counted as coverage"
-    elif status == "excluded":
-        text += f"; excluded by «{'», «'.join(cues)}»" if cues else "; excluded"
-    elif status == "conditional":
-        text += f"; conditional on «{'», «'.join(cues)}»"
-    return text
+@dataclass(frozen=True)
+class Prepared:
+    """A document segmented, in its language, run through the pipeline, with its vocabulary."""
+
+    text: str
+    segments: list[Segment]
+    language: str
+    docs: list[Doc]
+    vocab: Vocabulary
 
 
-def _tag_clause(
-    seg: Segment, doc: Doc, ruleset: RuleSet, in_definitions: bool
-) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
-    """Return the clause's report entry (None when untagged) and its checklist evidence."""
-    spans = list(doc.spans[HITS_KEY])
-    cues = [s for s in spans if s.label_ == "context"]
-    tags = select_tags([s for s in spans if s.label_ not in SPECIAL], ruleset)
-    checklist: list[tuple[str, str]] = []
-    for s in spans:
-        if s.label_ == "checklist":
-            q = qualify_hit(s, cues, ruleset)
-            checklist.append((ruleset.by_id[s.id_].rule.item or "", q.status))
-    if not tags:
-        return None, checklist
-    qualified = [qualify_hit(s, cues, ruleset) for s in tags]
-    if in_definitions or opens_with_definition(cues, ruleset):
-        status, party = "definition", "provider"
-    else:
-        status, party = clause_status(qualified)
-    topics = sorted({ruleset.by_id[s.id_].topic_key or "" for s in tags})
-    mapping = sorted(
-        {t for topic in topics for t in ruleset.taxonomy.mapping_for(topic)},
-        key=MAPPING_TARGETS.index,
-    )
-    hits = sorted(
-        (
-            {"rule": s.id_, "start": seg.start + s.start_char, "end": seg.start + s.end_char,
-             "text": s.text}
-            for s in tags
-        ),
-        key=lambda h: (h["start"], h["end"], h["rule"]),
-    )
-    entry = {
-        "id": seg.id, "number": seg.number, "heading_path": list(seg.heading_path),
-        "page": seg.page, "paragraph": seg.paragraph, "start": seg.start, "end": seg.end,
-        "text": seg.text,
-        "categories": sorted({s.label_ for s in tags}), "topics": topics, "mapping": mapping,
-        "status": status, "party": party, "hits": hits,
-        "explanation": _explain(ruleset, topics, qualified, status),
-    }
-    return entry, checklist
+def prepare(extracted: ExtractedDocument, *, lang: str = "auto",
+            patterns_dir: Path | None = None) -> Prepared:
+    """Segment, detect the language, run the tagging pipeline, read the contract's party names."""
+    text, segments = segment(extracted)
+    language = detect_language(text) if lang == "auto" else lang
+    if language not in SUPPORTED_LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}")
+    ruleset = get_ruleset(patterns_dir or default_patterns_dir(), language)
+    docs = list(cached_pipeline(ruleset).pipe(seg.text for seg in segments))
+    return Prepared(text, segments, language, docs,
+                    Vocabulary.of(ruleset, document_aliases(docs, ruleset)))
 
 
 def analyze_extracted(
@@ -107,36 +68,19 @@ def analyze_extracted(
     display_path: str | None = None,
 ) -> dict[str, Any]:
     """Analyse an extracted document and return its report (schema ``hds-analyzer/report/1``)."""
-    text, segments = segment(extracted)
-    language = detect_language(text) if lang == "auto" else lang
-    if language not in SUPPORTED_LANGUAGES:
-        raise ValueError(f"unsupported language {language!r}")
-    ruleset = get_ruleset(patterns_dir or default_patterns_dir(), language)
-    nlp = cached_pipeline(ruleset)
-    definition_headings: set[str] = set()
+    prepared = prepare(extracted, lang=lang, patterns_dir=patterns_dir)
+    text, segments, language, ruleset = (prepared.text, prepared.segments, prepared.language,
+                                         prepared.vocab.ruleset)
     clauses: list[dict[str, Any]] = []
     evidence: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    lead: Qualified | None = None  # what a lead-in ending in ":" passes to the items below it
-    docs = nlp.pipe(seg.text for seg in segments)
-    for seg, doc in zip(segments, docs, strict=True):
-        if seg.kind == "heading":
-            lead = None
-            cues = [s for s in doc.spans[HITS_KEY] if s.label_ == "context"]
-            if any(ruleset.by_id[c.id_].rule.qualifier == "definition" for c in cues):
-                definition_headings.add(seg.id)
-            continue
-        heading_ids = _heading_ids(seg, segments)
-        entry, checks = _tag_clause(seg, doc, ruleset, bool(heading_ids & definition_headings))
-        if is_list_item(seg.text):
-            if entry and lead and entry["status"] == "included":
-                entry["status"], entry["party"] = lead.status, lead.party
-                entry["explanation"] += f"; {lead.status} by the lead-in «{', '.join(lead.cues)}»"
-        else:
-            lead = lead_in_qualifier(seg.text, doc, ruleset)
+    docs, vocab = prepared.docs, prepared.vocab
+    model = model_for(patterns_dir or default_patterns_dir())
+    for ctx in clause_contexts(segments, docs, vocab):
+        entry, checks = tag_clause(ctx, vocab, model)
         if entry:
             clauses.append(entry)
-        for item, status in checks:
-            evidence[item].append((seg.id, status))
+        for check_id, status in checks:
+            evidence[check_id].append((ctx.seg.id, status))
     resolve_availability_layer(clauses, ruleset)
     coverage: dict[str, list[str]] = {t: [] for t in MAPPING_TARGETS}
     for c in clauses:
@@ -170,20 +114,6 @@ def analyze_extracted(
         ],
         "text": text,
     }
-
-
-def _heading_ids(seg: Segment, segments: list[Segment]) -> set[str]:
-    """Ids of the headings above a clause (the nearest preceding heading of each path entry)."""
-    wanted = set(seg.heading_path)
-    found: set[str] = set()
-    index = int(seg.id[1:]) - 1
-    for other in reversed(segments[:index]):
-        if other.kind == "heading" and other.text in wanted and other.text not in found:
-            found.add(other.id)
-            wanted.discard(other.text)
-            if not wanted:
-                break
-    return found
 
 
 def _checklist(evidence: dict[str, list[tuple[str, str]]]) -> list[dict[str, Any]]:

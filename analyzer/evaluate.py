@@ -11,6 +11,7 @@ clause are left out: the guidelines do not tag definitions.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -64,9 +65,17 @@ class GoldFile(BaseModel):
         return self
 
 
+_PUA = re.compile(r"[\ue000-\uf8ff]")
+_MARKUP = re.compile(r"[*|#]+|__+")
+_ESCAPE = re.compile(r"\\(?=[^\w\s])")
+
+
 def normalize_for_match(text: str) -> str:
-    """NFC, case-fold, collapse whitespace, unify quotes and apostrophes."""
-    return " ".join(unicodedata.normalize("NFC", text).translate(_QUOTES).casefold().split())
+    """NFC, case-fold, collapse whitespace, unify quotes and apostrophes; Markdown markup
+    (``**``, ``|``, ``#``, backslash escapes) aside; bullets of private-use glyphs
+    (Symbol/Wingdings fonts) read as "•"."""
+    text = _MARKUP.sub(" ", _ESCAPE.sub("", _PUA.sub("•", unicodedata.normalize("NFC", text))))
+    return " ".join(text.translate(_QUOTES).casefold().split())
 
 
 def texts_match(a: str, b: str) -> bool:

@@ -46,15 +46,21 @@ def _folded_lemma_index(lang: str) -> dict[str, str]:
     return index
 
 
-@Language.factory("contract_norm", default_config={"lang": "fr"})
-def make_contract_norm(nlp: Language, name: str, lang: str) -> Callable[[Doc], Doc]:
-    """Set ``token.norm_`` to the folded lookup lemma of the lower-cased token."""
+@Language.factory("contract_norm", default_config={"lang": "fr", "overrides": {}})
+def make_contract_norm(
+    nlp: Language, name: str, lang: str, overrides: dict[str, str]
+) -> Callable[[Doc], Doc]:
+    """Set ``token.norm_`` to the folded lookup lemma of the lower-cased token.
+
+    ``overrides`` (the lexicon's ``norms``) replace the packaged lemma of some word forms.
+    """
     table = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
+    forced = {form.lower(): lemma for form, lemma in overrides.items()}
     cache: dict[str, str] = {}
     folded_table: dict[str, str] = {}
 
     def lookup(lower: str) -> str:
-        lemma = table.get(lower)
+        lemma = forced.get(lower) or table.get(lower)
         if lemma is None and lower.isalpha():
             # OCR and plain-ASCII texts drop accents ("sauvegardees"): look the word up by its
             # folded form too (index built on the first miss).
@@ -84,7 +90,8 @@ def build_pipeline(ruleset: RuleSet) -> Language:
     """Build the tagging pipeline of one language and load every rule in one validated call."""
     nlp = spacy.blank(ruleset.lang)
     nlp.max_length = 2_000_000
-    nlp.add_pipe("contract_norm", config={"lang": ruleset.lang})
+    nlp.add_pipe("contract_norm",
+                 config={"lang": ruleset.lang, "overrides": dict(ruleset.lexicon.norms)})
     nlp.add_pipe("sentencizer")
     ruler = nlp.add_pipe(
         "span_ruler",
@@ -98,3 +105,24 @@ def build_pipeline(ruleset: RuleSet) -> Language:
 def cached_pipeline(ruleset: RuleSet) -> Language:
     """One pipeline per rule set per process (building one takes about a second)."""
     return build_pipeline(ruleset)
+
+
+Phrase = tuple[str, ...]
+
+
+@lru_cache(maxsize=64)
+def _list_norms(ruleset: RuleSet, list_id: str) -> frozenset[Phrase]:
+    nlp = cached_pipeline(ruleset)
+    norm = nlp.get_pipe("contract_norm")
+    return frozenset(tuple(t.norm_ for t in norm(nlp.make_doc(w)) if not t.is_space)
+                     for w in ruleset.words(list_id)) - {()}
+
+
+def lexicon_norms(ruleset: RuleSet, list_id: str) -> frozenset[Phrase]:
+    """The words of a lexicon list as tuples of token norms, ready to compare with a doc."""
+    return _list_norms(ruleset, list_id)
+
+
+def single_norms(ruleset: RuleSet, list_id: str) -> frozenset[str]:
+    """The one-token words of a lexicon list, as norms."""
+    return frozenset(p[0] for p in _list_norms(ruleset, list_id) if len(p) == 1)

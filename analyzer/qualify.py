@@ -32,72 +32,227 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from analyzer.nlp import HITS_KEY
+from analyzer.nlp import HITS_KEY, lexicon_norms
 from analyzer.rules import RuleSet
 from analyzer.taxonomy import MAPPING_TARGETS
 
 DEFINITION_LEAD_TOKENS = 12  # a definition cue must appear this close to the clause start
-MENTION_SUFFIX = "_mention"  # rules whose slug ends so only tag a clause nothing else tags
+SUBJECT_WINDOW = 8  # a party this close before a commitment verb is its subject
+Phrase = tuple[str, ...]
 
 
-def is_mention_rule(rule_id: str) -> bool:
-    """A "mention" rule (``fr.hosting.virtual_mention``) names a thing without committing to it.
+def is_mention_rule(rule_id: str, ruleset: RuleSet | None = None) -> bool:
+    """A weak ("mention") rule names a thing without committing to it.
 
     "la mise à jour des machines virtuelles" is maintenance, not hosting: the machines are the
     object of the clause. Such hits only count when no other (strong) rule tags the clause.
+    The rule file says it with ``strength: weak``.
     """
-    return rule_id.endswith(MENTION_SUFFIX)
+    if ruleset is None or rule_id not in ruleset.by_id:
+        return False
+    return ruleset.by_id[rule_id].rule.strength != "strong"
 
 
-CLIENT_WORDS = frozenset({
-    "client", "clients", "commanditaire", "etablissement", "beneficiaire", "souscripteur",
-    "customer", "customers", "licensee", "subscriber",
-})
-_OF = frozenset({"du", "de", "des", "of", "aux", "au"})
-_OWN = frozenset({"propre", "propres", "own"})
-_PHYSICAL_TOPICS = ("hosting.datacenter", "hosting.hardware", "hosting.virtual", "hosting.platform",
-                    "hosting.location")
+_DETERMINERS = frozenset({"le", "la", "les", "l'", "un", "une", "the", "a", "an", "its", "son", "sa",
+                          "ses", "leur"})
 
 
-def _is_client(norms: list[str]) -> bool:
+@dataclass(frozen=True, eq=False)
+class Vocabulary:
+    """The lexicon lists of a rule set as token norms, plus the party names a contract defines."""
+
+    ruleset: RuleSet
+    client: frozenset[Phrase]
+    provider: frozenset[Phrase]
+    lists: dict[str, frozenset[Phrase]]
+
+    @classmethod
+    def of(cls, ruleset: RuleSet, aliases: dict[str, set[Phrase]] | None = None) -> Vocabulary:
+        """The rule set's vocabulary, with ``aliases`` ({"client": …, "provider": …}) added."""
+        names = ("commitment", "description", "own", "of", "by", "governing", "listing",
+                 "terminators", "alias")
+        aliases = aliases or {}
+        return cls(
+            ruleset=ruleset,
+            client=lexicon_norms(ruleset, "client") | frozenset(aliases.get("client", ())),
+            provider=lexicon_norms(ruleset, "provider") | frozenset(aliases.get("provider", ())),
+            lists={n: lexicon_norms(ruleset, n) for n in names},
+        )
+
+    def singles(self, name: str) -> frozenset[str]:
+        """One-token words of a list."""
+        return frozenset(p[0] for p in self.lists[name] if len(p) == 1)
+
+
+def phrase_at(norms: list[str], i: int, phrases: frozenset[Phrase]) -> int:
+    """Length of the longest phrase of ``phrases`` that starts at ``norms[i]`` (0 when none)."""
+    best = 0
+    for p in phrases:
+        if len(p) > best and tuple(norms[i:i + len(p)]) == p:
+            best = len(p)
+    return best
+
+
+def find_phrases(norms: list[str], phrases: frozenset[Phrase]) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence of a phrase, longest first at each position."""
+    out = []
+    i = 0
+    while i < len(norms):
+        n = phrase_at(norms, i, phrases)
+        if n:
+            out.append((i, i + n))
+            i += n
+        else:
+            i += 1
+    return out
+
+
+def _is_client(norms: list[str], vocab: Vocabulary) -> bool:
     """["client", …] or ["le", "client", …]."""
-    if norms[:1] and norms[0] in ("le", "the"):
+    if norms[:1] and norms[0] in _DETERMINERS:
         norms = norms[1:]
-    return bool(norms) and norms[0] in CLIENT_WORDS
+    return bool(norms) and phrase_at(norms, 0, vocab.client) > 0
 
 
-def done_by_client(hit: Span) -> bool:
+def done_by_client(hit: Span, vocab: Vocabulary) -> bool:
     """"sauvegardes exécutées par le Client", "backups performed by Customer"."""
-    after = [t.norm_ for t in hit.doc[hit.end:hit.end + 4]]
-    if after[:1] and after[0] not in ("par", "by"):
+    by = vocab.singles("by")
+    after = [t.norm_ for t in hit.doc[hit.end:hit.end + 6]]
+    if after[:1] and after[0] not in by:
         after = after[1:]
-    return bool(after) and after[0] in ("par", "by") and _is_client(after[1:])
+    return bool(after) and after[0] in by and _is_client(after[1:], vocab)
 
 
-def owned_by_client(hit: Span) -> bool:
+def owned_by_client(hit: Span, vocab: Vocabulary) -> bool:
     """True when the hit names the client's own thing or an act done by the client.
 
     "le centre de données du Client", "ses propres locaux", "Customer's data centre",
     "sauvegardes exécutées par le Client": the provider does not provide it.
     """
     doc = hit.doc
-    after = [t.norm_ for t in doc[hit.end:hit.end + 4]]
-    if after[:1] and after[0] in _OF and _is_client(after[1:]):
+    after = [t.norm_ for t in doc[hit.end:hit.end + 6]]
+    if after[:1] and after[0] in vocab.singles("of") and _is_client(after[1:], vocab):
         return True
-    if done_by_client(hit):
+    if done_by_client(hit, vocab):
         return True
     before = [t.norm_ for t in doc[max(hit.start - 3, 0):hit.start]]
-    if before and before[-1] in _OWN:
+    if before and before[-1] in vocab.singles("own"):
         return True
-    return len(before) >= 2 and before[-2] in CLIENT_WORDS and before[-1] in ("'s", "have")
+    return len(before) >= 2 and _is_client(before[-2:-1], vocab) and before[-1] in ("'s", "have")
 
 
-def _client_side(hit: Span, ruleset: RuleSet | None) -> bool:
+def _client_side(hit: Span, vocab: Vocabulary) -> bool:
     """Possession counts for physical resources only ("les sauvegardes du Client" are the
     provider's job); an act done by the client counts for every topic."""
-    if ruleset is not None and (ruleset.by_id[hit.id_].topic_key or "") in _PHYSICAL_TOPICS:
-        return owned_by_client(hit)
-    return done_by_client(hit)
+    if (vocab.ruleset.by_id[hit.id_].topic_key or "") in _PHYSICAL_TOPICS:
+        return owned_by_client(hit, vocab)
+    return done_by_client(hit, vocab)
+
+
+def sentence_subject(sent: Span, before: int, vocab: Vocabulary) -> tuple[str, str] | None:
+    """The party that a commitment of ``sent`` (before token ``before``) binds, and its words.
+
+    "L'acheteur met à disposition …", "Customer shall maintain …": the party named within a few
+    tokens before the first commitment verb is its subject.
+    """
+    norms = [t.norm_ for t in sent]
+    limit = max(0, before - sent.start) if before >= sent.start else len(norms)
+    verbs = [s for s, _ in find_phrases(norms, vocab.lists["commitment"]) if s <= limit]
+    if not verbs:
+        return None
+    verb = verbs[0]
+    for i in range(verb - 1, max(verb - SUBJECT_WINDOW, 0) - 1, -1):
+        for role, phrases in (("client", vocab.client), ("provider", vocab.provider)):
+            n = phrase_at(norms, i, phrases)
+            if n:
+                return role, sent[i:i + n].text
+    return None
+
+
+_SCOPE_QUALIFIERS = frozenset({"excluded", "conditional", "client", "provider"})
+
+
+def describes(doc: Doc, vocab: Vocabulary) -> bool:
+    """Does the clause use words of the existing system or context ("actuellement", "currently")?"""
+    return bool(find_phrases([t.norm_ for t in doc], vocab.lists["description"]))
+
+
+def commits(doc: Doc, vocab: Vocabulary) -> bool:
+    """Does the clause bind a party (a commitment verb or modal, or a cue that puts something in
+    or out of scope: "hors périmètre", "sur demande", "à la charge du Client"), rather than
+    describe?"""
+    if any(s.label_ == "context" and vocab.ruleset.by_id[s.id_].rule.qualifier in _SCOPE_QUALIFIERS
+           for s in doc.spans[HITS_KEY]):
+        return True
+    if describes(doc, vocab):
+        return bool(sentence_subject(doc[:], len(doc), vocab))
+    return bool(find_phrases([t.norm_ for t in doc], vocab.lists["commitment"]))
+
+
+_ALIAS_QUOTES = ("«", '"', "“")
+
+
+def document_aliases(docs: list[Doc], ruleset: RuleSet) -> dict[str, set[Phrase]]:
+    """Party names a contract defines ("ci-après dénommé « VSGP »", (hereinafter "Contractor")).
+
+    A quoted name after an alias cue takes the role of the party it names: a known party noun
+    among the quoted names, else the nearest party noun before the cue in the same sentence.
+    """
+    vocab = Vocabulary.of(ruleset)
+    found: dict[str, set[Phrase]] = {"client": set(), "provider": set()}
+    for doc in docs:
+        norms = [t.norm_ for t in doc]
+        for cue_start, cue_end in find_phrases(norms, vocab.lists["alias"]):
+            names = _quoted_after(doc, cue_end)
+            if not names:
+                continue
+            role = None
+            for name in names:
+                if _is_client(list(name), vocab):
+                    role = "client"
+                elif phrase_at(_strip_det(list(name)), 0, vocab.provider):
+                    role = "provider"
+            if role is None:
+                for i in range(cue_start - 1, max(cue_start - 25, 0) - 1, -1):
+                    if phrase_at(norms, i, vocab.client):
+                        role = "client"
+                        break
+                    if phrase_at(norms, i, vocab.provider):
+                        role = "provider"
+                        break
+            if role:
+                found[role].update(tuple(_strip_det(list(n))) for n in names)
+    found["client"] -= {()}
+    found["provider"] -= {()}
+    overlap = found["client"] & found["provider"]
+    return {role: names - overlap for role, names in found.items()}
+
+
+def _strip_det(norms: list[str]) -> list[str]:
+    return norms[1:] if norms[:1] and norms[0] in _DETERMINERS else norms
+
+
+def _quoted_after(doc: Doc, start: int, window: int = 30) -> list[Phrase]:
+    """Norms of the quoted names in the ``window`` tokens after ``start`` (up to sentence end)."""
+    names: list[Phrase] = []
+    i, end = start, min(len(doc), start + window)
+    while i < end:
+        if doc[i].text in _ALIAS_QUOTES:
+            j = i + 1
+            while j < end and doc[j].text not in ("»", '"', "”") and j - i <= 6:
+                j += 1
+            if j < end and j > i + 1:
+                names.append(tuple(t.norm_ for t in doc[i + 1:j]))
+            i = j + 1
+            continue
+        if (doc[i].is_sent_start and i > start) or doc[i].text in (";",):
+            break
+        i += 1
+    return names
+
+
+_PHYSICAL_TOPICS = ("hosting.datacenter", "hosting.hardware", "hosting.virtual", "hosting.platform",
+                    "hosting.location")
 
 
 _AMOUNT = re.compile(r"\d[\d\s.,]*\)?\s?(?:€|euros?\b|eur\b|usd\b|\$)|(?:€|\$|usd|eur)\s?\d", re.I)
@@ -124,39 +279,30 @@ def is_price_clause(text: str) -> bool:
             or bool(_CAP.search(text)))
 
 
-_GOVERNING = frozenset({
-    "administration", "exploitation", "supervision", "surveillance", "maintenance", "migration",
-    "utilisation", "configuration", "formation", "monitoring", "operation", "use", "training",
-    "upgrade", "patching", "management",
-})
-_OF_ART = frozenset({"de", "du", "des", "d'", "of"})
-
-
-def _governed(hit: Span) -> bool:
+def _governed(hit: Span, vocab: Vocabulary) -> bool:
     """"l'administration de l'Infrastructure Virtuelle", "monitoring of the servers": the thing
     is the object of another service (administration, training, migration), not provided."""
     doc = hit.doc
+    of = vocab.singles("of") | {"d'", "de"}
+    governing = vocab.lists["governing"]
+    norms = [t.norm_ for t in doc]
     # Walk back through the noun phrase ("l'administration et l'exploitation de l'Infrastructure
     # Virtuelle et de la Plateforme"): stop at punctuation or after 10 tokens.
     for i in range(hit.start - 1, max(hit.start - 11, 0), -1):
         token = doc[i]
         if token.is_punct and token.text not in ("'", "’"):
             return False
-        if token.norm_ in _OF_ART and i > 0:
-            prev = doc[i - 1].norm_
-            if prev in _GOVERNING:
-                return True
+        if token.norm_ in of and i > 0:
+            for n in (1, 2, 3):
+                if i - n >= 0 and tuple(norms[i - n:i]) in governing:
+                    return True
     return False
 
 
-_LISTING = frozenset({"including", "include", "includes", "compris", "inclure", "incluant",
-                      "notamment"})
-
-
-def _listed(hit: Span) -> bool:
+def _listed(hit: Span, vocab: Vocabulary) -> bool:
     """"…, including backups", "y compris leurs sauvegardes": named as an object in passing."""
     before = [t.norm_ for t in hit.doc[max(hit.start - 3, 0):hit.start]]
-    return any(n in _LISTING for n in before)
+    return any(n in vocab.singles("listing") for n in before)
 
 
 _SUBPROCESSING = re.compile(
@@ -167,26 +313,60 @@ _SUBPROCESSING = re.compile(
 _KEPT_IN_SUBPROCESSING = ("hosting.location", "hosting.datacenter")
 
 
-def select_tags(tags: list[Span], ruleset: RuleSet | None = None) -> list[Span]:
-    """Drop weak hits when a strong hit tags the same clause; drop every hit of a price clause.
+def _acts_on_other(hit: Span, vocab: Vocabulary) -> bool:
+    """"la mise à jour de la documentation utilisateur", "maintenance of the training material":
+    the act is done to a thing that another category names, which is what the clause is about."""
+    of = vocab.singles("of") | {"d'", "de"}
+    doc = hit.doc
+    for other in doc.spans[HITS_KEY]:
+        if other.label_ in (hit.label_, "context", "checklist") or other.start < hit.end:
+            continue
+        between = doc[hit.end:other.start]
+        if len(between) <= 3 and between and between[0].norm_ in of and not any(
+                t.is_punct for t in between):
+            return True
+    return False
 
-    Weak hits are mention rules and hits on physical resources that belong to the client.
-    """
+
+def is_weak(hit: Span, vocab: Vocabulary) -> bool:
+    """A weak hit: a weak rule, the client's own resource or act, a thing listed in passing, a
+    physical resource governed by another service, or an act done to what another category
+    names."""
+    physical = (vocab.ruleset.by_id[hit.id_].topic_key or "") in _PHYSICAL_TOPICS
+    return (is_mention_rule(hit.id_, vocab.ruleset) or _client_side(hit, vocab)
+            or _listed(hit, vocab) or (physical and _governed(hit, vocab))
+            or _acts_on_other(hit, vocab))
+
+
+def prefilter_tags(tags: list[Span], vocab: Vocabulary) -> list[Span]:
+    """The hits that may tag a clause at all: none in a price clause; in a sub-processor clause
+    only those that say where data is hosted."""
     if tags and is_price_clause(tags[0].doc.text):
         return []
-    if tags and ruleset is not None and _SUBPROCESSING.search(tags[0].doc.text):
+    if tags and _SUBPROCESSING.search(tags[0].doc.text):
         # Sub-processor clauses are checklist evidence; only where data is hosted is tagged.
         tags = [s for s in tags
-                if (ruleset.by_id[s.id_].topic_key or "") in _KEPT_IN_SUBPROCESSING]
+                if (vocab.ruleset.by_id[s.id_].topic_key or "") in _KEPT_IN_SUBPROCESSING]
+    return tags
 
-    def weak(s: Span) -> bool:
-        physical = ruleset is not None and (
-            ruleset.by_id[s.id_].topic_key or "") in _PHYSICAL_TOPICS
-        return (is_mention_rule(s.id_) or _client_side(s, ruleset) or _listed(s)
-                or (physical and _governed(s)))
 
-    strong = [s for s in tags if not weak(s)]
-    return strong if strong else tags
+def select_tags(tags: list[Span], vocab: Vocabulary, committed: bool | None = None) -> list[Span]:
+    """The hits that tag a clause by the rules alone: strong hits, else weak hits of a clause
+    that commits a party (after ``prefilter_tags``).
+
+    ``committed`` overrides the clause's own commitment test (a list item under a committing
+    lead-in commits).
+    """
+    tags = [s for s in prefilter_tags(tags, vocab)
+            if vocab.ruleset.by_id[s.id_].rule.strength != "candidate"]
+    strong = [s for s in tags if not is_weak(s, vocab)]
+    if strong:
+        return strong
+    if not tags:
+        return []
+    if committed is None:
+        committed = commits(tags[0].doc, vocab)
+    return tags if committed else []
 
 
 @dataclass(frozen=True)
@@ -199,32 +379,34 @@ class Qualified:
     cues: tuple[str, ...]
 
 
-TERMINATORS = frozenset({"mais", "toutefois", "cependant", "neanmoins", "revanche", "but",
-                         "however", "whereas", "nevertheless"})
-
-
-def _terminated(cue: Span, hit: Span) -> bool:
+def _terminated(cue: Span, hit: Span, vocab: Vocabulary) -> bool:
     """A terminator ("mais", "but", "toutefois") between a cue and the hit ends the cue's scope.
 
     "La prestation ne comprend pas l'hébergement, mais inclut la supervision": the exclusion
     does not reach "supervision".
     """
     lo, hi = (cue.end, hit.start) if cue.end <= hit.start else (hit.end, cue.start)
-    return any(t.norm_ in TERMINATORS for t in hit.doc[lo:hi])
+    terminators = vocab.singles("terminators")
+    return any(t.norm_ in terminators for t in hit.doc[lo:hi])
 
 
-def qualify_hit(hit: Span, cues: list[Span], ruleset: RuleSet) -> Qualified:
+def qualify_hit(hit: Span, cues: list[Span], vocab: Vocabulary) -> Qualified:
     """Qualify one hit with the context cues found in the same clause."""
-    if _client_side(hit, ruleset):
+    if _client_side(hit, vocab):
         return Qualified(hit, "excluded", "client", ("the client's own",))
-    return _qualify_by_cues(hit, cues, ruleset)
+    return _qualify_by_cues(hit, cues, vocab)
 
 
-def _qualify_by_cues(hit: Span, cues: list[Span], ruleset: RuleSet) -> Qualified:
-    """Qualify a position in a clause by the cues of its sentence (scope, party, terminators)."""
+def _qualify_by_cues(hit: Span, cues: list[Span], vocab: Vocabulary) -> Qualified:
+    """Qualify a position in a clause by the cues of its sentence (scope, party, terminators).
+
+    Without a party cue before the hit, the subject of the sentence's commitment decides
+    ("L'acheteur met à disposition les locaux": the client's duty).
+    """
+    ruleset = vocab.ruleset
     sent = hit.sent
     in_scope = [c for c in cues if c.start >= sent.start and c.end <= sent.end
-                and not _terminated(c, hit)]
+                and not _terminated(c, hit, vocab)]
     kinds = {c: ruleset.by_id[c.id_].rule.qualifier for c in in_scope}
     party = "provider"
     party_cues = [c for c in in_scope if kinds[c] in ("client", "provider") and c.start <= hit.start]
@@ -234,6 +416,10 @@ def _qualify_by_cues(hit: Span, cues: list[Span], ruleset: RuleSet) -> Qualified
         # "à la charge du Client" often follows the service it assigns
     elif any(kinds[c] == "client" for c in in_scope):
         party = "client"
+    else:
+        subject = sentence_subject(sent, hit.start, vocab)
+        if subject and subject[0] == "client":
+            return Qualified(hit, "excluded", "client", (subject[1],))
     excluding = [c for c in in_scope if kinds[c] == "excluded"]
     conditional = [c for c in in_scope if kinds[c] == "conditional"]
     if party == "client":
@@ -246,18 +432,19 @@ def _qualify_by_cues(hit: Span, cues: list[Span], ruleset: RuleSet) -> Qualified
     return Qualified(hit, "included", party, ())
 
 
-_PARTY_SUBJECTS = frozenset({"prestataire", "hebergeur", "titulaire", "fournisseur", "provider",
-                             "partie", "party", "parties", *CLIENT_WORDS})
+_PARTIES = frozenset({("partie",), ("party",), ("parties",)})
 _QUOTES = frozenset({'"', "»", "«", "“", "”", "'", ":", "*", "**"})
 
 
-def opens_with_definition(cues: list[Span], ruleset: RuleSet) -> bool:
+def opens_with_definition(cues: list[Span], vocab: Vocabulary) -> bool:
     """True when the clause is a glossary entry: « Terme » désigne…, "Term" means…, Définitions.
 
     A verb cue ("désigne", "means") must follow a quoted or emphasised term near the clause
     start, with no party as its subject ("Le Prestataire désigne un chef de projet" appoints
     someone, it defines nothing). A noun cue ("Définitions", "Glossaire") must open the clause.
     """
+    ruleset = vocab.ruleset
+    parties = vocab.client | vocab.provider | _PARTIES
     for c in cues:
         if ruleset.by_id[c.id_].rule.qualifier != "definition" or c.start >= DEFINITION_LEAD_TOKENS:
             continue
@@ -271,7 +458,8 @@ def opens_with_definition(cues: list[Span], ruleset: RuleSet) -> bool:
             if c[0].norm_.startswith("drafting"):
                 return c.start <= 2
             continue
-        if any(t.norm_ in _PARTY_SUBJECTS for t in lead):
+        lead_norms = [t.norm_ for t in lead]
+        if any(phrase_at(lead_norms, i, parties) for i in range(len(lead_norms))):
             continue
         if any(t.text in _QUOTES or t.text.startswith(("«", '"', "*")) for t in lead):
             return True
@@ -329,7 +517,13 @@ def is_list_item(text: str) -> bool:
     return bool(_LIST_ITEM.match(text))
 
 
-def lead_in_qualifier(text: str, doc: Doc, ruleset: RuleSet) -> Qualified | None:
+def clause_qualifier(doc: Doc, cues: list[Span], vocab: Vocabulary) -> Qualified:
+    """The qualification of a clause as a whole (its last sentence's cues), for a category that
+    the clause takes from its heading or lead-in rather than from a hit of its own."""
+    return _qualify_by_cues(doc[len(doc) - 1: len(doc)], cues, vocab)
+
+
+def lead_in_qualifier(text: str, doc: Doc, vocab: Vocabulary) -> Qualified | None:
     """The qualification a lead-in sentence ending in ":" passes to the list items below it.
 
     "Ne sont pas compris dans les prestations :", "Le Client prend en charge :", "Sur demande,
@@ -339,5 +533,5 @@ def lead_in_qualifier(text: str, doc: Doc, ruleset: RuleSet) -> Qualified | None
     if not text.rstrip().endswith(":") or not len(doc):
         return None
     cues = [s for s in doc.spans[HITS_KEY] if s.label_ == "context"]
-    probe = _qualify_by_cues(doc[len(doc) - 1 : len(doc)], cues, ruleset)
+    probe = _qualify_by_cues(doc[len(doc) - 1 : len(doc)], cues, vocab)
     return probe if probe.status != "included" else None

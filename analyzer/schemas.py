@@ -57,7 +57,7 @@ class Clause(_Open):
     mapping: list[MappingTarget]
     status: Status
     party: Literal["provider", "client"]
-    hits: list[Hit] = Field(min_length=1)
+    hits: list[Hit]  # empty when the category comes from the heading or the list's lead-in
     explanation: str
 
 

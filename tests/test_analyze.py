@@ -89,6 +89,7 @@ def rules_dir(tmp_path_factory: pytest.TempPathFactory, patterns_dir: Path) -> P
     for lang in ("fr", "en"):
         (root / lang).mkdir()
         shutil.copy(patterns_dir / lang / "context.yaml", root / lang / "context.yaml")
+        shutil.copy(patterns_dir / lang / "lexicon.yaml", root / lang / "lexicon.yaml")
     for rel, text in RULES.items():
         (root / rel).write_text(text, encoding="utf-8")
     return root

@@ -8,20 +8,27 @@ import pytest
 from analyzer.analyze import analyze_extracted, get_ruleset
 from analyzer.models import Block, ExtractedDocument
 from analyzer.nlp import HITS_KEY, cached_pipeline
-from analyzer.qualify import clause_status, opens_with_definition, qualify_hit, select_tags
+from analyzer.qualify import (
+    Vocabulary,
+    clause_status,
+    opens_with_definition,
+    qualify_hit,
+    select_tags,
+)
 from analyzer.resources import default_patterns_dir
 
 
 def _qualify(text: str, lang: str) -> tuple[str, str]:
     ruleset = get_ruleset(default_patterns_dir(), lang)
+    vocab = Vocabulary.of(ruleset)
     doc = cached_pipeline(ruleset)(text)
     spans = list(doc.spans[HITS_KEY])
     cues = [s for s in spans if s.label_ == "context"]
-    tags = select_tags([s for s in spans if s.label_ not in ("checklist", "context")], ruleset)
+    tags = select_tags([s for s in spans if s.label_ not in ("checklist", "context")], vocab)
     assert tags, f"no tagging hit in {text!r}"
-    if opens_with_definition(cues, ruleset):
+    if opens_with_definition(cues, vocab):
         return "definition", "provider"
-    return clause_status([qualify_hit(s, cues, ruleset) for s in tags])
+    return clause_status([qualify_hit(s, cues, vocab) for s in tags])
 
 
 @pytest.mark.parametrize(
@@ -78,7 +85,7 @@ def test_terminator_ends_the_scope_of_a_cue() -> None:
         "La prestation ne comprend pas la formation, mais inclut la supervision des serveurs.")
     spans = list(doc.spans[HITS_KEY])
     cues = [s for s in spans if s.label_ == "context"]
-    by_label = {s.label_: qualify_hit(s, cues, ruleset).status for s in spans
+    by_label = {s.label_: qualify_hit(s, cues, Vocabulary.of(ruleset)).status for s in spans
                 if s.label_ in ("training", "maintenance")}
     assert by_label == {"training": "excluded", "maintenance": "included"}
 
@@ -94,7 +101,7 @@ def test_client_owned_resource_is_not_provided() -> None:
     doc = cached_pipeline(ruleset)(
         "L'administration des serveurs installés dans le centre de données du Client.")
     tags = select_tags([s for s in doc.spans[HITS_KEY] if s.label_ not in ("checklist", "context")],
-                       ruleset)
+                       Vocabulary.of(ruleset))
     assert {s.label_ for s in tags} == {"maintenance"}
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import PatternFileError
-from analyzer.rules.schema import SPECIAL_CATEGORIES, Rule, RuleFile
+from analyzer.rules.schema import LEXICON_FILE, SPECIAL_CATEGORIES, LexiconFile, Rule, RuleFile
 from analyzer.taxonomy import Taxonomy, load_taxonomy
 from analyzer.yamlfile import read_yaml_model
 
@@ -34,6 +34,12 @@ class RuleSet:
     lang: str
     taxonomy: Taxonomy
     by_id: dict[str, RuleInfo]
+    lexicon: LexiconFile
+
+    def words(self, list_id: str) -> list[str]:
+        """The words of lexicon list ``<lang>.lexicon.<list_id>`` (empty when absent)."""
+        wanted = f"{self.lang}.lexicon.{list_id}"
+        return next((list(w.words) for w in self.lexicon.lists if w.id == wanted), [])
 
     def span_ruler_patterns(self) -> list[dict[str, Any]]:
         """SpanRuler entries in a stable order: label = category, id = rule id."""
@@ -93,7 +99,7 @@ def load_rules(patterns_dir: Path, lang: str) -> RuleSet:
     """
     taxonomy = load_taxonomy(patterns_dir / "taxonomy.yaml")
     lang_dir = patterns_dir / lang
-    files = sorted(lang_dir.glob("*.yaml"))
+    files = sorted(p for p in lang_dir.glob("*.yaml") if p.name != LEXICON_FILE)
     if not files:
         raise PatternFileError(f"{lang_dir}: no rule files for language '{lang}'")
     by_id: dict[str, RuleInfo] = {}
@@ -112,4 +118,13 @@ def load_rules(patterns_dir: Path, lang: str) -> RuleSet:
                     f"{path}: rule {rule.id}: duplicate id (also in {by_id[rule.id].source})"
                 )
             by_id[rule.id] = RuleInfo(rule=rule, category=rf.category, lang=lang, source=str(path))
-    return RuleSet(lang=lang, taxonomy=taxonomy, by_id=by_id)
+    lexicon_path = lang_dir / LEXICON_FILE
+    if not lexicon_path.is_file():
+        raise PatternFileError(f"{lexicon_path}: missing (the vocabulary of statuses and parties)")
+    lexicon = read_yaml_model(lexicon_path, LexiconFile, "lexicon")
+    if lexicon.lang != lang:
+        raise PatternFileError(f"{lexicon_path}: lang: '{lexicon.lang}' but the file is under '{lang}/'")
+    bad = [w.id for w in lexicon.lists if not w.id.startswith(f"{lang}.lexicon.")]
+    if bad:
+        raise PatternFileError(f"{lexicon_path}: list {bad[0]}: id must start with '{lang}.lexicon.'")
+    return RuleSet(lang=lang, taxonomy=taxonomy, by_id=by_id, lexicon=lexicon)
