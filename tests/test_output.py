@@ -23,6 +23,16 @@ def test_hostile_names_become_safe_file_names(rel):
     assert 0 < len(name) <= 120
 
 
+def test_names_are_cut_by_utf8_bytes_so_temporary_files_stay_valid(tmp_path: Path):
+    rel = "docs/" + "合同" * 40 + ".txt"  # 84 characters, 244 bytes
+    name = output_names([rel])[rel]
+    assert len(name.encode("utf-8")) <= 120
+    atomic_write_text(tmp_path / f"{name}.html", "x")  # .<name>.html.<random>.tmp must fit
+    long_name = "é" * 125 + ".json"  # 255 bytes: the longest valid file name
+    atomic_write_text(tmp_path / long_name, "y")
+    assert (tmp_path / long_name).read_text("utf-8") == "y"
+
+
 def test_case_insensitive_collision_and_index_are_disambiguated():
     names = output_names(["A.pdf", "a.pdf", "index"])
     assert names["A.pdf"].lower() != names["a.pdf"].lower()
