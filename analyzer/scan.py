@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,10 +42,17 @@ class BatchError(AnalyzerError):
 
 @dataclass(frozen=True)
 class InputFile:
-    """A file to analyse and the path shown for it (relative to what the user named)."""
+    """A file to analyse and the path shown for it (relative to what the user named).
+
+    ``status`` is empty for an input to analyse; else the input is recorded as it is, with
+    ``reason`` (``skipped``, or a failure found without reading it: not a regular file, a
+    folder that cannot be listed).
+    """
 
     path: Path
     display: str
+    status: str = ""
+    reason: str = ""
 
 
 @dataclass
@@ -80,35 +88,161 @@ def display_name(path: Path) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def collect_inputs(paths: Sequence[Path]) -> tuple[list[InputFile], list[InputFile]]:
-    """Expand files and folders (recursively) into inputs to analyse and inputs skipped.
+SKIP_UNSUPPORTED = "not a supported file type (.pdf, .docx, .txt, .md)"
+SKIP_SYMLINK = "symbolic link (not followed)"
 
-    Files named explicitly are always analysed. Inside folders, a file is analysed when its
-    suffix is a supported one or its content is PDF or ZIP (type by content); other files and
-    symbolic links (never followed out of the folder) are listed as skipped.
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "FIFO (named pipe)"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket")):
+        if test(mode):
+            return name
+    return "special file"
+
+
+def _os_error(e: OSError) -> str:
+    return f"{type(e).__name__}: {e.strerror or e}"
+
+
+def collect_inputs(paths: Sequence[Path], *, exclude: Sequence[Path] = ()
+                   ) -> tuple[list[InputFile], list[InputFile]]:
+    """Expand files and folders (recursively) into inputs to analyse and inputs recorded as they
+    are (``InputFile.status`` set: skipped, or failed with a reason).
+
+    Files named explicitly are analysed when they are regular files; a FIFO, a device or a
+    socket is ``unsupported_type`` (never opened: reading one could block forever). Inside
+    folders, a regular file is analysed when its suffix is a supported one or its content is PDF
+    or ZIP (type by content); other files, special files and symbolic links (never followed out
+    of the folder) are skipped, with the reason; a folder that cannot be listed (permissions, a
+    path longer than the system allows) is a ``parse_error`` record of its own. Folders in
+    ``exclude`` (the output folder) are not entered. Every input is shown relative to the name
+    of what was named; two inputs that would show the same way (``A/x/contract.txt`` and
+    ``B/y/contract.txt``) are shown with as many parent folders as tell them apart.
     """
-    todo: list[InputFile] = []
-    skipped: list[InputFile] = []
+    found: list[tuple[int, tuple[str, ...], Path, str, str]] = []  # root, rel, path, status, why
     seen: set[Path] = set()
-    for root in paths:
-        if root.is_dir():
-            for path in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink()):
-                display = display_name(Path(root.name) / path.relative_to(root))
-                item = InputFile(path, display)
-                key = path.absolute() if path.is_symlink() else path.resolve()
+    excluded = {_abs(p) for p in exclude}
+    for index, root in enumerate(paths):
+        try:
+            mode = os.stat(root).st_mode
+        except OSError as e:
+            found.append((index, (), root, "parse_error", f"unreadable: {_os_error(e)}"))
+            continue
+        key = _key(root)
+        if key in seen:
+            continue
+        seen.add(key)
+        if stat.S_ISDIR(mode):
+            for rel, path, status, reason in _walk(root, excluded):
+                key = _key(path)
                 if key in seen:
                     continue
                 seen.add(key)
-                if path.is_symlink():
-                    skipped.append(item)
-                elif path.suffix.lower() in SUPPORTED_SUFFIXES or _document_content(path):
-                    todo.append(item)
+                found.append((index, rel, path, status, reason))
+        elif stat.S_ISREG(mode):
+            found.append((index, (), root, "", ""))
+        else:
+            found.append((index, (), root, "unsupported_type",
+                          f"not a regular file ({_file_kind(mode)}): never read"))
+    displays = _displays(paths, [(index, rel) for index, rel, *_ in found])
+    todo: list[InputFile] = []
+    recorded: list[InputFile] = []
+    for (_, _, path, status, reason), display in zip(found, displays, strict=True):
+        item = InputFile(path, display, status, reason)
+        (recorded if status else todo).append(item)
+    return todo, recorded
+
+
+def _abs(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
+def _key(path: Path) -> Path:
+    """What makes two names the same input (a symbolic link is its own input)."""
+    try:
+        link = path.is_symlink()
+    except OSError:  # e.g. a path longer than the system allows
+        link = True
+    return Path(os.path.abspath(path)) if link else _abs(path)
+
+
+def _walk(root: Path, excluded: set[Path]
+          ) -> Iterator[tuple[tuple[str, ...], Path, str, str]]:
+    """Every entry below ``root``, sorted: ``(relative parts, path, status, reason)`` with the
+    status "" (to analyse), "skipped" or "parse_error" (a folder that cannot be listed)."""
+    stack: list[tuple[tuple[str, ...], Path]] = [((), root)]
+    while stack:
+        rel, folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: os.fsencode(e.name))
+        except OSError as e:
+            yield rel, folder, "parse_error", (f"unreadable folder: {_os_error(e)} (its files "
+                                               "are not in this index)")
+            continue
+        subfolders = []
+        for entry in entries:
+            path = Path(entry.path)
+            parts = (*rel, entry.name)
+            try:
+                if entry.is_symlink():
+                    yield parts, path, "skipped", SKIP_SYMLINK
+                elif entry.is_dir(follow_symlinks=False):
+                    if _abs(path) not in excluded:
+                        subfolders.append((parts, path))
+                elif entry.is_file(follow_symlinks=False):
+                    if path.suffix.lower() in SUPPORTED_SUFFIXES or _document_content(path):
+                        yield parts, path, "", ""
+                    else:
+                        yield parts, path, "skipped", SKIP_UNSUPPORTED
                 else:
-                    skipped.append(item)
-        elif root.resolve() not in seen:
-            seen.add(root.resolve())
-            todo.append(InputFile(root, display_name(Path(root.name))))
-    return todo, skipped
+                    mode = entry.stat(follow_symlinks=False).st_mode
+                    yield parts, path, "skipped", (f"not a regular file ({_file_kind(mode)}): "
+                                                   "never read")
+            except OSError as e:
+                yield parts, path, "parse_error", f"unreadable: {_os_error(e)}"
+        stack.extend(reversed(subfolders))
+
+
+def _displays(roots: Sequence[Path], items: list[tuple[int, tuple[str, ...]]]) -> list[str]:
+    """The shown path of every ``(root index, relative parts)``: the root's name, then as many of
+    its parent folders as needed for no two inputs to be shown the same."""
+    labels: list[list[str]] = []
+    for root in roots:
+        parts = Path(os.path.abspath(root)).parts[1:]
+        choices = [root.name] + ["/".join(parts[-n:]) for n in range(1, len(parts) + 1)]
+        labels.append([c for i, c in enumerate(choices) if i == 0 or c != choices[i - 1]])
+    level = [0] * len(roots)
+
+    def shown(index: int, rel: tuple[str, ...]) -> str:
+        label = labels[index][level[index]]
+        return display_name(Path(label, *rel)) if (label or rel) else display_name(Path("."))
+
+    while True:
+        groups: dict[str, set[int]] = {}
+        for index, rel in items:
+            groups.setdefault(shown(index, rel), set()).add(index)
+        moved = False
+        counts = Counter(shown(index, rel) for index, rel in items)
+        for text, count in counts.items():
+            if count < 2:
+                continue
+            for index in groups[text]:
+                if level[index] + 1 < len(labels[index]):
+                    level[index] += 1
+                    moved = True
+        if not moved:
+            break
+    result = []
+    taken: Counter[str] = Counter()
+    for index, rel in items:  # never two the same, even where no parent folder tells them apart
+        text = shown(index, rel)
+        taken[text] += 1
+        result.append(text if taken[text] == 1 else f"{text} [{taken[text]}]")
+    return result
 
 
 def _document_content(path: Path) -> bool:
@@ -171,25 +305,39 @@ def _write_outputs(out_dir: Path, name: str, formats: set[str], json_text: str |
 
 
 class _Plan:
-    """Which inputs must be analysed and which stored results are still valid."""
+    """Which inputs must be analysed and which stored results are still valid.
+
+    The parent only ever stats an input and hashes a regular file within the size limit: a
+    file over ``--max-file-mb`` is rejected by its size alone, and a file that turned into a
+    FIFO or a device since it was listed is never read.
+    """
 
     def __init__(self, store: Store, todo: list[InputFile], names: dict[str, str],
-                 key: str, limits_key: str, force: bool) -> None:
+                 key: str, limits_key: str, force: bool, limits: Limits) -> None:
         self.run: list[tuple[InputFile, dict[str, Any]]] = []
         self.reuse: list[tuple[InputFile, dict[str, Any], int]] = []
-        self.unreadable: list[tuple[InputFile, str]] = []
+        self.unreadable: list[tuple[InputFile, str, str]] = []
+        max_bytes = limits.max_file_mb * 1024 * 1024
         for item in todo:
             old = store.get(item.display)
             try:
                 st = item.path.stat()
+                if not stat.S_ISREG(st.st_mode):
+                    self.unreadable.append((item, "unsupported_type", "not a regular file "
+                                            f"({_file_kind(st.st_mode)}): never read"))
+                    continue
+                if st.st_size > max_bytes:
+                    self.unreadable.append((item, "limit_exceeded", "max_file_size: "
+                                            f"{st.st_size // (1024 * 1024)} MB (limit "
+                                            f"{limits.max_file_mb} MB)"))
+                    continue
                 if (old and not force and old["size"] == st.st_size
                         and old["mtime_ns"] == st.st_mtime_ns and old["sha256"]):
                     sha = old["sha256"]  # unchanged size and mtime: trust the stored hash
                 else:
                     sha = file_sha256(item.path)
             except OSError as e:
-                self.unreadable.append((item, f"unreadable: {type(e).__name__}: "
-                                              f"{e.strerror or e}"))
+                self.unreadable.append((item, "parse_error", f"unreadable: {_os_error(e)}"))
                 continue
             task = {"path": str(item.path), "display": item.display,
                     "name": names[item.display], "sha256": sha, "size": st.st_size,
@@ -242,8 +390,8 @@ def scan(
     jobs = jobs or os.cpu_count() or 1
     out_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(out_dir)
-    todo, skipped = collect_inputs(paths)
-    names = output_names(i.display for i in [*todo, *skipped])
+    todo, recorded = collect_inputs(paths, exclude=[out_dir])
+    names = output_names(i.display for i in [*todo, *recorded])
     options = {"lang": lang, "ocr": ocr, "pdf_engine": pdf_engine,
                "patterns_dir": str(patterns_dir) if patterns_dir else None}
     key = config_key(lang=lang, ocr=ocr, pdf_engine=pdf_engine, patterns_dir=patterns_dir,
@@ -253,20 +401,20 @@ def scan(
     with Store(out_dir) as store:
         run_id = store.start_run({**options, "engine": engine, "jobs": jobs, "force": force,
                                   "limits": limits_key, "versions": _versions()},
-                                 sorted(i.display for i in [*todo, *skipped]))
+                                 sorted(i.display for i in [*todo, *recorded]))
+        plan = _Plan(store, todo, names, key, limits_key, force, limits)
         with store.transaction():
-            for item in skipped:
-                reason = ("symbolic link (not followed)" if item.path.is_symlink()
-                          else "not a supported file type (.pdf, .docx, .txt, .md)")
+            for item in recorded:
                 store.put({"path": item.display, "name": names[item.display],
-                           "status": "skipped", "reason": reason, "run_id": run_id,
+                           "status": item.status, "reason": item.reason, "run_id": run_id,
                            "config_key": key, "finished_at": 1.0}, None)
-        plan = _Plan(store, todo, names, key, limits_key, force)
-        for item, reason in plan.unreadable:
-            _write_outputs(out_dir, names[item.display], formats, None, None)
-            store.put({"path": item.display, "name": names[item.display],
-                       "status": "parse_error", "reason": reason, "run_id": run_id,
-                       "config_key": key}, None)
+            for item, status, reason in plan.unreadable:
+                store.put({"path": item.display, "name": names[item.display],
+                           "status": status, "reason": reason, "run_id": run_id,
+                           "config_key": key}, None)
+        for item in [*recorded, *(i for i, _, _ in plan.unreadable)]:
+            if item.status != "skipped":  # no report left from an older version of the file
+                _write_outputs(out_dir, names[item.display], formats, None, None)
         restored = 0
         with store.transaction():
             for item, old, mtime_ns in plan.reuse:
@@ -287,7 +435,7 @@ def scan(
                 result.analysed += 1
         finally:
             bar.close()
-        result.entries = _entries(store, out_dir, sorted(i.display for i in [*todo, *skipped]),
+        result.entries = _entries(store, out_dir, sorted(i.display for i in [*todo, *recorded]),
                                   {i.display for i, _, _ in plan.reuse})
         result.seconds = time.monotonic() - started
         fingerprint = _outputs_fingerprint(out_dir, result.entries, formats)

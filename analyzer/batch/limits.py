@@ -84,7 +84,9 @@ class LimitExceeded(ExtractionError):
 
 def sniff_type(path: Path) -> str:
     """"pdf", "zip", "text", "empty" or "other" from the first KiB (no parser involved)."""
-    with path.open("rb") as f:
+    from analyzer.extract import open_regular
+
+    with open_regular(path) as f:  # never blocks on a FIFO, never reads a device
         head = f.read(1024)
     if not head:
         return "empty"

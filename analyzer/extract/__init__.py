@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from analyzer.errors import ExtractionError
 from analyzer.extract.pdf import OCR_MODES, PDF_ENGINES
@@ -45,10 +49,37 @@ def _zip_kind(path: Path) -> str | None:
     return None
 
 
+def open_regular(path: Path) -> BinaryIO:
+    """Open a file for reading only if it is a regular file.
+
+    The file is opened without blocking (a FIFO would otherwise wait for a writer forever) and
+    checked on the open descriptor, so a name swapped for a FIFO or a device after it was
+    listed is refused, never read.
+
+    Raises:
+        OSError: cannot be opened, or not a regular file.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in chunks."""
+    """SHA-256 of a regular file, read in chunks.
+
+    Raises:
+        OSError: unreadable, or not a regular file (never read).
+    """
     h = hashlib.sha256()
-    with path.open("rb") as f:
+    with open_regular(path) as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
