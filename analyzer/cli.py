@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -125,28 +128,80 @@ def scan(paths: tuple[Path, ...], out_dir: Path, lang: str, formats: tuple[str, 
     usage error.
     """
     from analyzer.batch.limits import Limits
+    from analyzer.scan import Interrupted, OutputFolderError
     from analyzer.scan import scan as run_scan
 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
     limits = Limits().replace(**limit_values)
     try:
-        result = run_scan(list(paths), out_dir, lang=lang, formats=formats,
-                          patterns_dir=patterns_dir, jobs=jobs or _default_jobs(), ocr=ocr,
-                          pdf_engine=pdf_engine, force=not since_last, engine=engine,
-                          scheduler=scheduler, limits=limits, progress=not quiet)
+        with _sigterm_as_interrupt():
+            result = run_scan(list(paths), out_dir, lang=lang, formats=formats,
+                              patterns_dir=patterns_dir, jobs=jobs or _default_jobs(), ocr=ocr,
+                              pdf_engine=pdf_engine, force=not since_last, engine=engine,
+                              scheduler=scheduler, limits=limits, progress=not quiet)
+    except Interrupted as e:
+        _summary(e.result, out_dir)
+        _interrupted()
+    except KeyboardInterrupt:  # before the batch started: nothing to keep
+        _interrupted()
+    except OutputFolderError as e:
+        _usage_failure(str(e))
     except AnalyzerError as e:
         raise click.ClickException(str(e)) from e
+    if not result.entries:
+        click.echo("warning: no document found in " + ", ".join(map(str, paths))
+                   + " (aucun document trouvé)", err=True)
     _summary(result, out_dir)
     sys.exit(result.exit_code)
+
+
+def _interrupted() -> None:
+    click.echo("interrompu : les documents terminés sont gardés et l'index est à jour ; "
+               "relancez la même commande pour reprendre (interrupted: finished documents are "
+               "kept, run the same command again to resume)", err=True)
+    sys.exit(130)
+
+
+def _usage_failure(sentence: str) -> None:
+    """Exit 2 with one sentence, as for a usage error (DESIGN: no traceback)."""
+    click.echo(f"Error: {sentence}", err=True)
+    sys.exit(2)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a service manager, ``kill``) stops a scan the way Ctrl-C does: what finished is
+    kept, the index is written, exit 130."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (embedded use): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def failure_line(entry: dict[str, Any]) -> str:
+    """``failed: PATH: STATUS: REASON``, without repeating a status the reason starts with."""
+    path = entry["path"].encode("unicode_escape").decode("ascii")
+    reason = entry.get("reason") or ""
+    if reason.startswith(f"{entry['status']}:"):
+        return f"failed: {path}: {reason}"
+    return f"failed: {path}: {entry['status']}: {reason}"
 
 
 def _summary(result, out_dir: Path) -> None:  # type: ignore[no-untyped-def]
     ok = sum(1 for e in result.entries if e["status"] in ("ok", "ok_no_text"))
     skipped = sum(1 for e in result.entries if e["status"] == "skipped")
     for entry in result.failed:
-        path = entry["path"].encode("unicode_escape").decode("ascii")
-        click.echo(f"failed: {path}: {entry['status']}: {entry['reason']}", err=True)
+        click.echo(failure_line(entry), err=True)
     counts = ", ".join(f"{k} {v}" for k, v in result.counts().items())
     click.echo(f"statuses: {counts}; {result.unchanged} unchanged since the last run")
     click.echo(f"{ok} analysed, {len(result.failed)} failed, {skipped} skipped; "

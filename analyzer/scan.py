@@ -380,7 +380,10 @@ def scan(
         progress: show progress on stderr (a live line on a terminal, JSON lines otherwise).
 
     Raises:
-        BatchError: the workers cannot start (for example an invalid rule directory).
+        OutputFolderError: ``out_dir`` cannot be used (nothing was done).
+        BatchError: the workers cannot start (for example an invalid rule directory), or the
+            output folder became unwritable (disk full); the index shows what finished.
+        Interrupted: Ctrl-C or SIGTERM; the index shows what finished, the same call resumes.
     """
     import time
 
@@ -388,10 +391,11 @@ def scan(
     formats = set(formats)
     limits = limits or Limits()
     jobs = jobs or os.cpu_count() or 1
-    out_dir.mkdir(parents=True, exist_ok=True)
+    prepare_output_folder(out_dir, paths)
     _remove_stale_temporaries(out_dir)
     todo, recorded = collect_inputs(paths, exclude=[out_dir])
     names = output_names(i.display for i in [*todo, *recorded])
+    inputs = sorted(i.display for i in [*todo, *recorded])
     options = {"lang": lang, "ocr": ocr, "pdf_engine": pdf_engine,
                "patterns_dir": str(patterns_dir) if patterns_dir else None}
     key = config_key(lang=lang, ocr=ocr, pdf_engine=pdf_engine, patterns_dir=patterns_dir,
@@ -400,53 +404,131 @@ def scan(
     result = ScanResult()
     with Store(out_dir) as store:
         run_id = store.start_run({**options, "engine": engine, "jobs": jobs, "force": force,
-                                  "limits": limits_key, "versions": _versions()},
-                                 sorted(i.display for i in [*todo, *recorded]))
-        plan = _Plan(store, todo, names, key, limits_key, force, limits)
-        with store.transaction():
-            for item in recorded:
-                store.put({"path": item.display, "name": names[item.display],
-                           "status": item.status, "reason": item.reason, "run_id": run_id,
-                           "config_key": key, "finished_at": 1.0}, None)
-            for item, status, reason in plan.unreadable:
-                store.put({"path": item.display, "name": names[item.display],
-                           "status": status, "reason": reason, "run_id": run_id,
-                           "config_key": key}, None)
-        for item in [*recorded, *(i for i, _, _ in plan.unreadable)]:
-            if item.status != "skipped":  # no report left from an older version of the file
-                _write_outputs(out_dir, names[item.display], formats, None, None)
+                                  "limits": limits_key, "versions": _versions()}, inputs)
         restored = 0
-        with store.transaction():
-            for item, old, mtime_ns in plan.reuse:
-                store.touch(item.display, run_id, mtime_ns)
-                restored += _restore_outputs(store, out_dir, old, names[item.display], formats)
-        bar = Progress(len(plan.run), enabled=progress)
-        tasks = [task for _, task in plan.run]
-        if engine == "local":  # workers write their reports themselves (shared disk)
-            for task in tasks:
-                task.update(out_dir=str(out_dir), formats=sorted(formats))
+        reused: set[str] = set()
+        stopped: BaseException | None = None
         try:
-            for task, outcome in _execute(tasks, engine=engine, scheduler=scheduler, jobs=jobs,
-                                          limits=limits, options=options):
-                record = _finish(store, out_dir, formats, task, outcome, run_id, key,
-                                 limits_key)
-                bar.update(task["display"], record["status"], record["pages"],
-                           record["reason"])
-                result.analysed += 1
-        finally:
-            bar.close()
-        result.entries = _entries(store, out_dir, sorted(i.display for i in [*todo, *recorded]),
-                                  {i.display for i, _, _ in plan.reuse})
+            plan = _Plan(store, todo, names, key, limits_key, force, limits)
+            with store.transaction():
+                for item in recorded:
+                    store.put({"path": item.display, "name": names[item.display],
+                               "status": item.status, "reason": item.reason, "run_id": run_id,
+                               "config_key": key, "finished_at": 1.0}, None)
+                for item, status, reason in plan.unreadable:
+                    store.put({"path": item.display, "name": names[item.display],
+                               "status": status, "reason": reason, "run_id": run_id,
+                               "config_key": key}, None)
+            for item in [*recorded, *(i for i, _, _ in plan.unreadable)]:
+                if item.status != "skipped":  # no report left from an older version of the file
+                    _write_outputs(out_dir, names[item.display], formats, None, None)
+            with store.transaction():
+                for item, old, mtime_ns in plan.reuse:
+                    store.touch(item.display, run_id, mtime_ns)
+                    restored += _restore_outputs(store, out_dir, old, names[item.display],
+                                                 formats)
+            reused = {i.display for i, _, _ in plan.reuse}
+            result.analysed = _run_plan(plan, store, out_dir, formats, run_id, key, limits_key,
+                                        engine=engine, scheduler=scheduler, jobs=jobs,
+                                        limits=limits, options=options, progress=progress)
+        except (KeyboardInterrupt, BatchError, OSError) as e:
+            stopped = e  # what finished is kept: the index below shows it, then we stop
+        result.entries = _entries(store, out_dir, inputs, reused)
         result.seconds = time.monotonic() - started
-        fingerprint = _outputs_fingerprint(out_dir, result.entries, formats)
-        if (result.analysed or restored or store.get_meta("batch_outputs") != fingerprint
-                or not (out_dir / "index.html").is_file()):
-            write_batch_outputs(out_dir, result.entries, store, formats)
-            store.set_meta("batch_outputs", fingerprint)
+        previous = store.get_meta("batch_outputs")
+        if (stopped is not None or result.analysed or restored
+                or previous != _outputs_fingerprint(out_dir, result.entries, formats)):
+            try:
+                write_batch_outputs(out_dir, result.entries, store, formats)
+            except OSError as e:  # e.g. the disk is full: say so, keep the first cause
+                if stopped is None:
+                    stopped = e
+                log.warning("the index could not be rewritten: %s", _os_error(e))
+            else:
+                # taken after the writes: an unchanged re-run finds the same, rewrites nothing
+                store.set_meta("batch_outputs", _outputs_fingerprint(out_dir, result.entries,
+                                                                     formats))
         store.finish_run(run_id, {"counts": result.counts(), "analysed": result.analysed,
                                   "unchanged": result.unchanged,
+                                  "interrupted": isinstance(stopped, KeyboardInterrupt),
                                   "seconds": round(result.seconds, 3)})
+    if isinstance(stopped, KeyboardInterrupt):
+        raise Interrupted(result) from stopped
+    if isinstance(stopped, OSError):
+        raise BatchError(f"cannot write to the output folder {out_dir}: "
+                         f"{_os_error(stopped)}") from stopped
+    if stopped is not None:
+        raise stopped
     return result
+
+
+def _run_plan(plan: _Plan, store: Store, out_dir: Path, formats: set[str], run_id: int, key: str,
+              limits_key: str, *, engine: str, scheduler: str | None, jobs: int, limits: Limits,
+              options: dict[str, Any], progress: bool) -> int:
+    """Analyse the inputs of ``plan.run``, recording each one as it finishes; returns how many."""
+    bar = Progress(len(plan.run), enabled=progress)
+    tasks = [task for _, task in plan.run]
+    if engine == "local":  # workers write their reports themselves (shared disk)
+        for task in tasks:
+            task.update(out_dir=str(out_dir), formats=sorted(formats))
+    analysed = 0
+    try:
+        for task, outcome in _execute(tasks, engine=engine, scheduler=scheduler, jobs=jobs,
+                                      limits=limits, options=options):
+            record = _finish(store, out_dir, formats, task, outcome, run_id, key, limits_key)
+            bar.update(task["display"], record["status"], record["pages"], record["reason"])
+            analysed += 1
+    finally:
+        bar.close()
+    return analysed
+
+
+class Interrupted(AnalyzerError):
+    """The scan was interrupted (Ctrl-C, SIGTERM); what finished is kept and the index is
+    current. ``result`` holds the inputs recorded so far; the same command resumes."""
+
+    def __init__(self, result: ScanResult) -> None:
+        super().__init__("interrupted")
+        self.result = result
+
+
+class OutputFolderError(AnalyzerError):
+    """The output folder cannot be used (one sentence; the command line exits with 2)."""
+
+
+def prepare_output_folder(out_dir: Path, inputs: Sequence[Path] = ()) -> None:
+    """Create ``out_dir`` and check that the batch can write there, before anything else.
+
+    Raises:
+        OutputFolderError: it is inside (or is) an input folder, is not a folder, or cannot be
+            created or written.
+    """
+    target = _abs(out_dir)
+    for root in inputs:
+        folder = _abs(root)
+        if os.path.isdir(folder) and (target == folder or folder in target.parents):
+            raise OutputFolderError(
+                f"the output folder {out_dir} is inside the input folder {root}: choose an "
+                "output folder outside the documents to analyse")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputFolderError(f"the output folder {out_dir} is a file, not a folder") from None
+    except OSError as e:
+        raise OutputFolderError(f"cannot create the output folder {out_dir} "
+                                f"({e.strerror or e})") from e
+    if not out_dir.is_dir():
+        raise OutputFolderError(f"the output folder {out_dir} is not a folder")
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=out_dir, prefix=".write-test.") as probe:
+            probe.write(b"0")
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as e:
+        raise OutputFolderError(f"cannot write in the output folder {out_dir} "
+                                f"({e.strerror or e})") from e
 
 
 def _versions() -> dict[str, str]:
