@@ -149,6 +149,8 @@ def scan(paths: tuple[Path, ...], out_dir: Path, lang: str, formats: tuple[str, 
         _usage_failure(str(e))
     except AnalyzerError as e:
         raise click.ClickException(str(e)) from e
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if not result.entries:
         click.echo("warning: no document found in " + ", ".join(map(str, paths))
                    + " (aucun document trouvé)", err=True)
@@ -218,12 +220,16 @@ def report(out_dir: Path, formats: tuple[str, ...]) -> None:
 
     Nothing is analysed again. Exit code 0, or 1 when OUT has no results store.
     """
-    from analyzer.scan import rebuild
+    from analyzer.scan import OutputFolderError, rebuild
 
     try:
         result = rebuild(out_dir, formats)
+    except OutputFolderError as e:
+        _usage_failure(str(e))
     except AnalyzerError as e:
         raise click.ClickException(str(e)) from e
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     counts = ", ".join(f"{k} {v}" for k, v in result.counts().items())
     click.echo(f"{len(result.entries)} inputs ({counts}); index: {out_dir / 'index.html'}")
 

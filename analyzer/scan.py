@@ -9,6 +9,7 @@ options changed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -22,8 +23,8 @@ from typing import Any
 from analyzer import __version__
 from analyzer.batch.limits import Limits, sniff_type
 from analyzer.batch.progress import Progress
-from analyzer.batch.store import Store
-from analyzer.batch.worker import FAILED_STATUSES, OK_STATUSES
+from analyzer.batch.store import Store, StoreDamaged, set_aside
+from analyzer.batch.worker import FAILED_STATUSES, OK_STATUSES, index_entry
 from analyzer.errors import AnalyzerError
 from analyzer.extract import SUPPORTED_SUFFIXES, file_sha256
 from analyzer.output import atomic_write_text, output_names
@@ -63,6 +64,8 @@ class ScanResult:
     analysed: int = 0
     """Inputs analysed by this run (the others were unchanged and taken from the store)."""
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    """What the user should know about the batch itself (a damaged store set aside, …)."""
 
     @property
     def failed(self) -> list[dict[str, Any]]:
@@ -392,74 +395,75 @@ def scan(
     limits = limits or Limits()
     jobs = jobs or os.cpu_count() or 1
     prepare_output_folder(out_dir, paths)
-    _remove_stale_temporaries(out_dir)
-    todo, recorded = collect_inputs(paths, exclude=[out_dir])
-    names = output_names(i.display for i in [*todo, *recorded])
-    inputs = sorted(i.display for i in [*todo, *recorded])
-    options = {"lang": lang, "ocr": ocr, "pdf_engine": pdf_engine,
-               "patterns_dir": str(patterns_dir) if patterns_dir else None}
-    key = config_key(lang=lang, ocr=ocr, pdf_engine=pdf_engine, patterns_dir=patterns_dir,
-                     limits=limits)
-    limits_key = repr(limits)
-    result = ScanResult()
-    with Store(out_dir) as store:
-        run_id = store.start_run({**options, "engine": engine, "jobs": jobs, "force": force,
-                                  "limits": limits_key, "versions": _versions()}, inputs)
-        restored = 0
-        reused: set[str] = set()
-        stopped: BaseException | None = None
-        try:
-            plan = _Plan(store, todo, names, key, limits_key, force, limits)
-            with store.transaction():
-                for item in recorded:
-                    store.put({"path": item.display, "name": names[item.display],
-                               "status": item.status, "reason": item.reason, "run_id": run_id,
-                               "config_key": key, "finished_at": 1.0}, None)
-                for item, status, reason in plan.unreadable:
-                    store.put({"path": item.display, "name": names[item.display],
-                               "status": status, "reason": reason, "run_id": run_id,
-                               "config_key": key}, None)
-            for item in [*recorded, *(i for i, _, _ in plan.unreadable)]:
-                if item.status != "skipped":  # no report left from an older version of the file
-                    _write_outputs(out_dir, names[item.display], formats, None, None)
-            with store.transaction():
-                for item, old, mtime_ns in plan.reuse:
-                    store.touch(item.display, run_id, mtime_ns)
-                    restored += _restore_outputs(store, out_dir, old, names[item.display],
-                                                 formats)
-            reused = {i.display for i, _, _ in plan.reuse}
-            result.analysed = _run_plan(plan, store, out_dir, formats, run_id, key, limits_key,
-                                        engine=engine, scheduler=scheduler, jobs=jobs,
-                                        limits=limits, options=options, progress=progress)
-        except (KeyboardInterrupt, BatchError, OSError) as e:
-            stopped = e  # what finished is kept: the index below shows it, then we stop
-        result.entries = _entries(store, out_dir, inputs, reused)
-        result.seconds = time.monotonic() - started
-        previous = store.get_meta("batch_outputs")
-        if (stopped is not None or result.analysed or restored
-                or previous != _outputs_fingerprint(out_dir, result.entries, formats)):
+    with output_lock(out_dir):  # one scan at a time per output folder
+        _remove_stale_temporaries(out_dir)
+        todo, recorded = collect_inputs(paths, exclude=[out_dir])
+        names = output_names(i.display for i in [*todo, *recorded])
+        inputs = sorted(i.display for i in [*todo, *recorded])
+        options = {"lang": lang, "ocr": ocr, "pdf_engine": pdf_engine,
+                   "patterns_dir": str(patterns_dir) if patterns_dir else None}
+        key = config_key(lang=lang, ocr=ocr, pdf_engine=pdf_engine, patterns_dir=patterns_dir,
+                         limits=limits)
+        limits_key = repr(limits)
+        result = ScanResult()
+        with open_store(out_dir, result.warnings) as store:
+            run_id = store.start_run({**options, "engine": engine, "jobs": jobs, "force": force,
+                                      "limits": limits_key, "versions": _versions()}, inputs)
+            restored = 0
+            reused: set[str] = set()
+            stopped: BaseException | None = None
             try:
-                write_batch_outputs(out_dir, result.entries, store, formats)
-            except OSError as e:  # e.g. the disk is full: say so, keep the first cause
-                if stopped is None:
-                    stopped = e
-                log.warning("the index could not be rewritten: %s", _os_error(e))
-            else:
-                # taken after the writes: an unchanged re-run finds the same, rewrites nothing
-                store.set_meta("batch_outputs", _outputs_fingerprint(out_dir, result.entries,
-                                                                     formats))
-        store.finish_run(run_id, {"counts": result.counts(), "analysed": result.analysed,
-                                  "unchanged": result.unchanged,
-                                  "interrupted": isinstance(stopped, KeyboardInterrupt),
-                                  "seconds": round(result.seconds, 3)})
-    if isinstance(stopped, KeyboardInterrupt):
-        raise Interrupted(result) from stopped
-    if isinstance(stopped, OSError):
-        raise BatchError(f"cannot write to the output folder {out_dir}: "
-                         f"{_os_error(stopped)}") from stopped
-    if stopped is not None:
-        raise stopped
-    return result
+                plan = _Plan(store, todo, names, key, limits_key, force, limits)
+                with store.transaction():
+                    for item in recorded:
+                        store.put({"path": item.display, "name": names[item.display],
+                                   "status": item.status, "reason": item.reason, "run_id": run_id,
+                                   "config_key": key, "finished_at": 1.0}, None)
+                    for item, status, reason in plan.unreadable:
+                        store.put({"path": item.display, "name": names[item.display],
+                                   "status": status, "reason": reason, "run_id": run_id,
+                                   "config_key": key}, None)
+                for item in [*recorded, *(i for i, _, _ in plan.unreadable)]:
+                    if item.status != "skipped":  # no report left from an older version of the file
+                        _write_outputs(out_dir, names[item.display], formats, None, None)
+                with store.transaction():
+                    for item, old, mtime_ns in plan.reuse:
+                        store.touch(item.display, run_id, mtime_ns)
+                        restored += _restore_outputs(store, out_dir, old, names[item.display],
+                                                     formats)
+                reused = {i.display for i, _, _ in plan.reuse}
+                result.analysed = _run_plan(plan, store, out_dir, formats, run_id, key, limits_key,
+                                            engine=engine, scheduler=scheduler, jobs=jobs,
+                                            limits=limits, options=options, progress=progress)
+            except (KeyboardInterrupt, BatchError, OSError) as e:
+                stopped = e  # what finished is kept: the index below shows it, then we stop
+            result.entries = _entries(store, out_dir, inputs, reused)
+            result.seconds = time.monotonic() - started
+            previous = store.get_meta("batch_outputs")
+            if (stopped is not None or result.analysed or restored
+                    or previous != _outputs_fingerprint(out_dir, result.entries, formats)):
+                try:
+                    write_batch_outputs(out_dir, result.entries, store, formats)
+                except OSError as e:  # e.g. the disk is full: say so, keep the first cause
+                    if stopped is None:
+                        stopped = e
+                    log.warning("the index could not be rewritten: %s", _os_error(e))
+                else:
+                    # taken after the writes: an unchanged re-run finds the same, rewrites nothing
+                    store.set_meta("batch_outputs", _outputs_fingerprint(out_dir, result.entries,
+                                                                         formats))
+            store.finish_run(run_id, {"counts": result.counts(), "analysed": result.analysed,
+                                      "unchanged": result.unchanged,
+                                      "interrupted": isinstance(stopped, KeyboardInterrupt),
+                                      "seconds": round(result.seconds, 3)})
+        if isinstance(stopped, KeyboardInterrupt):
+            raise Interrupted(result) from stopped
+        if isinstance(stopped, OSError):
+            raise BatchError(f"cannot write to the output folder {out_dir}: "
+                             f"{_os_error(stopped)}") from stopped
+        if stopped is not None:
+            raise stopped
+        return result
 
 
 def _run_plan(plan: _Plan, store: Store, out_dir: Path, formats: set[str], run_id: int, key: str,
@@ -496,6 +500,45 @@ class OutputFolderError(AnalyzerError):
     """The output folder cannot be used (one sentence; the command line exits with 2)."""
 
 
+LOCK_NAME = ".hds-analyzer.lock"
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``OUT`` (``OUT/.hds-analyzer.lock``, ``flock``) while a scan or
+    a rebuild writes there; it is released whatever ends the process, even SIGKILL.
+
+    Raises:
+        OutputFolderError: another scan holds it (never wait: its temporary files are its own).
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    path = out_dir / LOCK_NAME
+    try:
+        handle = path.open("a+", encoding="ascii")
+    except OSError as e:
+        raise OutputFolderError(f"cannot write in the output folder {out_dir} "
+                                f"({e.strerror or e})") from e
+    with handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            owner = handle.read(20).strip()
+            raise OutputFolderError(
+                f"the output folder {out_dir} is in use by another scan"
+                f"{f' (process {owner})' if owner.isdigit() else ''}: wait for it to finish or "
+                "choose another output folder") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+
+
 def prepare_output_folder(out_dir: Path, inputs: Sequence[Path] = ()) -> None:
     """Create ``out_dir`` and check that the batch can write there, before anything else.
 
@@ -529,6 +572,56 @@ def prepare_output_folder(out_dir: Path, inputs: Sequence[Path] = ()) -> None:
     except OSError as e:
         raise OutputFolderError(f"cannot write in the output folder {out_dir} "
                                 f"({e.strerror or e})") from e
+
+
+REPORT_SCHEMA = "hds-analyzer/report/1"
+
+
+def open_store(out_dir: Path, warnings: list[str]) -> Store:
+    """Open the results store; a damaged one (truncated, bad header or page) is renamed out of
+    the way and a new one is rebuilt from the report files in ``out_dir`` (a warning is added
+    to ``warnings``). Rebuilt records carry no configuration key, so the next scan analyses
+    their inputs again; ``hds-analyzer report`` can use them at once."""
+    try:
+        return Store(out_dir)
+    except StoreDamaged as e:
+        aside = set_aside(out_dir)
+        store = Store(out_dir)
+        count = _recover_from_reports(store, out_dir)
+        message = (f"the results store was damaged ({e}): set aside as {aside.name}, rebuilt "
+                   f"from {count} report file(s) in {out_dir}")
+        log.warning("%s", message)
+        warnings.append(message)
+        return store
+
+
+def _recover_from_reports(store: Store, out_dir: Path) -> int:
+    import json
+
+    count = 0
+    with store.transaction():
+        for path in sorted(out_dir.glob("*.json")):
+            try:
+                text = path.read_text("utf-8")
+                report = json.loads(text)
+                document = report["document"]
+                if report.get("schema") != REPORT_SCHEMA or not isinstance(document["path"],
+                                                                            str):
+                    continue
+                entry = index_entry(report)
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                continue  # not a report, or a damaged one: its input is simply analysed again
+            chars = len(report.get("text") or "")
+            store.put({"path": document["path"], "name": path.stem,
+                       "sha256": document.get("sha256"), "type": document.get("format"),
+                       "status": "ok" if chars else "ok_no_text",
+                       "reason": "" if chars else "no usable text layer (scanned?): not "
+                       "reviewed, needs OCR", "pages": document.get("pages"), "chars": chars,
+                       "rules_version": document.get("rules_version"),
+                       "config_key": "recovered", "language": document.get("language"),
+                       "entry": entry}, text)
+            count += 1
+    return count
 
 
 def _versions() -> dict[str, str]:
@@ -741,7 +834,7 @@ def rebuild(out_dir: Path, formats: Iterable[str] = ALL_FORMATS) -> ScanResult:
     from analyzer.report.html import render_document
 
     result = ScanResult()
-    with Store(out_dir) as store:
+    with output_lock(out_dir), open_store(out_dir, result.warnings) as store:
         inputs = store.last_inputs()
         records = store.records(inputs)
         for record in records:

@@ -289,6 +289,18 @@ def _cap_text(extracted: Any, max_chars: int) -> tuple[Any, int, bool]:
     return extracted, total, truncated
 
 
+def index_entry(report: dict[str, Any]) -> dict[str, Any]:
+    """The index fields of a report (kept in the store next to the report itself)."""
+    return {
+        "language": report["document"]["language"],
+        "certificates_required": report["certificates_required"],
+        "coverage": {t: len(ids) for t, ids in report["coverage"].items()},
+        "checklist_missing": [c["id"] for c in report["checklist"] if c["status"] != "present"],
+        "warnings": report["document"]["warnings"],
+        "clauses": len(report["clauses"]),
+    }
+
+
 def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
              warnings: list[str]) -> tuple[str, str, dict[str, Any], str, str]:
     import dataclasses
@@ -304,13 +316,6 @@ def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
     report = analyze_extracted(extracted, lang=options.get("lang", "auto"),
                                patterns_dir=patterns, sha256=task["sha256"],
                                display_path=task["display"])
-    entry = {
-        "language": report["document"]["language"],
-        "certificates_required": report["certificates_required"],
-        "coverage": {t: len(ids) for t, ids in report["coverage"].items()},
-        "checklist_missing": [c["id"] for c in report["checklist"] if c["status"] != "present"],
-        "warnings": report["document"]["warnings"],
-        "clauses": len(report["clauses"]),
-    }
+    entry = index_entry(report)
     return (dump_json(report), render_document(report), entry,
             report["document"]["language"], report["document"].get("rules_version", ""))
