@@ -8,7 +8,9 @@ from pathlib import Path
 from analyzer.errors import ExtractionError
 from analyzer.models import Block, ExtractedDocument
 
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# No nested or adjacent overlapping repeats (the former ``(.*?)\s*#*\s*$`` backtracked
+# cubically on a line of '#' and spaces): one linear match, closing '#'s stripped in Python.
+_MD_HEADING = re.compile(r"(#{1,6})\s+(.*)")
 _MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MD_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 
@@ -24,10 +26,22 @@ def decode_text(data: bytes, path: Path) -> tuple[str, list[str]]:
             raise ExtractionError(f"{path}: text is neither UTF-8 nor Windows-1252 ({e})") from e
 
 
+def md_heading(line: str) -> tuple[int, str] | None:
+    """``(level, text)`` of a Markdown ATX heading line (``## Titre ##``), else None.
+
+    Linear in the line's length: the closing sequence (spaces, '#'s, spaces) is stripped with
+    ``rstrip``, never by a backtracking pattern.
+    """
+    match = _MD_HEADING.match(line)
+    if match is None:
+        return None
+    return len(match.group(1)), match.group(2).rstrip().rstrip("#").rstrip()
+
+
 def looks_like_markdown(text: str) -> bool:
     """True when a .txt file is Markdown in disguise (several # headings or a table rule)."""
     lines = text.splitlines()
-    headings = sum(1 for line in lines if _MD_HEADING.match(line))
+    headings = sum(1 for line in lines if md_heading(line))
     return headings >= 2 or any(_MD_TABLE_RULE.match(line.strip()) for line in lines if "|" in line)
 
 
@@ -62,13 +76,11 @@ def text_blocks(text: str, markdown: bool, per_line: bool = False) -> list[Block
             flush()
             continue
         if markdown:
-            heading = _MD_HEADING.match(line)
+            heading = md_heading(line)
             if heading:
                 flush()
-                blocks.append(
-                    Block(text=heading.group(2), index=lineno, kind="heading",
-                          level=len(heading.group(1)))
-                )
+                blocks.append(Block(text=heading[1], index=lineno, kind="heading",
+                                    level=heading[0]))
                 continue
             if line.lstrip().startswith("|"):
                 flush()
