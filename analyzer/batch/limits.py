@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import ExtractionError
+from analyzer.models import MAX_TEXT_CHARS
 
 MB = 1024 * 1024
 
@@ -37,7 +38,8 @@ class Limits:
         docx_max_total_mb: largest total uncompressed size.
         docx_max_ratio: highest compression ratio of an entry larger than ``docx_ratio_from_mb``.
         docx_ratio_from_mb: smaller entries are not ratio-checked (small XML compresses well).
-        max_chars: extracted text kept per document; beyond it the text is truncated and flagged.
+        max_chars: extracted text kept per document; beyond it the text is truncated and flagged
+            (default: the most the NLP pipeline takes, ``analyzer.models.MAX_TEXT_CHARS``).
         recycle_after: a worker process is replaced after this many documents.
     """
 
@@ -54,7 +56,7 @@ class Limits:
     docx_max_total_mb: int = 200
     docx_max_ratio: int = 100
     docx_ratio_from_mb: int = 10
-    max_chars: int = 10_000_000
+    max_chars: int = MAX_TEXT_CHARS
     recycle_after: int = 200
 
     def timeout_for(self, pages: int | None) -> float:

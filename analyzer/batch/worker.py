@@ -26,6 +26,9 @@ FAILED_STATUSES = ("encrypted", "unsupported_type", "parse_error", "limit_exceed
 STATUSES = OK_STATUSES + FAILED_STATUSES
 MIN_CHARS_PER_PAGE = 20
 CHARS_PER_PAGE = 3000  # a page of contract text, for the timeout of non-PDF documents
+MAX_BLOCK_CHARS = 100_000
+"""Longest paragraph passed to the analysis (no clause is that long): far below spaCy's
+per-text limit (``analyzer.models.MAX_TEXT_CHARS``) whatever ``--max-chars`` allows."""
 
 
 def _setup_process(limits: Limits) -> None:
@@ -189,6 +192,11 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
         if truncated:
             warnings.append(f"text_truncated: extracted text cut at {limits.max_chars} "
                             "characters (max_chars)")
+        extracted, split = _split_long_blocks(extracted, MAX_BLOCK_CHARS)
+        if split:
+            warnings.append(f"text_split: {split} paragraph(s) longer than {MAX_BLOCK_CHARS} "
+                            "characters cut into pieces (the analysis takes paragraphs of at "
+                            "most that size)")
         record.update(chars=chars, truncated=truncated, pages=extracted.pages)
         equivalent = max(extracted.pages or 0, chars // CHARS_PER_PAGE)
         if notify and equivalent > (record.get("notified") or 0):
@@ -299,6 +307,34 @@ def index_entry(report: dict[str, Any]) -> dict[str, Any]:
         "warnings": report["document"]["warnings"],
         "clauses": len(report["clauses"]),
     }
+
+
+def _split_long_blocks(extracted: Any, limit: int) -> tuple[Any, int]:
+    """Cut every block longer than ``limit`` characters into pieces of at most ``limit``, at the
+    last whitespace of each piece where there is one; returns the document and how many blocks
+    were cut."""
+    import dataclasses
+
+    if all(len(block.text) <= limit for block in extracted.blocks):
+        return extracted, 0
+    blocks = []
+    split = 0
+    for block in extracted.blocks:
+        text = block.text
+        if len(text) <= limit:
+            blocks.append(block)
+            continue
+        split += 1
+        start = 0
+        while start < len(text):
+            end = min(len(text), start + limit)
+            if end < len(text):
+                cut = max(text.rfind(" ", start, end), text.rfind("\n", start, end))
+                if cut > start + limit // 2:
+                    end = cut + 1
+            blocks.append(dataclasses.replace(block, text=text[start:end]))
+            start = end
+    return dataclasses.replace(extracted, blocks=tuple(blocks)), split
 
 
 def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
