@@ -86,17 +86,18 @@ class LimitExceeded(ExtractionError):
 
 def sniff_type(path: Path) -> str:
     """"pdf", "zip", "text", "empty" or "other" from the first KiB (no parser involved)."""
-    from analyzer.extract import open_regular
+    from analyzer.extract import looks_like_pdf, open_regular
+    from analyzer.extract.text import text_bom
 
     with open_regular(path) as f:  # never blocks on a FIFO, never reads a device
         head = f.read(1024)
     if not head:
         return "empty"
-    if b"%PDF-" in head:
+    if looks_like_pdf(head, path.suffix.lower()):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "zip"
-    if b"\x00" not in head:
+    if b"\x00" not in head or text_bom(head):
         return "text"
     return "other"
 
@@ -118,8 +119,9 @@ def check_zip(path: Path, limits: Limits) -> list[str]:
 
     Raises:
         LimitExceeded: too many entries, an entry or the total too large, a zip-bomb ratio.
-        ExtractionError: not a readable ZIP (``parse_error``), a DOCTYPE or ENTITY declaration
-            in any XML part (``parse_error``, ``doctype_forbidden``).
+        ExtractionError: not a readable ZIP, or two entries of the same name (``parse_error``:
+            a checker and a parser could each read a different one), a DOCTYPE or ENTITY
+            declaration in any XML part (``parse_error``, ``doctype_forbidden``).
     """
     try:
         archive = zipfile.ZipFile(path)
@@ -127,6 +129,14 @@ def check_zip(path: Path, limits: Limits) -> list[str]:
         raise ExtractionError(f"corrupt: not a readable ZIP package ({e})") from e
     with archive:
         infos = archive.infolist()
+        names: set[str] = set()
+        for info in infos:  # OPC part names compare case-insensitively
+            folded = info.filename.replace("\\", "/").lower()
+            if folded in names:
+                raise ExtractionError(f"corrupt: duplicate ZIP entry {info.filename!r} (two "
+                                      "parts of one name: what is checked might not be what "
+                                      "is read)")
+            names.add(folded)
         if len(infos) > limits.docx_max_entries:
             raise LimitExceeded("docx_entries", f"{len(infos)} ZIP entries "
                                 f"(limit {limits.docx_max_entries})")

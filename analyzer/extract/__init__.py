@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 from analyzer.errors import ExtractionError
 from analyzer.extract.pdf import OCR_MODES, PDF_ENGINES
+from analyzer.extract.text import text_bom
 from analyzer.models import ExtractedDocument
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".odt", ".rtf", ".doc")
@@ -85,6 +86,14 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def looks_like_pdf(head: bytes, suffix: str) -> bool:
+    """PDF by content: ``%PDF-`` at the very start, whatever the name. PDF readers also accept
+    the header anywhere in the first 1,024 bytes (ISO 32000 tolerates leading bytes before
+    it); that convention is kept for files named ``.pdf`` only, so that a text file quoting
+    ``%PDF-`` stays a text file."""
+    return head.startswith(b"%PDF-") or (suffix == ".pdf" and b"%PDF-" in head[:1024])
+
+
 def sniff_format(path: Path) -> str:
     """Return "pdf", "docx", "odt", "rtf", "doc", "txt" or "md" from the file's content.
 
@@ -94,7 +103,7 @@ def sniff_format(path: Path) -> str:
     with path.open("rb") as f:
         head = f.read(1024)
     suffix = path.suffix.lower()
-    if b"%PDF-" in head:
+    if looks_like_pdf(head, suffix):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         kind = _zip_kind(path)
@@ -113,7 +122,7 @@ def sniff_format(path: Path) -> str:
             f"{path}: OLE2 (legacy Office) file that is not a .doc is not supported",
             "unsupported_type",
         )
-    if suffix in (".txt", ".md") and b"\x00" not in head:
+    if suffix in (".txt", ".md") and (b"\x00" not in head or text_bom(head)):
         return suffix[1:]
     raise ExtractionError(
         f"{path}: unsupported file type (expected PDF, DOCX, ODT, RTF, DOC, TXT or MD content)",

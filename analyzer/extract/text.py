@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -15,8 +16,28 @@ _MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MD_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 
 
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def text_bom(head: bytes) -> str | None:
+    """The codec named by a UTF-16 or UTF-32 byte-order mark at the start, else None."""
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return codec
+    return None
+
+
 def decode_text(data: bytes, path: Path) -> tuple[str, list[str]]:
-    """Decode UTF-8 (with or without BOM), else Windows-1252 with a warning."""
+    """Decode UTF-16/UTF-32 with a byte-order mark, UTF-8 (with or without BOM), else
+    Windows-1252 with a warning."""
+    codec = text_bom(data[:4])
+    if codec:
+        try:
+            return data.decode(codec), []
+        except UnicodeDecodeError as e:
+            raise ExtractionError(f"{path}: text with a {codec.upper()} byte-order mark is not "
+                                  f"valid {codec.upper()} ({e})") from e
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
