@@ -124,10 +124,14 @@ def test_pdf_page_count_limit_and_corrupt_pdf(tmp_path: Path):
 
 def test_sniffing_and_timeout_scaling(tmp_path: Path):
     (tmp_path / "e").write_bytes(b"")
-    (tmp_path / "p").write_bytes(b"\n\n%PDF-1.4\n")
+    (tmp_path / "p").write_bytes(b"%PDF-1.4\n")
     (tmp_path / "z").write_bytes(b"PK\x03\x04rest")
     (tmp_path / "b").write_bytes(b"\x00\x01\x02")
     assert [sniff_type(tmp_path / n) for n in "epzb"] == ["empty", "pdf", "zip", "other"]
+    # bytes before the header: a PDF only when named .pdf (docs/batch.md, type by content)
+    (tmp_path / "q.pdf").write_bytes(b"\n\n%PDF-1.4\n")
+    (tmp_path / "q").write_bytes(b"\n\n%PDF-1.4\n")
+    assert [sniff_type(tmp_path / n) for n in ("q.pdf", "q")] == ["pdf", "text"]
     limits = Limits(timeout_base=30, timeout_per_page=0.5, timeout_max=100)
     assert limits.timeout_for(None) == 30
     assert limits.timeout_for(40) == 50
