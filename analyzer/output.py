@@ -63,6 +63,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     prefix = utf8_prefix(path.name, _MAX_FILE_NAME_BYTES - 20)
     fd, tmp = tempfile.mkstemp(prefix=f".{prefix}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes 0600 files; the outputs are for colleagues too: the mode open() would
+        # give (0666 less the umask), so a shared drive's group can read the index
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -71,6 +75,20 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux tells it."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and restore (single-threaded at write time)
+    os.umask(mask)
+    return mask
 
 
 def dump_json(data: Any) -> str:

@@ -45,3 +45,15 @@ def test_atomic_write_replaces_and_leaves_no_temp_file(tmp_path: Path):
     atomic_write_text(target, dump_json({"b": 1, "a": "é"}))
     assert target.read_text(encoding="utf-8") == '{\n  "a": "é",\n  "b": 1\n}\n'
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_outputs_get_the_mode_the_umask_gives(tmp_path: Path, umask: int, mode: int):
+    import os
+
+    old = os.umask(umask)
+    try:
+        atomic_write_text(tmp_path / "index.html", "<html></html>")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "index.html").stat().st_mode & 0o777 == mode
