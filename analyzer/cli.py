@@ -109,6 +109,9 @@ def _default_jobs() -> int:
 @click.option("--since-last/--all", "since_last", default=True, show_default=True,
               help="Re-analyse only inputs whose content, rules or options changed since the "
                    "last run (default), or everything.")
+@click.option("--retry-failed", is_flag=True,
+              help="Also re-analyse unchanged inputs that ended in timeout or crashed (else they "
+                   "are retried only when a limit changed, or with --all).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
               show_default=True, help="Run on local worker processes or on a Dask cluster.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
@@ -117,7 +120,8 @@ def _default_jobs() -> int:
 @_limits_options
 def scan(paths: tuple[Path, ...], out_dir: Path, lang: str, formats: tuple[str, ...],
          patterns_dir: Path | None, jobs: int | None, ocr: str, pdf_engine: str,
-         since_last: bool, engine: str, scheduler: str | None, quiet: bool,
+         since_last: bool, retry_failed: bool, engine: str, scheduler: str | None,
+         quiet: bool,
          **limit_values: float) -> None:
     """Analyse contracts (files or folders) and write reports to OUT.
 
@@ -139,7 +143,8 @@ def scan(paths: tuple[Path, ...], out_dir: Path, lang: str, formats: tuple[str, 
             result = run_scan(list(paths), out_dir, lang=lang, formats=formats,
                               patterns_dir=patterns_dir, jobs=jobs or _default_jobs(), ocr=ocr,
                               pdf_engine=pdf_engine, force=not since_last, engine=engine,
-                              scheduler=scheduler, limits=limits, progress=not quiet)
+                              scheduler=scheduler, limits=limits, progress=not quiet,
+                              retry_failed=retry_failed)
     except Interrupted as e:
         _summary(e.result, out_dir)
         _interrupted()

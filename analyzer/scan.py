@@ -31,7 +31,7 @@ from analyzer.output import atomic_write_text, output_names
 
 log = logging.getLogger(__name__)
 ALL_FORMATS = ("json", "html", "csv", "xlsx")
-RETRY_STATUSES = ("timeout", "crashed")  # possibly transient: re-done by the next run
+RETRY_STATUSES = ("timeout", "crashed")  # possibly transient: re-done by --retry-failed
 FILES_CSV = "files.csv"
 CSV_FIELDS = ("path", "status", "reason", "type", "pages", "chars", "truncated", "language",
               "clauses", "certificates_required", "seconds", "size", "sha256", "html", "json")
@@ -316,7 +316,8 @@ class _Plan:
     """
 
     def __init__(self, store: Store, todo: list[InputFile], names: dict[str, str],
-                 key: str, limits_key: str, force: bool, limits: Limits) -> None:
+                 key: str, limits_key: str, force: bool, limits: Limits,
+                 retry_failed: bool = False) -> None:
         self.run: list[tuple[InputFile, dict[str, Any]]] = []
         self.reuse: list[tuple[InputFile, dict[str, Any], int]] = []
         self.unreadable: list[tuple[InputFile, str, str]] = []
@@ -346,7 +347,8 @@ class _Plan:
                     "name": names[item.display], "sha256": sha, "size": st.st_size,
                     "mtime_ns": st.st_mtime_ns, "pages": None}
             if (old is not None and not force and old["sha256"] == sha
-                    and old["config_key"] == key and old["status"] not in RETRY_STATUSES
+                    and old["config_key"] == key
+                    and not (retry_failed and old["status"] in RETRY_STATUSES)
                     and (old["status"] in OK_STATUSES or old["limits_key"] == limits_key)):
                 self.reuse.append((item, old, st.st_mtime_ns))
             else:
@@ -370,6 +372,7 @@ def scan(
     scheduler: str | None = None,
     limits: Limits | None = None,
     progress: bool = False,
+    retry_failed: bool = False,
 ) -> ScanResult:
     """Analyse every input and write ``OUT/<name>.json``, ``OUT/<name>.html``, ``OUT/index.html``,
     ``OUT/files.csv`` and the store ``OUT/results.sqlite``.
@@ -377,6 +380,8 @@ def scan(
     Args:
         jobs: worker processes (default: number of cores).
         force: re-analyse everything (``--all``); else unchanged inputs come from the store.
+        retry_failed: also re-analyse unchanged inputs that ended ``timeout`` or ``crashed``
+            (``--retry-failed``); else they are retried only when a limit changed.
         engine: "local" (supervised worker processes) or "dask" (a Dask cluster at ``scheduler``,
             a local one when None).
         limits: per-document limits (``analyzer.batch.Limits``; defaults in docs/batch.md).
@@ -413,7 +418,7 @@ def scan(
             reused: set[str] = set()
             stopped: BaseException | None = None
             try:
-                plan = _Plan(store, todo, names, key, limits_key, force, limits)
+                plan = _Plan(store, todo, names, key, limits_key, force, limits, retry_failed)
                 with store.transaction():
                     for item in recorded:
                         store.put({"path": item.display, "name": names[item.display],
