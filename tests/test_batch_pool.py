@@ -137,3 +137,33 @@ def test_memory_cap_stops_a_flate_bomb_and_the_next_document_is_analysed(tmp_pat
         records = {t["display"]: r["record"] for t, r in supervisor.run(tasks)}
     assert records["bomb.pdf"]["status"] in ("limit_exceeded", "crashed")
     assert records["good.txt"]["status"] == "ok"
+
+
+class _OldIdleWorkers(Supervisor):
+    """Workers that became ready long ago (as after 3 minutes of a long document)."""
+
+    def _message(self, i, slot, message):  # type: ignore[no-untyped-def]
+        outcome = super()._message(i, slot, message)
+        if slot.ready:
+            slot.started = time.monotonic() - 1000
+        return outcome
+
+
+def test_an_idle_worker_does_not_make_the_supervisor_spin(monkeypatch):
+    import analyzer.batch.pool as pool
+
+    calls: list[float] = []
+    real = pool.wait
+
+    def counting_wait(handles, timeout=None):  # type: ignore[no-untyped-def]
+        calls.append(timeout)
+        return real(handles, timeout=timeout)
+
+    monkeypatch.setattr(pool, "wait", counting_wait)
+    tasks = [{"display": "pages", "path": "pages", "sha256": "", "pages": None}]
+    with _OldIdleWorkers(2, Limits(memory_mb=0), {}, target=chaos_worker) as supervisor:
+        records = [result["record"] for _, result in supervisor.run(tasks)]
+    assert [r["status"] for r in records] == ["ok"]
+    # one document of 1.5 s, one idle worker: a handful of waits, not a busy loop of zero
+    # timeouts (the count, not the time, is what is checked)
+    assert len(calls) < 100, (len(calls), calls[:10])

@@ -158,8 +158,11 @@ class Supervisor:
     def _poll(self) -> Iterator[tuple[dict[str, Any], dict]]:
         now = time.monotonic()
         live = [s for s in self.slots if s is not None]
-        deadlines = [s.deadline if s.task else s.started + READY_TIMEOUT for s in live]
-        timeout = max(0.0, min(deadlines) - now) if deadlines else 0.1
+        # only what can expire: a document's deadline, a worker's start-up wait (an idle ready
+        # worker has none: counting its long-past start-up would make this loop spin)
+        deadlines = [s.deadline if s.task else s.started + READY_TIMEOUT
+                     for s in live if s.task is not None or not s.ready]
+        timeout = max(0.0, min(deadlines) - now) if deadlines else 1.0
         handles: list[Any] = [s.conn for s in live] + [s.process.sentinel for s in live]
         ready = set(wait(handles, timeout=min(timeout, 1.0)))
         for i, slot in enumerate(self.slots):
