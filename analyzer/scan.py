@@ -92,6 +92,14 @@ def display_name(path: Path) -> str:
 
 
 SKIP_UNSUPPORTED = "not a supported file type (.pdf, .docx, .txt, .md)"
+# ZIP-based formats that are never a contract to read (spreadsheets, slides, archives, …): inside
+# a folder they are skipped like any other unsupported type, not failed as "ZIP that is not a
+# DOCX". A ZIP under any other name is still opened, to find a renamed DOCX or ODT.
+NON_DOCUMENT_ZIP_SUFFIXES = frozenset({
+    ".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".pptx", ".pptm", ".ppsx", ".potx", ".vsdx",
+    ".ods", ".odp", ".odg", ".zip", ".jar", ".war", ".apk", ".ipa", ".epub", ".kmz", ".whl",
+    ".nupkg", ".xpi", ".3mf",
+})
 SKIP_SYMLINK = "symbolic link (not followed)"
 
 
@@ -197,7 +205,9 @@ def _walk(root: Path, excluded: set[Path]
                     if _abs(path) not in excluded:
                         subfolders.append((parts, path))
                 elif entry.is_file(follow_symlinks=False):
-                    if path.suffix.lower() in SUPPORTED_SUFFIXES or _document_content(path):
+                    suffix = path.suffix.lower()
+                    if suffix in SUPPORTED_SUFFIXES or (
+                            suffix not in NON_DOCUMENT_ZIP_SUFFIXES and _document_content(path)):
                         yield parts, path, "", ""
                     else:
                         yield parts, path, "skipped", SKIP_UNSUPPORTED

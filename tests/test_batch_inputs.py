@@ -190,3 +190,30 @@ def test_file_over_the_size_limit_is_rejected_by_its_size_without_being_read(tmp
     found = rows(out)
     assert found["docs/huge.pdf"]["status"] == "limit_exceeded"
     assert found["docs/huge.pdf"]["reason"].startswith("max_file_size: 3 MB")
+
+
+def test_spreadsheets_and_archives_in_a_folder_are_skipped_a_renamed_docx_is_read(
+        tmp_path: Path):
+    import zipfile
+
+    import docx
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, parts in (("tableau.xlsx", {"[Content_Types].xml": "<Types/>",
+                                          "xl/workbook.xml": "<workbook/>"}),
+                        ("annexes.zip", {"a.txt": "x"})):
+        with zipfile.ZipFile(docs / name, "w") as z:
+            for part, data in parts.items():
+                z.writestr(part, data)
+    (docs / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(20))
+    document = docx.Document()
+    document.add_paragraph("1.1 Le Prestataire réalise la sauvegarde quotidienne des données.")
+    document.save(str(docs / "contrat.bin"))  # a DOCX under another name: typed by content
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["scan", str(docs), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output + result.stderr
+    found = rows(out)
+    assert {p: r["status"] for p, r in found.items()} == {
+        "docs/tableau.xlsx": "skipped", "docs/annexes.zip": "skipped",
+        "docs/logo.png": "skipped", "docs/contrat.bin": "ok"}
