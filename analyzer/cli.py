@@ -67,6 +67,10 @@ def _limits_options(func):  # type: ignore[no-untyped-def]
         click.option("--timeout-per-ocr-page", type=click.FloatRange(min=1),
                      default=d.timeout_per_ocr_page, show_default=True,
                      help="Seconds each page gets, from when its OCR starts."),
+        click.option("--timeout-max-ocr", type=click.FloatRange(min=1),
+                     default=d.timeout_max_ocr, show_default=True,
+                     help="Upper bound of the wall-clock timeout of a document that goes to "
+                     "OCR."),
         click.option("--max-file-mb", type=click.IntRange(min=1), default=d.max_file_mb,
                      show_default=True, help="Largest input file."),
         click.option("--max-pages", type=click.IntRange(min=1), default=d.max_pages,

@@ -41,6 +41,12 @@ def chaos_worker(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
         elif name.startswith("ocrstuck"):
             conn.send(("ocr_page", 1))
             time.sleep(3600)
+        elif name.startswith("ocrpages"):  # OCR, then the text's size in page equivalents
+            for page in (1, 2, 3):
+                conn.send(("ocr_page", page))
+                time.sleep(0.8)
+            conn.send(("pages", 1))
+            time.sleep(0.1)
         elif name.startswith("ocr"):
             for page in (1, 2, 3):  # each page takes longer than the whole base budget left
                 conn.send(("ocr_page", page))
@@ -167,3 +173,25 @@ def test_an_idle_worker_does_not_make_the_supervisor_spin(monkeypatch):
     # one document of 1.5 s, one idle worker: a handful of waits, not a busy loop of zero
     # timeouts (the count, not the time, is what is checked)
     assert len(calls) < 100, (len(calls), calls[:10])
+
+
+def test_ocr_extensions_stop_at_timeout_max_ocr():
+    # 3 pages of 0.8 s, each page granted 1 s: without a ceiling the deadline follows the pages
+    records = _run(["ocr", "ok"], timeout_base=1.0, timeout_per_page=0.0, timeout_max=1.0,
+                   timeout_per_ocr_page=1.0, timeout_max_ocr=1.2, recycle_after=100)
+    assert records["ocr"]["status"] == "timeout"
+    assert "after 1 s" in records["ocr"]["reason"]
+    assert records["ok"]["status"] == "ok"
+
+
+def test_ocr_deadline_arithmetic():
+    limits = Limits(timeout_max=100, timeout_per_ocr_page=60, timeout_max_ocr=300)
+    assert limits.ocr_deadline(0, 30, 10) == 70  # a page gets 60 s from when it starts
+    assert limits.ocr_deadline(0, 30, 280) == 300  # never past the ceiling
+    assert Limits(timeout_max=900, timeout_max_ocr=10).ocr_deadline(0, 30, 880) == 900
+
+
+def test_page_count_after_ocr_does_not_cut_the_deadline_ocr_earned():
+    records = _run(["ocrpages", "ok"], timeout_base=1.0, timeout_per_page=0.0,
+                   timeout_per_ocr_page=1.5, recycle_after=100)
+    assert records["ocrpages"]["status"] == "ok", records["ocrpages"]["reason"]

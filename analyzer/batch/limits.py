@@ -31,6 +31,8 @@ class Limits:
         timeout_per_ocr_page: each page that goes to OCR gets at least this many seconds from
             the moment it starts (OCR takes seconds per page, so a scanned document's deadline
             follows its progress instead of its page count; a stuck page still times out).
+        timeout_max_ocr: ... but a document whose pages go to OCR never gets more than this in
+            all (nor less than ``timeout_max``): the bound of what a scanned document can cost.
         max_file_mb: largest input file accepted.
         max_pages: largest PDF page count accepted (read from the page tree before extraction).
         docx_max_entries: most ZIP entries in a DOCX.
@@ -49,6 +51,7 @@ class Limits:
     timeout_per_page: float = 0.5
     timeout_max: float = 900.0
     timeout_per_ocr_page: float = 60.0
+    timeout_max_ocr: float = 3600.0
     max_file_mb: int = 100
     max_pages: int = 2000
     docx_max_entries: int = 1000
@@ -62,6 +65,13 @@ class Limits:
     def timeout_for(self, pages: int | None) -> float:
         """Wall-clock budget of a document with ``pages`` pages (None: not known yet)."""
         return min(self.timeout_max, self.timeout_base + self.timeout_per_page * (pages or 0))
+
+    def ocr_deadline(self, task_started: float, deadline: float, now: float) -> float:
+        """The deadline of a document whose next page goes to OCR ``now``: at least
+        ``timeout_per_ocr_page`` from now, at most ``max(timeout_max, timeout_max_ocr)`` from the
+        document's start."""
+        ceiling = task_started + max(self.timeout_max, self.timeout_max_ocr)
+        return min(ceiling, max(deadline, now + self.timeout_per_ocr_page))
 
     def key(self) -> str:
         """The limits that change what a successful analysis contains (for incremental runs)."""

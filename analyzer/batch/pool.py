@@ -213,10 +213,13 @@ class Supervisor:
             raise WorkerStartError(message[1])
         elif kind == "pages" and slot.task is not None:
             slot.task["pages"] = message[1]
-            slot.deadline = slot.task_started + self.limits.timeout_for(message[1])
+            # never shorter than an extension already granted (OCR progress)
+            slot.deadline = max(slot.deadline,
+                                slot.task_started + self.limits.timeout_for(message[1]))
         elif kind == "ocr_page" and slot.task is not None:
             # OCR is slow but makes progress: each page gets its own budget from now on
-            slot.deadline = max(slot.deadline, time.monotonic() + self.limits.timeout_per_ocr_page)
+            slot.deadline = self.limits.ocr_deadline(slot.task_started, slot.deadline,
+                                                     time.monotonic())
         elif kind == "done" and slot.task is not None:
             task, result = slot.task, message[1]
             slot.task = None
