@@ -623,7 +623,7 @@ def _recover_from_reports(store: Store, out_dir: Path) -> int:
                 if report.get("schema") != REPORT_SCHEMA or not isinstance(document["path"],
                                                                             str):
                     continue
-                entry = index_entry(report)
+                entry = {**index_entry(report), "json_bytes": path.stat().st_size}
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 continue  # not a report, or a damaged one: its input is simply analysed again
             chars = len(report.get("text") or "")
@@ -710,7 +710,9 @@ def _restore_outputs(store: Store, out_dir: Path, record: dict[str, Any], name: 
     if record["status"] not in ("ok", "ok_no_text"):
         return 0
     wanted = [k for k in ("json", "html") if k in formats]
-    if name == record["name"] and all((out_dir / f"{name}.{k}").exists() for k in wanted):
+    sizes = {"json": (record.get("entry") or {}).get("json_bytes")}
+    if name == record["name"] and all(_intact(out_dir / f"{name}.{k}", sizes.get(k))
+                                      for k in wanted):
         return 0
     text = store.report_json(record["path"])
     if text is None:
@@ -727,6 +729,17 @@ def _restore_outputs(store: Store, out_dir: Path, record: dict[str, Any], name: 
         record = {**record, "name": name}
         store.put(record, text)
     return 1
+
+
+def _intact(path: Path, size: int | None) -> bool:
+    """The report file exists and, where its size is known, has it (a truncated or damaged
+    OUT/<name>.json is rewritten from the store; HTML files are re-rendered by reviews, so
+    only their presence is checked)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return size is None or st.st_size == size
 
 
 def _entries(store: Store, out_dir: Path, inputs: list[str],

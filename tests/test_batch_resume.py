@@ -197,3 +197,16 @@ def test_first_unchanged_rerun_does_not_rebuild_the_index_and_tables(tmp_path: P
     (out / "index.html").unlink()  # a lost index is still rewritten
     scan([docs], out, jobs=1)
     assert calls == [1] and (out / "index.html").is_file()
+
+
+def test_a_damaged_report_file_is_rewritten_from_the_store_on_an_unchanged_rerun(tmp_path: Path):
+    docs = tmp_path / "docs"
+    make_contracts(docs, 2, paragraphs=3)
+    out = tmp_path / "out"
+    assert scan([docs], out, jobs=1).analysed == 2
+    report = out / "docs__contrat_000.txt.json"
+    good = report.read_bytes()
+    report.write_bytes(good[: len(good) // 2])  # as a full disk or a bad copy leaves it
+    again = scan([docs], out, jobs=1)
+    assert again.analysed == 0 and again.unchanged == 2
+    assert report.read_bytes() == good

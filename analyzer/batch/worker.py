@@ -235,7 +235,9 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
         out["json"] = out["html"] = None
         out["entry"] = {}
     else:
-        out["blob"] = zlib.compress(out["json"].encode("utf-8"), 6)
+        data = out["json"].encode("utf-8")
+        out["blob"] = zlib.compress(data, 6)
+        out["entry"]["json_bytes"] = len(data)  # a re-run notices a damaged OUT/<name>.json
         if task.get("out_dir"):
             _write_reports(task, out)
     import resource
