@@ -699,6 +699,10 @@ def _finish(store: Store, out_dir: Path, formats: set[str], task: dict[str, Any]
                   language=(outcome.get("entry") or {}).get("language"))
     if record["status"] not in OK_STATUSES:
         log.info("%s: %s: %s", task["display"], record["status"], record["reason"])
+    else:  # -v: every document, not only the failures
+        log.info("%s: %s (%s pages, %s characters, %.1f s)", task["display"], record["status"],
+                 record.get("pages") or 0, record.get("chars") or 0,
+                 record.get("seconds") or 0.0)
     store.put(record, outcome.get("json"), outcome.get("blob"))
     return record
 

@@ -125,3 +125,12 @@ def test_interrupted_scan_writes_a_current_index_and_exits_130(tmp_path: Path, s
     assert len(listed) == done  # the index is the current one, not absent or stale
     index = (out / "index.html").read_text("utf-8")
     assert sum(f"docs/contrat_{i:02d}.txt" in index for i in range(40)) == done
+
+
+def test_verbose_logs_every_document(tmp_path: Path):
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "analyzer", "-v", "scan", str(tmp_path / "a.txt"),
+                           "-o", str(tmp_path / "out"), "-q", "-j", "1"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "INFO a.txt: ok (" in proc.stderr

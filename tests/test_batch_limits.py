@@ -183,3 +183,16 @@ def test_progress_is_a_live_line_on_a_terminal_and_json_lines_otherwise():
     assert events[0]["event"] == "failed" and events[0]["path"] == "a\nforged.pdf"
     assert events[-1] == {"event": "progress", "done": 2, "total": 2, "pages": 1, "failed": 1,
                           "pages_per_second": events[-1]["pages_per_second"]}
+
+
+def test_progress_shows_a_line_on_a_terminal_before_the_first_document_ends():
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    Progress(40, stream=tty)
+    assert "0/40 documents" in tty.getvalue()
+    pipe = io.StringIO()
+    Progress(40, stream=pipe)
+    assert pipe.getvalue() == ""  # quiet in a pipe until there is something to say
