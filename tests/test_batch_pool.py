@@ -195,3 +195,25 @@ def test_page_count_after_ocr_does_not_cut_the_deadline_ocr_earned():
     records = _run(["ocrpages", "ok"], timeout_base=1.0, timeout_per_page=0.0,
                    timeout_per_ocr_page=1.5, recycle_after=100)
     assert records["ocrpages"]["status"] == "ok", records["ocrpages"]["reason"]
+
+
+def test_parser_log_lines_with_document_bytes_never_reach_a_workers_stderr():
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import logging, warnings
+        from analyzer.batch.limits import Limits
+        from analyzer.batch.worker import _setup_process
+        _setup_process(Limits(memory_mb=0))
+        logging.getLogger("pdfminer.pdfinterp").warning(
+            "Cannot set gray non-stroke color because %r is an invalid float value",
+            b"SECRET-CONTRACT-BYTES")
+        warnings.warn("SECRET-CONTRACT-BYTES in a CropBox")
+        print("done")
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "done", proc.stderr
+    assert "SECRET-CONTRACT-BYTES" not in proc.stderr

@@ -54,6 +54,22 @@ def _setup_process(limits: Limits) -> None:
             pass
     # Ctrl-C goes to the parent, which stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _quiet_libraries()
+
+
+QUIET_LOGGERS = ("pdfminer", "pdfplumber", "pypdfium2", "PIL", "docx", "fontTools")
+
+
+def _quiet_libraries() -> None:
+    """The parsers' own log lines and warnings quote the document's bytes (``Cannot set gray
+    non-stroke color because /b'…' is an invalid float value``): they never reach stderr from a
+    worker; what goes wrong with a document is its status and reason."""
+    import logging
+    import warnings
+
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    warnings.simplefilter("ignore")
 
 
 def _set_cpu_budget(seconds: int) -> None:
