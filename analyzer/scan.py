@@ -474,8 +474,9 @@ def scan(
         if isinstance(stopped, KeyboardInterrupt):
             raise Interrupted(result) from stopped
         if isinstance(stopped, OSError):
-            raise BatchError(f"cannot write to the output folder {out_dir}: "
-                             f"{_os_error(stopped)}") from stopped
+            where = f" ({stopped.filename})" if stopped.filename else ""
+            raise BatchError(f"the batch stopped on a system error: {_os_error(stopped)}{where}; "
+                             "what finished is kept") from stopped
         if stopped is not None:
             raise stopped
         return result

@@ -134,3 +134,31 @@ def test_verbose_logs_every_document(tmp_path: Path):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "INFO a.txt: ok (" in proc.stderr
+
+
+def test_a_batch_error_midway_still_leaves_a_current_index(tmp_path: Path, monkeypatch):
+    import analyzer.scan
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(3):
+        (docs / f"c{i}.txt").write_text(TEXT + "x" * (100 * (3 - i)) + "\n", encoding="utf-8")
+    real = analyzer.scan._finish
+    finished: list[str] = []
+
+    def finish(store, out_dir, formats, task, outcome, *args):  # type: ignore[no-untyped-def]
+        if finished:  # as when the second report cannot be written (disk full)
+            raise analyzer.scan.BatchError(f"cannot write the report of {task['display']}: "
+                                           "OSError: [Errno 28] No space left on device")
+        finished.append(task["display"])
+        return real(store, out_dir, formats, task, outcome, *args)
+
+    monkeypatch.setattr(analyzer.scan, "_finish", finish)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["scan", str(docs), "-o", str(out), "-q", "-j", "1"])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert "No space left on device" in result.stderr
+    listed = list(csv.DictReader(io.StringIO((out / "files.csv").read_text("utf-8"))))
+    assert [r["path"] for r in listed] == finished
+    assert finished[0] in (out / "index.html").read_text("utf-8")
