@@ -17,7 +17,7 @@ from analyzer.batch.worker import _set_cpu_budget, _setup_process
 
 def chaos_worker(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
     """A stand-in worker whose behaviour is chosen by the task's display name."""
-    _setup_process(limits)
+    _setup_process(limits, options.get("stderr_path"))
     conn.send(("ready", os.getpid()))
     done = 0
     while True:
@@ -29,6 +29,9 @@ def chaos_worker(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
             return
         _set_cpu_budget(limits.cpu_seconds)
         name = task["display"]
+        if name.startswith("exit1"):  # as an uncaught error or a native abort leaves it
+            os.write(2, b"loading fonts\nFatal Python error: boom in the parser\n\n")
+            os._exit(1)
         if name.startswith("segv"):
             os.kill(os.getpid(), signal.SIGSEGV)
         elif name.startswith("abort"):
@@ -217,3 +220,17 @@ def test_parser_log_lines_with_document_bytes_never_reach_a_workers_stderr():
                           timeout=120)
     assert proc.returncode == 0 and proc.stdout.strip() == "done", proc.stderr
     assert "SECRET-CONTRACT-BYTES" not in proc.stderr
+
+
+def test_a_dead_workers_last_message_is_kept_in_the_reason():
+    import glob
+    import tempfile
+
+    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "hds-worker-*.log")))
+    records = _run(["exit1", "segv", "ok"], recycle_after=100)
+    assert records["exit1"]["status"] == "crashed"
+    assert records["exit1"]["reason"] == ("crashed: worker exited with code 1; last message: "
+                                          "Fatal Python error: boom in the parser")
+    assert "SIGSEGV" in records["segv"]["reason"]
+    assert records["ok"]["status"] == "ok"
+    assert set(glob.glob(os.path.join(tempfile.gettempdir(), "hds-worker-*.log"))) <= before

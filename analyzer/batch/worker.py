@@ -31,9 +31,16 @@ MAX_BLOCK_CHARS = 100_000
 per-text limit (``analyzer.models.MAX_TEXT_CHARS``) whatever ``--max-chars`` allows."""
 
 
-def _setup_process(limits: Limits) -> None:
-    """Own process group, no core dumps, address-space cap, die with the parent."""
+def _setup_process(limits: Limits, stderr_path: str | None = None) -> None:
+    """Own process group, no core dumps, address-space cap, die with the parent; stderr to
+    ``stderr_path`` when given (the supervisor reads its last line when the worker dies)."""
     import resource
+
+    if stderr_path:
+        with contextlib.suppress(OSError):
+            fd = os.open(stderr_path, os.O_WRONLY | os.O_APPEND)
+            os.dup2(fd, 2)
+            os.close(fd)
 
     with contextlib.suppress(OSError):
         os.setsid()
@@ -108,7 +115,7 @@ def worker_main(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
     """Process target: set limits, warm up, then answer tasks until told to stop or recycled."""
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
-    _setup_process(limits)
+    _setup_process(limits, options.get("stderr_path"))
     try:
         warm_up(options)
     except Exception as e:  # a broken rule directory: the parent stops the batch
@@ -124,6 +131,9 @@ def worker_main(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
         if task is None:
             return
         _set_cpu_budget(limits.cpu_seconds)
+        if options.get("stderr_path"):
+            with contextlib.suppress(OSError):
+                os.ftruncate(2, 0)  # what is kept is about this document only
         result = process_task(task, limits, options, notify=conn.send)
         done += 1
         if done >= limits.recycle_after:
