@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
 # Longest output stem, in characters and in UTF-8 bytes (file names are limited to 255 bytes,
@@ -58,6 +59,15 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write bytes to a temporary file in the same folder, fsync it, then rename it into place."""
+    with atomic_writer(path) as f:
+        f.write(data)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path, text: bool = False, **open_args: Any) -> Iterator[IO[Any]]:
+    """A file to write ``path`` through, streamed: a temporary file in the same folder, fsync-ed
+    and renamed into place when the block ends without error (removed otherwise). Binary by
+    default; ``text=True`` opens it in text mode with ``open_args`` (encoding, newline)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # ".<name>.<8 random>.tmp" must stay a valid file name even when <name> is near the limit
     prefix = utf8_prefix(path.name, _MAX_FILE_NAME_BYTES - 20)
@@ -67,8 +77,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         # give (0666 less the umask), so a shared drive's group can read the index
         if hasattr(os, "fchmod"):
             os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        with os.fdopen(fd, "w" if text else "wb", **open_args) as f:
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
