@@ -87,6 +87,23 @@ def _limits_options(func):  # type: ignore[no-untyped-def]
     return func
 
 
+def _existing_inputs(paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """A path that does not exist is a usage error; one that exists but cannot be looked at
+    (a path longer than the system allows, no permission) is an input of its own, recorded as
+    failed with the reason."""
+    import errno
+    import os
+
+    for path in paths:
+        try:
+            os.stat(path)
+        except OSError as e:
+            if e.errno in (errno.ENOENT, errno.ENOTDIR):
+                raise click.BadParameter(f"{str(path)!r} does not exist",
+                                         param_hint="'PATHS...'") from None
+    return paths
+
+
 def _default_jobs() -> int:
     import os
 
@@ -94,8 +111,8 @@ def _default_jobs() -> int:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path),
+                callback=lambda ctx, param, value: _existing_inputs(value))
 @click.option("-o", "--out", "out_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @lang_option

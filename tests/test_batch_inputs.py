@@ -217,3 +217,23 @@ def test_spreadsheets_and_archives_in_a_folder_are_skipped_a_renamed_docx_is_rea
     assert {p: r["status"] for p, r in found.items()} == {
         "docs/tableau.xlsx": "skipped", "docs/annexes.zip": "skipped",
         "docs/logo.png": "skipped", "docs/contrat.bin": "ok"}
+
+
+def test_explicit_path_longer_than_path_max_is_a_record_of_its_own(tmp_path: Path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    limit = os.pathconf(docs, "PC_PATH_MAX")
+    _, parts = _deep_folder(docs, limit + 10)
+    long_path = docs.joinpath(*parts, "contrat.txt")
+    assert len(os.fsencode(long_path)) > limit
+    good = tmp_path / "good.txt"
+    good.write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["scan", str(long_path), str(good), "-o", str(out), "-q"])
+    assert result.exit_code == 1, result.output + result.stderr
+    found = rows(out)
+    assert found["good.txt"]["status"] == "ok"
+    assert found["contrat.txt"]["status"] == "parse_error"
+    assert "too long" in found["contrat.txt"]["reason"]
+    missing = CliRunner().invoke(cli, ["scan", str(tmp_path / "nope.txt"), "-o", str(out)])
+    assert missing.exit_code == 2 and "does not exist" in missing.stderr
