@@ -237,3 +237,19 @@ def test_explicit_path_longer_than_path_max_is_a_record_of_its_own(tmp_path: Pat
     assert "too long" in found["contrat.txt"]["reason"]
     missing = CliRunner().invoke(cli, ["scan", str(tmp_path / "nope.txt"), "-o", str(out)])
     assert missing.exit_code == 2 and "does not exist" in missing.stderr
+
+
+def test_names_that_display_the_same_still_get_two_records(tmp_path: Path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    # an undecodable byte is shown as \xff: so is a name that really has a backslash in it
+    (docs / os.fsdecode(b"bail_\xff.txt")).write_text(TEXT + "octet\n", encoding="utf-8")
+    (docs / "bail_\\xff.txt").write_text(TEXT + "barre\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["scan", str(docs), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output + result.stderr
+    found = rows(out)
+    assert len(found) == 2 and len(store_paths(out)) == 2
+    texts = sorted(json.loads(p.read_text("utf-8"))["text"].split()[-1]
+                   for p in out.glob("*.json"))
+    assert texts == ["barre", "octet"]
