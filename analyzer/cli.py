@@ -361,9 +361,13 @@ def review_import(decisions_file: Path, out_dir: Path, reviewer: str) -> None:
     Decisions stay attached to a clause while its text is unchanged, across re-runs.
     """
     from analyzer.report.review import import_reviews
+    from analyzer.scan import OutputFolderError, output_lock
 
     try:
-        result = import_reviews(decisions_file, out_dir, reviewer=reviewer)
+        with output_lock(out_dir):  # not while a scan rewrites the same reports
+            result = import_reviews(decisions_file, out_dir, reviewer=reviewer)
+    except OutputFolderError as e:
+        _usage_failure(str(e))
     except AnalyzerError as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"{result.decisions} decisions for {result.documents} document(s), "

@@ -36,6 +36,20 @@ def test_second_scan_on_the_same_output_folder_refuses_and_leaves_the_first_alon
     assert not (out / "results.sqlite").exists()
 
 
+def test_review_import_refuses_while_a_scan_holds_the_output_folder(tmp_path: Path):
+    out = tmp_path / "out"
+    out.mkdir()
+    decisions = tmp_path / "decisions.json"
+    decisions.write_text('{"schema": "hds-analyzer/review/1", "document": {"path": "a.pdf"}, '
+                         '"decisions": []}', "utf-8")
+    with (out / LOCK_NAME).open("a+") as first:
+        fcntl.flock(first.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = CliRunner().invoke(cli, ["review", "import", str(decisions), str(out)])
+    assert result.exit_code == 2, result.output + result.stderr
+    assert "in use by another scan" in result.stderr
+    assert not (out / "reviews.json").exists()
+
+
 def _damage(path: Path, how: str) -> None:
     data = path.read_bytes()
     if how == "truncated":
