@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -64,6 +67,10 @@ def _limits_options(func):  # type: ignore[no-untyped-def]
         click.option("--timeout-per-ocr-page", type=click.FloatRange(min=1),
                      default=d.timeout_per_ocr_page, show_default=True,
                      help="Seconds each page gets, from when its OCR starts."),
+        click.option("--timeout-max-ocr", type=click.FloatRange(min=1),
+                     default=d.timeout_max_ocr, show_default=True,
+                     help="Upper bound of the wall-clock timeout of a document that goes to "
+                     "OCR."),
         click.option("--max-file-mb", type=click.IntRange(min=1), default=d.max_file_mb,
                      show_default=True, help="Largest input file."),
         click.option("--max-pages", type=click.IntRange(min=1), default=d.max_pages,
@@ -80,6 +87,23 @@ def _limits_options(func):  # type: ignore[no-untyped-def]
     return func
 
 
+def _existing_inputs(paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """A path that does not exist is a usage error; one that exists but cannot be looked at
+    (a path longer than the system allows, no permission) is an input of its own, recorded as
+    failed with the reason."""
+    import errno
+    import os
+
+    for path in paths:
+        try:
+            os.stat(path)
+        except OSError as e:
+            if e.errno in (errno.ENOENT, errno.ENOTDIR):
+                raise click.BadParameter(f"{str(path)!r} does not exist",
+                                         param_hint="'PATHS...'") from None
+    return paths
+
+
 def _default_jobs() -> int:
     import os
 
@@ -87,8 +111,8 @@ def _default_jobs() -> int:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path),
+                callback=lambda ctx, param, value: _existing_inputs(value))
 @click.option("-o", "--out", "out_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @lang_option
@@ -106,6 +130,9 @@ def _default_jobs() -> int:
 @click.option("--since-last/--all", "since_last", default=True, show_default=True,
               help="Re-analyse only inputs whose content, rules or options changed since the "
                    "last run (default), or everything.")
+@click.option("--retry-failed", is_flag=True,
+              help="Also re-analyse unchanged inputs that ended in timeout or crashed (else they "
+                   "are retried only when a limit changed, or with --all).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
               show_default=True, help="Run on local worker processes or on a Dask cluster.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
@@ -114,7 +141,8 @@ def _default_jobs() -> int:
 @_limits_options
 def scan(paths: tuple[Path, ...], out_dir: Path, lang: str, formats: tuple[str, ...],
          patterns_dir: Path | None, jobs: int | None, ocr: str, pdf_engine: str,
-         since_last: bool, engine: str, scheduler: str | None, quiet: bool,
+         since_last: bool, retry_failed: bool, engine: str, scheduler: str | None,
+         quiet: bool,
          **limit_values: float) -> None:
     """Analyse contracts (files or folders) and write reports to OUT.
 
@@ -125,28 +153,83 @@ def scan(paths: tuple[Path, ...], out_dir: Path, lang: str, formats: tuple[str, 
     usage error.
     """
     from analyzer.batch.limits import Limits
+    from analyzer.scan import Interrupted, OutputFolderError
     from analyzer.scan import scan as run_scan
 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
     limits = Limits().replace(**limit_values)
     try:
-        result = run_scan(list(paths), out_dir, lang=lang, formats=formats,
-                          patterns_dir=patterns_dir, jobs=jobs or _default_jobs(), ocr=ocr,
-                          pdf_engine=pdf_engine, force=not since_last, engine=engine,
-                          scheduler=scheduler, limits=limits, progress=not quiet)
+        with _sigterm_as_interrupt():
+            result = run_scan(list(paths), out_dir, lang=lang, formats=formats,
+                              patterns_dir=patterns_dir, jobs=jobs or _default_jobs(), ocr=ocr,
+                              pdf_engine=pdf_engine, force=not since_last, engine=engine,
+                              scheduler=scheduler, limits=limits, progress=not quiet,
+                              retry_failed=retry_failed)
+    except Interrupted as e:
+        _summary(e.result, out_dir)
+        _interrupted()
+    except KeyboardInterrupt:  # before the batch started: nothing to keep
+        _interrupted()
+    except OutputFolderError as e:
+        _usage_failure(str(e))
     except AnalyzerError as e:
         raise click.ClickException(str(e)) from e
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not result.entries:
+        click.echo("warning: no document found in " + ", ".join(map(str, paths))
+                   + " (aucun document trouvé)", err=True)
     _summary(result, out_dir)
     sys.exit(result.exit_code)
+
+
+def _interrupted() -> None:
+    click.echo("interrompu : les documents terminés sont gardés et l'index est à jour ; "
+               "relancez la même commande pour reprendre (interrupted: finished documents are "
+               "kept, run the same command again to resume)", err=True)
+    sys.exit(130)
+
+
+def _usage_failure(sentence: str) -> None:
+    """Exit 2 with one sentence, as for a usage error (DESIGN: no traceback)."""
+    click.echo(f"Error: {sentence}", err=True)
+    sys.exit(2)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a service manager, ``kill``) stops a scan the way Ctrl-C does: what finished is
+    kept, the index is written, exit 130."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (embedded use): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def failure_line(entry: dict[str, Any]) -> str:
+    """``failed: PATH: STATUS: REASON``, without repeating a status the reason starts with."""
+    path = entry["path"].encode("unicode_escape").decode("ascii")
+    reason = entry.get("reason") or ""
+    if reason.startswith(f"{entry['status']}:"):
+        return f"failed: {path}: {reason}"
+    return f"failed: {path}: {entry['status']}: {reason}"
 
 
 def _summary(result, out_dir: Path) -> None:  # type: ignore[no-untyped-def]
     ok = sum(1 for e in result.entries if e["status"] in ("ok", "ok_no_text"))
     skipped = sum(1 for e in result.entries if e["status"] == "skipped")
     for entry in result.failed:
-        path = entry["path"].encode("unicode_escape").decode("ascii")
-        click.echo(f"failed: {path}: {entry['status']}: {entry['reason']}", err=True)
+        click.echo(failure_line(entry), err=True)
     counts = ", ".join(f"{k} {v}" for k, v in result.counts().items())
     click.echo(f"statuses: {counts}; {result.unchanged} unchanged since the last run")
     click.echo(f"{ok} analysed, {len(result.failed)} failed, {skipped} skipped; "
@@ -163,12 +246,16 @@ def report(out_dir: Path, formats: tuple[str, ...]) -> None:
 
     Nothing is analysed again. Exit code 0, or 1 when OUT has no results store.
     """
-    from analyzer.scan import rebuild
+    from analyzer.scan import OutputFolderError, rebuild
 
     try:
         result = rebuild(out_dir, formats)
+    except OutputFolderError as e:
+        _usage_failure(str(e))
     except AnalyzerError as e:
         raise click.ClickException(str(e)) from e
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     counts = ", ".join(f"{k} {v}" for k, v in result.counts().items())
     click.echo(f"{len(result.entries)} inputs ({counts}); index: {out_dir / 'index.html'}")
 
@@ -278,9 +365,13 @@ def review_import(decisions_file: Path, out_dir: Path, reviewer: str) -> None:
     Decisions stay attached to a clause while its text is unchanged, across re-runs.
     """
     from analyzer.report.review import import_reviews
+    from analyzer.scan import OutputFolderError, output_lock
 
     try:
-        result = import_reviews(decisions_file, out_dir, reviewer=reviewer)
+        with output_lock(out_dir):  # not while a scan rewrites the same reports
+            result = import_reviews(decisions_file, out_dir, reviewer=reviewer)
+    except OutputFolderError as e:
+        _usage_failure(str(e))
     except AnalyzerError as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"{result.decisions} decisions for {result.documents} document(s), "

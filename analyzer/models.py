@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+MAX_TEXT_CHARS = 2_000_000
+"""Longest text the NLP pipeline takes in one piece (spaCy's ``nlp.max_length``; beyond it spaCy
+raises E088). The batch's default ``--max-chars`` is this, and longer paragraphs are split."""
+
 BlockKind = Literal["paragraph", "heading", "list_item", "table_row", "footnote"]
 
 

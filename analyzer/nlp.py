@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.tokens import Doc
 
+from analyzer.models import MAX_TEXT_CHARS
 from analyzer.rules import RuleSet
 
 HITS_KEY = "hits"
@@ -89,7 +90,7 @@ def make_contract_norm(
 def build_pipeline(ruleset: RuleSet) -> Language:
     """Build the tagging pipeline of one language and load every rule in one validated call."""
     nlp = spacy.blank(ruleset.lang)
-    nlp.max_length = 2_000_000
+    nlp.max_length = MAX_TEXT_CHARS
     nlp.add_pipe("contract_norm",
                  config={"lang": ruleset.lang, "overrides": dict(ruleset.lexicon.norms)})
     nlp.add_pipe("sentencizer")

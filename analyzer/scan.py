@@ -9,9 +9,11 @@ options changed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
+import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,15 +23,15 @@ from typing import Any
 from analyzer import __version__
 from analyzer.batch.limits import Limits, sniff_type
 from analyzer.batch.progress import Progress
-from analyzer.batch.store import Store
-from analyzer.batch.worker import FAILED_STATUSES, OK_STATUSES
+from analyzer.batch.store import Store, StoreDamaged, set_aside
+from analyzer.batch.worker import FAILED_STATUSES, OK_STATUSES, index_entry
 from analyzer.errors import AnalyzerError
 from analyzer.extract import SUPPORTED_SUFFIXES, file_sha256
 from analyzer.output import atomic_write_text, output_names
 
 log = logging.getLogger(__name__)
 ALL_FORMATS = ("json", "html", "csv", "xlsx")
-RETRY_STATUSES = ("timeout", "crashed")  # possibly transient: re-done by the next run
+RETRY_STATUSES = ("timeout", "crashed")  # possibly transient: re-done by --retry-failed
 FILES_CSV = "files.csv"
 CSV_FIELDS = ("path", "status", "reason", "type", "pages", "chars", "truncated", "language",
               "clauses", "certificates_required", "seconds", "size", "sha256", "html", "json")
@@ -41,10 +43,17 @@ class BatchError(AnalyzerError):
 
 @dataclass(frozen=True)
 class InputFile:
-    """A file to analyse and the path shown for it (relative to what the user named)."""
+    """A file to analyse and the path shown for it (relative to what the user named).
+
+    ``status`` is empty for an input to analyse; else the input is recorded as it is, with
+    ``reason`` (``skipped``, or a failure found without reading it: not a regular file, a
+    folder that cannot be listed).
+    """
 
     path: Path
     display: str
+    status: str = ""
+    reason: str = ""
 
 
 @dataclass
@@ -55,6 +64,8 @@ class ScanResult:
     analysed: int = 0
     """Inputs analysed by this run (the others were unchanged and taken from the store)."""
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    """What the user should know about the batch itself (a damaged store set aside, …)."""
 
     @property
     def failed(self) -> list[dict[str, Any]]:
@@ -80,35 +91,171 @@ def display_name(path: Path) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def collect_inputs(paths: Sequence[Path]) -> tuple[list[InputFile], list[InputFile]]:
-    """Expand files and folders (recursively) into inputs to analyse and inputs skipped.
+SKIP_UNSUPPORTED = "not a supported file type (.pdf, .docx, .txt, .md)"
+# ZIP-based formats that are never a contract to read (spreadsheets, slides, archives, …): inside
+# a folder they are skipped like any other unsupported type, not failed as "ZIP that is not a
+# DOCX". A ZIP under any other name is still opened, to find a renamed DOCX or ODT.
+NON_DOCUMENT_ZIP_SUFFIXES = frozenset({
+    ".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".pptx", ".pptm", ".ppsx", ".potx", ".vsdx",
+    ".ods", ".odp", ".odg", ".zip", ".jar", ".war", ".apk", ".ipa", ".epub", ".kmz", ".whl",
+    ".nupkg", ".xpi", ".3mf",
+})
+SKIP_SYMLINK = "symbolic link (not followed)"
 
-    Files named explicitly are always analysed. Inside folders, a file is analysed when its
-    suffix is a supported one or its content is PDF or ZIP (type by content); other files and
-    symbolic links (never followed out of the folder) are listed as skipped.
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "FIFO (named pipe)"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket")):
+        if test(mode):
+            return name
+    return "special file"
+
+
+def _os_error(e: OSError) -> str:
+    return f"{type(e).__name__}: {e.strerror or e}"
+
+
+def collect_inputs(paths: Sequence[Path], *, exclude: Sequence[Path] = ()
+                   ) -> tuple[list[InputFile], list[InputFile]]:
+    """Expand files and folders (recursively) into inputs to analyse and inputs recorded as they
+    are (``InputFile.status`` set: skipped, or failed with a reason).
+
+    Files named explicitly are analysed when they are regular files; a FIFO, a device or a
+    socket is ``unsupported_type`` (never opened: reading one could block forever). Inside
+    folders, a regular file is analysed when its suffix is a supported one or its content is PDF
+    or ZIP (type by content); other files, special files and symbolic links (never followed out
+    of the folder) are skipped, with the reason; a folder that cannot be listed (permissions, a
+    path longer than the system allows) is a ``parse_error`` record of its own. Folders in
+    ``exclude`` (the output folder) are not entered. Every input is shown relative to the name
+    of what was named; two inputs that would show the same way (``A/x/contract.txt`` and
+    ``B/y/contract.txt``) are shown with as many parent folders as tell them apart.
     """
-    todo: list[InputFile] = []
-    skipped: list[InputFile] = []
+    found: list[tuple[int, tuple[str, ...], Path, str, str]] = []  # root, rel, path, status, why
     seen: set[Path] = set()
-    for root in paths:
-        if root.is_dir():
-            for path in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink()):
-                display = display_name(Path(root.name) / path.relative_to(root))
-                item = InputFile(path, display)
-                key = path.absolute() if path.is_symlink() else path.resolve()
+    excluded = {_abs(p) for p in exclude}
+    for index, root in enumerate(paths):
+        try:
+            mode = os.stat(root).st_mode
+        except OSError as e:
+            found.append((index, (), root, "parse_error", f"unreadable: {_os_error(e)}"))
+            continue
+        key = _key(root)
+        if key in seen:
+            continue
+        seen.add(key)
+        if stat.S_ISDIR(mode):
+            for rel, path, status, reason in _walk(root, excluded):
+                key = _key(path)
                 if key in seen:
                     continue
                 seen.add(key)
-                if path.is_symlink():
-                    skipped.append(item)
-                elif path.suffix.lower() in SUPPORTED_SUFFIXES or _document_content(path):
-                    todo.append(item)
+                found.append((index, rel, path, status, reason))
+        elif stat.S_ISREG(mode):
+            found.append((index, (), root, "", ""))
+        else:
+            found.append((index, (), root, "unsupported_type",
+                          f"not a regular file ({_file_kind(mode)}): never read"))
+    displays = _displays(paths, [(index, rel) for index, rel, *_ in found])
+    todo: list[InputFile] = []
+    recorded: list[InputFile] = []
+    for (_, _, path, status, reason), display in zip(found, displays, strict=True):
+        item = InputFile(path, display, status, reason)
+        (recorded if status else todo).append(item)
+    return todo, recorded
+
+
+def _abs(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
+def _key(path: Path) -> Path:
+    """What makes two names the same input (a symbolic link is its own input)."""
+    try:
+        link = path.is_symlink()
+    except OSError:  # e.g. a path longer than the system allows
+        link = True
+    return Path(os.path.abspath(path)) if link else _abs(path)
+
+
+def _walk(root: Path, excluded: set[Path]
+          ) -> Iterator[tuple[tuple[str, ...], Path, str, str]]:
+    """Every entry below ``root``, sorted: ``(relative parts, path, status, reason)`` with the
+    status "" (to analyse), "skipped" or "parse_error" (a folder that cannot be listed)."""
+    stack: list[tuple[tuple[str, ...], Path]] = [((), root)]
+    while stack:
+        rel, folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: os.fsencode(e.name))
+        except OSError as e:
+            yield rel, folder, "parse_error", (f"unreadable folder: {_os_error(e)} (its files "
+                                               "are not in this index)")
+            continue
+        subfolders = []
+        for entry in entries:
+            path = Path(entry.path)
+            parts = (*rel, entry.name)
+            try:
+                if entry.is_symlink():
+                    yield parts, path, "skipped", SKIP_SYMLINK
+                elif entry.is_dir(follow_symlinks=False):
+                    if _abs(path) not in excluded:
+                        subfolders.append((parts, path))
+                elif entry.is_file(follow_symlinks=False):
+                    suffix = path.suffix.lower()
+                    if suffix in SUPPORTED_SUFFIXES or (
+                            suffix not in NON_DOCUMENT_ZIP_SUFFIXES and _document_content(path)):
+                        yield parts, path, "", ""
+                    else:
+                        yield parts, path, "skipped", SKIP_UNSUPPORTED
                 else:
-                    skipped.append(item)
-        elif root.resolve() not in seen:
-            seen.add(root.resolve())
-            todo.append(InputFile(root, display_name(Path(root.name))))
-    return todo, skipped
+                    mode = entry.stat(follow_symlinks=False).st_mode
+                    yield parts, path, "skipped", (f"not a regular file ({_file_kind(mode)}): "
+                                                   "never read")
+            except OSError as e:
+                yield parts, path, "parse_error", f"unreadable: {_os_error(e)}"
+        stack.extend(reversed(subfolders))
+
+
+def _displays(roots: Sequence[Path], items: list[tuple[int, tuple[str, ...]]]) -> list[str]:
+    """The shown path of every ``(root index, relative parts)``: the root's name, then as many of
+    its parent folders as needed for no two inputs to be shown the same."""
+    labels: list[list[str]] = []
+    for root in roots:
+        parts = Path(os.path.abspath(root)).parts[1:]
+        choices = [root.name] + ["/".join(parts[-n:]) for n in range(1, len(parts) + 1)]
+        labels.append([c for i, c in enumerate(choices) if i == 0 or c != choices[i - 1]])
+    level = [0] * len(roots)
+
+    def shown(index: int, rel: tuple[str, ...]) -> str:
+        label = labels[index][level[index]]
+        return display_name(Path(label, *rel)) if (label or rel) else display_name(Path("."))
+
+    while True:
+        groups: dict[str, set[int]] = {}
+        for index, rel in items:
+            groups.setdefault(shown(index, rel), set()).add(index)
+        moved = False
+        counts = Counter(shown(index, rel) for index, rel in items)
+        for text, count in counts.items():
+            if count < 2:
+                continue
+            for index in groups[text]:
+                if level[index] + 1 < len(labels[index]):
+                    level[index] += 1
+                    moved = True
+        if not moved:
+            break
+    result = []
+    taken: Counter[str] = Counter()
+    for index, rel in items:  # never two the same, even where no parent folder tells them apart
+        text = shown(index, rel)
+        taken[text] += 1
+        result.append(text if taken[text] == 1 else f"{text} [{taken[text]}]")
+    return result
 
 
 def _document_content(path: Path) -> bool:
@@ -171,31 +318,47 @@ def _write_outputs(out_dir: Path, name: str, formats: set[str], json_text: str |
 
 
 class _Plan:
-    """Which inputs must be analysed and which stored results are still valid."""
+    """Which inputs must be analysed and which stored results are still valid.
+
+    The parent only ever stats an input and hashes a regular file within the size limit: a
+    file over ``--max-file-mb`` is rejected by its size alone, and a file that turned into a
+    FIFO or a device since it was listed is never read.
+    """
 
     def __init__(self, store: Store, todo: list[InputFile], names: dict[str, str],
-                 key: str, limits_key: str, force: bool) -> None:
+                 key: str, limits_key: str, force: bool, limits: Limits,
+                 retry_failed: bool = False) -> None:
         self.run: list[tuple[InputFile, dict[str, Any]]] = []
         self.reuse: list[tuple[InputFile, dict[str, Any], int]] = []
-        self.unreadable: list[tuple[InputFile, str]] = []
+        self.unreadable: list[tuple[InputFile, str, str]] = []
+        max_bytes = limits.max_file_mb * 1024 * 1024
         for item in todo:
             old = store.get(item.display)
             try:
                 st = item.path.stat()
+                if not stat.S_ISREG(st.st_mode):
+                    self.unreadable.append((item, "unsupported_type", "not a regular file "
+                                            f"({_file_kind(st.st_mode)}): never read"))
+                    continue
+                if st.st_size > max_bytes:
+                    self.unreadable.append((item, "limit_exceeded", "max_file_size: "
+                                            f"{st.st_size // (1024 * 1024)} MB (limit "
+                                            f"{limits.max_file_mb} MB)"))
+                    continue
                 if (old and not force and old["size"] == st.st_size
                         and old["mtime_ns"] == st.st_mtime_ns and old["sha256"]):
                     sha = old["sha256"]  # unchanged size and mtime: trust the stored hash
                 else:
                     sha = file_sha256(item.path)
             except OSError as e:
-                self.unreadable.append((item, f"unreadable: {type(e).__name__}: "
-                                              f"{e.strerror or e}"))
+                self.unreadable.append((item, "parse_error", f"unreadable: {_os_error(e)}"))
                 continue
             task = {"path": str(item.path), "display": item.display,
                     "name": names[item.display], "sha256": sha, "size": st.st_size,
                     "mtime_ns": st.st_mtime_ns, "pages": None}
             if (old is not None and not force and old["sha256"] == sha
-                    and old["config_key"] == key and old["status"] not in RETRY_STATUSES
+                    and old["config_key"] == key
+                    and not (retry_failed and old["status"] in RETRY_STATUSES)
                     and (old["status"] in OK_STATUSES or old["limits_key"] == limits_key)):
                 self.reuse.append((item, old, st.st_mtime_ns))
             else:
@@ -219,6 +382,7 @@ def scan(
     scheduler: str | None = None,
     limits: Limits | None = None,
     progress: bool = False,
+    retry_failed: bool = False,
 ) -> ScanResult:
     """Analyse every input and write ``OUT/<name>.json``, ``OUT/<name>.html``, ``OUT/index.html``,
     ``OUT/files.csv`` and the store ``OUT/results.sqlite``.
@@ -226,13 +390,18 @@ def scan(
     Args:
         jobs: worker processes (default: number of cores).
         force: re-analyse everything (``--all``); else unchanged inputs come from the store.
+        retry_failed: also re-analyse unchanged inputs that ended ``timeout`` or ``crashed``
+            (``--retry-failed``); else they are retried only when a limit changed.
         engine: "local" (supervised worker processes) or "dask" (a Dask cluster at ``scheduler``,
             a local one when None).
         limits: per-document limits (``analyzer.batch.Limits``; defaults in docs/batch.md).
         progress: show progress on stderr (a live line on a terminal, JSON lines otherwise).
 
     Raises:
-        BatchError: the workers cannot start (for example an invalid rule directory).
+        OutputFolderError: ``out_dir`` cannot be used (nothing was done).
+        BatchError: the workers cannot start (for example an invalid rule directory), or the
+            output folder became unwritable (disk full); the index shows what finished.
+        Interrupted: Ctrl-C or SIGTERM; the index shows what finished, the same call resumes.
     """
     import time
 
@@ -240,65 +409,235 @@ def scan(
     formats = set(formats)
     limits = limits or Limits()
     jobs = jobs or os.cpu_count() or 1
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(out_dir)
-    todo, skipped = collect_inputs(paths)
-    names = output_names(i.display for i in [*todo, *skipped])
-    options = {"lang": lang, "ocr": ocr, "pdf_engine": pdf_engine,
-               "patterns_dir": str(patterns_dir) if patterns_dir else None}
-    key = config_key(lang=lang, ocr=ocr, pdf_engine=pdf_engine, patterns_dir=patterns_dir,
-                     limits=limits)
-    limits_key = repr(limits)
-    result = ScanResult()
-    with Store(out_dir) as store:
-        run_id = store.start_run({**options, "engine": engine, "jobs": jobs, "force": force,
-                                  "limits": limits_key, "versions": _versions()},
-                                 sorted(i.display for i in [*todo, *skipped]))
-        with store.transaction():
-            for item in skipped:
-                reason = ("symbolic link (not followed)" if item.path.is_symlink()
-                          else "not a supported file type (.pdf, .docx, .txt, .md)")
-                store.put({"path": item.display, "name": names[item.display],
-                           "status": "skipped", "reason": reason, "run_id": run_id,
-                           "config_key": key, "finished_at": 1.0}, None)
-        plan = _Plan(store, todo, names, key, limits_key, force)
-        for item, reason in plan.unreadable:
-            _write_outputs(out_dir, names[item.display], formats, None, None)
-            store.put({"path": item.display, "name": names[item.display],
-                       "status": "parse_error", "reason": reason, "run_id": run_id,
-                       "config_key": key}, None)
-        restored = 0
-        with store.transaction():
-            for item, old, mtime_ns in plan.reuse:
-                store.touch(item.display, run_id, mtime_ns)
-                restored += _restore_outputs(store, out_dir, old, names[item.display], formats)
-        bar = Progress(len(plan.run), enabled=progress)
-        tasks = [task for _, task in plan.run]
-        if engine == "local":  # workers write their reports themselves (shared disk)
-            for task in tasks:
-                task.update(out_dir=str(out_dir), formats=sorted(formats))
+    prepare_output_folder(out_dir, paths)
+    with output_lock(out_dir):  # one scan at a time per output folder
+        _remove_stale_temporaries(out_dir)
+        todo, recorded = collect_inputs(paths, exclude=[out_dir])
+        names = output_names(i.display for i in [*todo, *recorded])
+        inputs = sorted(i.display for i in [*todo, *recorded])
+        options = {"lang": lang, "ocr": ocr, "pdf_engine": pdf_engine,
+                   "patterns_dir": str(patterns_dir) if patterns_dir else None}
+        key = config_key(lang=lang, ocr=ocr, pdf_engine=pdf_engine, patterns_dir=patterns_dir,
+                         limits=limits)
+        limits_key = repr(limits)
+        result = ScanResult()
+        with open_store(out_dir, result.warnings) as store:
+            run_id = store.start_run({**options, "engine": engine, "jobs": jobs, "force": force,
+                                      "limits": limits_key, "versions": _versions()}, inputs)
+            restored = 0
+            reused: set[str] = set()
+            stopped: BaseException | None = None
+            try:
+                plan = _Plan(store, todo, names, key, limits_key, force, limits, retry_failed)
+                with store.transaction():
+                    for item in recorded:
+                        store.put({"path": item.display, "name": names[item.display],
+                                   "status": item.status, "reason": item.reason, "run_id": run_id,
+                                   "config_key": key, "finished_at": 1.0}, None)
+                    for item, status, reason in plan.unreadable:
+                        store.put({"path": item.display, "name": names[item.display],
+                                   "status": status, "reason": reason, "run_id": run_id,
+                                   "config_key": key}, None)
+                for item in [*recorded, *(i for i, _, _ in plan.unreadable)]:
+                    if item.status != "skipped":  # no report left from an older version of the file
+                        _write_outputs(out_dir, names[item.display], formats, None, None)
+                with store.transaction():
+                    for item, old, mtime_ns in plan.reuse:
+                        store.touch(item.display, run_id, mtime_ns)
+                        restored += _restore_outputs(store, out_dir, old, names[item.display],
+                                                     formats)
+                reused = {i.display for i, _, _ in plan.reuse}
+                result.analysed = _run_plan(plan, store, out_dir, formats, run_id, key, limits_key,
+                                            engine=engine, scheduler=scheduler, jobs=jobs,
+                                            limits=limits, options=options, progress=progress)
+            except (KeyboardInterrupt, BatchError, OSError) as e:
+                stopped = e  # what finished is kept: the index below shows it, then we stop
+            result.entries = _entries(store, out_dir, inputs, reused)
+            result.seconds = time.monotonic() - started
+            previous = store.get_meta("batch_outputs")
+            if (stopped is not None or result.analysed or restored
+                    or previous != _outputs_fingerprint(out_dir, result.entries, formats)):
+                try:
+                    write_batch_outputs(out_dir, result.entries, store, formats)
+                except OSError as e:  # e.g. the disk is full: say so, keep the first cause
+                    if stopped is None:
+                        stopped = e
+                    log.warning("the index could not be rewritten: %s", _os_error(e))
+                else:
+                    # taken after the writes: an unchanged re-run finds the same, rewrites nothing
+                    store.set_meta("batch_outputs", _outputs_fingerprint(out_dir, result.entries,
+                                                                         formats))
+            store.finish_run(run_id, {"counts": result.counts(), "analysed": result.analysed,
+                                      "unchanged": result.unchanged,
+                                      "interrupted": isinstance(stopped, KeyboardInterrupt),
+                                      "seconds": round(result.seconds, 3)})
+        if isinstance(stopped, KeyboardInterrupt):
+            raise Interrupted(result) from stopped
+        if isinstance(stopped, OSError):
+            where = f" ({stopped.filename})" if stopped.filename else ""
+            raise BatchError(f"the batch stopped on a system error: {_os_error(stopped)}{where}; "
+                             "what finished is kept") from stopped
+        if stopped is not None:
+            raise stopped
+        return result
+
+
+def _run_plan(plan: _Plan, store: Store, out_dir: Path, formats: set[str], run_id: int, key: str,
+              limits_key: str, *, engine: str, scheduler: str | None, jobs: int, limits: Limits,
+              options: dict[str, Any], progress: bool) -> int:
+    """Analyse the inputs of ``plan.run``, recording each one as it finishes; returns how many."""
+    bar = Progress(len(plan.run), enabled=progress)
+    tasks = [task for _, task in plan.run]
+    if engine == "local":  # workers write their reports themselves (shared disk)
+        for task in tasks:
+            task.update(out_dir=str(out_dir), formats=sorted(formats))
+    analysed = 0
+    try:
+        for task, outcome in _execute(tasks, engine=engine, scheduler=scheduler, jobs=jobs,
+                                      limits=limits, options=options):
+            record = _finish(store, out_dir, formats, task, outcome, run_id, key, limits_key)
+            bar.update(task["display"], record["status"], record["pages"], record["reason"])
+            analysed += 1
+    finally:
+        bar.close()
+    return analysed
+
+
+class Interrupted(AnalyzerError):
+    """The scan was interrupted (Ctrl-C, SIGTERM); what finished is kept and the index is
+    current. ``result`` holds the inputs recorded so far; the same command resumes."""
+
+    def __init__(self, result: ScanResult) -> None:
+        super().__init__("interrupted")
+        self.result = result
+
+
+class OutputFolderError(AnalyzerError):
+    """The output folder cannot be used (one sentence; the command line exits with 2)."""
+
+
+LOCK_NAME = ".hds-analyzer.lock"
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``OUT`` (``OUT/.hds-analyzer.lock``, ``flock``) while a scan or
+    a rebuild writes there; it is released whatever ends the process, even SIGKILL.
+
+    Raises:
+        OutputFolderError: another scan holds it (never wait: its temporary files are its own).
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    path = out_dir / LOCK_NAME
+    try:
+        handle = path.open("a+", encoding="ascii")
+    except OSError as e:
+        raise OutputFolderError(f"cannot write in the output folder {out_dir} "
+                                f"({e.strerror or e})") from e
+    with handle:
         try:
-            for task, outcome in _execute(tasks, engine=engine, scheduler=scheduler, jobs=jobs,
-                                          limits=limits, options=options):
-                record = _finish(store, out_dir, formats, task, outcome, run_id, key,
-                                 limits_key)
-                bar.update(task["display"], record["status"], record["pages"],
-                           record["reason"])
-                result.analysed += 1
-        finally:
-            bar.close()
-        result.entries = _entries(store, out_dir, sorted(i.display for i in [*todo, *skipped]),
-                                  {i.display for i, _, _ in plan.reuse})
-        result.seconds = time.monotonic() - started
-        fingerprint = _outputs_fingerprint(out_dir, result.entries, formats)
-        if (result.analysed or restored or store.get_meta("batch_outputs") != fingerprint
-                or not (out_dir / "index.html").is_file()):
-            write_batch_outputs(out_dir, result.entries, store, formats)
-            store.set_meta("batch_outputs", fingerprint)
-        store.finish_run(run_id, {"counts": result.counts(), "analysed": result.analysed,
-                                  "unchanged": result.unchanged,
-                                  "seconds": round(result.seconds, 3)})
-    return result
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            owner = handle.read(20).strip()
+            raise OutputFolderError(
+                f"the output folder {out_dir} is in use by another scan"
+                f"{f' (process {owner})' if owner.isdigit() else ''}: wait for it to finish or "
+                "choose another output folder") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+
+
+def prepare_output_folder(out_dir: Path, inputs: Sequence[Path] = ()) -> None:
+    """Create ``out_dir`` and check that the batch can write there, before anything else.
+
+    Raises:
+        OutputFolderError: it is inside (or is) an input folder, is not a folder, or cannot be
+            created or written.
+    """
+    target = _abs(out_dir)
+    for root in inputs:
+        folder = _abs(root)
+        if os.path.isdir(folder) and (target == folder or folder in target.parents):
+            raise OutputFolderError(
+                f"the output folder {out_dir} is inside the input folder {root}: choose an "
+                "output folder outside the documents to analyse")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputFolderError(f"the output folder {out_dir} is a file, not a folder") from None
+    except OSError as e:
+        raise OutputFolderError(f"cannot create the output folder {out_dir} "
+                                f"({e.strerror or e})") from e
+    if not out_dir.is_dir():
+        raise OutputFolderError(f"the output folder {out_dir} is not a folder")
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=out_dir, prefix=".write-test.") as probe:
+            probe.write(b"0")
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as e:
+        raise OutputFolderError(f"cannot write in the output folder {out_dir} "
+                                f"({e.strerror or e})") from e
+
+
+REPORT_SCHEMA = "hds-analyzer/report/1"
+
+
+def open_store(out_dir: Path, warnings: list[str]) -> Store:
+    """Open the results store; a damaged one (truncated, bad header or page) is renamed out of
+    the way and a new one is rebuilt from the report files in ``out_dir`` (a warning is added
+    to ``warnings``). Rebuilt records carry no configuration key, so the next scan analyses
+    their inputs again; ``hds-analyzer report`` can use them at once."""
+    try:
+        return Store(out_dir)
+    except StoreDamaged as e:
+        aside = set_aside(out_dir)
+        store = Store(out_dir)
+        count = _recover_from_reports(store, out_dir)
+        message = (f"the results store was damaged ({e}): set aside as {aside.name}, rebuilt "
+                   f"from {count} report file(s) in {out_dir}")
+        log.warning("%s", message)
+        warnings.append(message)
+        return store
+
+
+def _recover_from_reports(store: Store, out_dir: Path) -> int:
+    import json
+
+    count = 0
+    with store.transaction():
+        for path in sorted(out_dir.glob("*.json")):
+            try:
+                text = path.read_text("utf-8")
+                report = json.loads(text)
+                document = report["document"]
+                if report.get("schema") != REPORT_SCHEMA or not isinstance(document["path"],
+                                                                            str):
+                    continue
+                entry = {**index_entry(report), "json_bytes": path.stat().st_size}
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                continue  # not a report, or a damaged one: its input is simply analysed again
+            chars = len(report.get("text") or "")
+            store.put({"path": document["path"], "name": path.stem,
+                       "sha256": document.get("sha256"), "type": document.get("format"),
+                       "status": "ok" if chars else "ok_no_text",
+                       "reason": "" if chars else "no usable text layer (scanned?): not "
+                       "reviewed, needs OCR", "pages": document.get("pages"), "chars": chars,
+                       "rules_version": document.get("rules_version"),
+                       "config_key": "recovered", "language": document.get("language"),
+                       "entry": entry}, text)
+            count += 1
+    return count
 
 
 def _versions() -> dict[str, str]:
@@ -361,6 +700,10 @@ def _finish(store: Store, out_dir: Path, formats: set[str], task: dict[str, Any]
                   language=(outcome.get("entry") or {}).get("language"))
     if record["status"] not in OK_STATUSES:
         log.info("%s: %s: %s", task["display"], record["status"], record["reason"])
+    else:  # -v: every document, not only the failures
+        log.info("%s: %s (%s pages, %s characters, %.1f s)", task["display"], record["status"],
+                 record.get("pages") or 0, record.get("chars") or 0,
+                 record.get("seconds") or 0.0)
     store.put(record, outcome.get("json"), outcome.get("blob"))
     return record
 
@@ -372,7 +715,9 @@ def _restore_outputs(store: Store, out_dir: Path, record: dict[str, Any], name: 
     if record["status"] not in ("ok", "ok_no_text"):
         return 0
     wanted = [k for k in ("json", "html") if k in formats]
-    if name == record["name"] and all((out_dir / f"{name}.{k}").exists() for k in wanted):
+    sizes = {"json": (record.get("entry") or {}).get("json_bytes")}
+    if name == record["name"] and all(_intact(out_dir / f"{name}.{k}", sizes.get(k))
+                                      for k in wanted):
         return 0
     text = store.report_json(record["path"])
     if text is None:
@@ -389,6 +734,17 @@ def _restore_outputs(store: Store, out_dir: Path, record: dict[str, Any], name: 
         record = {**record, "name": name}
         store.put(record, text)
     return 1
+
+
+def _intact(path: Path, size: int | None) -> bool:
+    """The report file exists and, where its size is known, has it (a truncated or damaged
+    OUT/<name>.json is rewritten from the store; HTML files are re-rendered by reviews, so
+    only their presence is checked)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return size is None or st.st_size == size
 
 
 def _entries(store: Store, out_dir: Path, inputs: list[str],
@@ -511,7 +867,7 @@ def rebuild(out_dir: Path, formats: Iterable[str] = ALL_FORMATS) -> ScanResult:
     from analyzer.report.html import render_document
 
     result = ScanResult()
-    with Store(out_dir) as store:
+    with output_lock(out_dir), open_store(out_dir, result.warnings) as store:
         inputs = store.last_inputs()
         records = store.records(inputs)
         for record in records:

@@ -124,10 +124,14 @@ def test_pdf_page_count_limit_and_corrupt_pdf(tmp_path: Path):
 
 def test_sniffing_and_timeout_scaling(tmp_path: Path):
     (tmp_path / "e").write_bytes(b"")
-    (tmp_path / "p").write_bytes(b"\n\n%PDF-1.4\n")
+    (tmp_path / "p").write_bytes(b"%PDF-1.4\n")
     (tmp_path / "z").write_bytes(b"PK\x03\x04rest")
     (tmp_path / "b").write_bytes(b"\x00\x01\x02")
     assert [sniff_type(tmp_path / n) for n in "epzb"] == ["empty", "pdf", "zip", "other"]
+    # bytes before the header: a PDF only when named .pdf (docs/batch.md, type by content)
+    (tmp_path / "q.pdf").write_bytes(b"\n\n%PDF-1.4\n")
+    (tmp_path / "q").write_bytes(b"\n\n%PDF-1.4\n")
+    assert [sniff_type(tmp_path / n) for n in ("q.pdf", "q")] == ["pdf", "text"]
     limits = Limits(timeout_base=30, timeout_per_page=0.5, timeout_max=100)
     assert limits.timeout_for(None) == 30
     assert limits.timeout_for(40) == 50
@@ -179,3 +183,16 @@ def test_progress_is_a_live_line_on_a_terminal_and_json_lines_otherwise():
     assert events[0]["event"] == "failed" and events[0]["path"] == "a\nforged.pdf"
     assert events[-1] == {"event": "progress", "done": 2, "total": 2, "pages": 1, "failed": 1,
                           "pages_per_second": events[-1]["pages_per_second"]}
+
+
+def test_progress_shows_a_line_on_a_terminal_before_the_first_document_ends():
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    Progress(40, stream=tty)
+    assert "0/40 documents" in tty.getvalue()
+    pipe = io.StringIO()
+    Progress(40, stream=pipe)
+    assert pipe.getvalue() == ""  # quiet in a pipe until there is something to say

@@ -17,7 +17,7 @@ from analyzer.batch.worker import _set_cpu_budget, _setup_process
 
 def chaos_worker(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
     """A stand-in worker whose behaviour is chosen by the task's display name."""
-    _setup_process(limits)
+    _setup_process(limits, options.get("stderr_path"))
     conn.send(("ready", os.getpid()))
     done = 0
     while True:
@@ -29,6 +29,9 @@ def chaos_worker(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
             return
         _set_cpu_budget(limits.cpu_seconds)
         name = task["display"]
+        if name.startswith("exit1"):  # as an uncaught error or a native abort leaves it
+            os.write(2, b"loading fonts\nFatal Python error: boom in the parser\n\n")
+            os._exit(1)
         if name.startswith("segv"):
             os.kill(os.getpid(), signal.SIGSEGV)
         elif name.startswith("abort"):
@@ -41,6 +44,12 @@ def chaos_worker(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
         elif name.startswith("ocrstuck"):
             conn.send(("ocr_page", 1))
             time.sleep(3600)
+        elif name.startswith("ocrpages"):  # OCR, then the text's size in page equivalents
+            for page in (1, 2, 3):
+                conn.send(("ocr_page", page))
+                time.sleep(0.8)
+            conn.send(("pages", 1))
+            time.sleep(0.1)
         elif name.startswith("ocr"):
             for page in (1, 2, 3):  # each page takes longer than the whole base budget left
                 conn.send(("ocr_page", page))
@@ -137,3 +146,91 @@ def test_memory_cap_stops_a_flate_bomb_and_the_next_document_is_analysed(tmp_pat
         records = {t["display"]: r["record"] for t, r in supervisor.run(tasks)}
     assert records["bomb.pdf"]["status"] in ("limit_exceeded", "crashed")
     assert records["good.txt"]["status"] == "ok"
+
+
+class _OldIdleWorkers(Supervisor):
+    """Workers that became ready long ago (as after 3 minutes of a long document)."""
+
+    def _message(self, i, slot, message):  # type: ignore[no-untyped-def]
+        outcome = super()._message(i, slot, message)
+        if slot.ready:
+            slot.started = time.monotonic() - 1000
+        return outcome
+
+
+def test_an_idle_worker_does_not_make_the_supervisor_spin(monkeypatch):
+    import analyzer.batch.pool as pool
+
+    calls: list[float] = []
+    real = pool.wait
+
+    def counting_wait(handles, timeout=None):  # type: ignore[no-untyped-def]
+        calls.append(timeout)
+        return real(handles, timeout=timeout)
+
+    monkeypatch.setattr(pool, "wait", counting_wait)
+    tasks = [{"display": "pages", "path": "pages", "sha256": "", "pages": None}]
+    with _OldIdleWorkers(2, Limits(memory_mb=0), {}, target=chaos_worker) as supervisor:
+        records = [result["record"] for _, result in supervisor.run(tasks)]
+    assert [r["status"] for r in records] == ["ok"]
+    # one document of 1.5 s, one idle worker: a handful of waits, not a busy loop of zero
+    # timeouts (the count, not the time, is what is checked)
+    assert len(calls) < 100, (len(calls), calls[:10])
+
+
+def test_ocr_extensions_stop_at_timeout_max_ocr():
+    # 3 pages of 0.8 s, each page granted 1 s: without a ceiling the deadline follows the pages
+    records = _run(["ocr", "ok"], timeout_base=1.0, timeout_per_page=0.0, timeout_max=1.0,
+                   timeout_per_ocr_page=1.0, timeout_max_ocr=1.2, recycle_after=100)
+    assert records["ocr"]["status"] == "timeout"
+    assert "after 1 s" in records["ocr"]["reason"]
+    assert records["ok"]["status"] == "ok"
+
+
+def test_ocr_deadline_arithmetic():
+    limits = Limits(timeout_max=100, timeout_per_ocr_page=60, timeout_max_ocr=300)
+    assert limits.ocr_deadline(0, 30, 10) == 70  # a page gets 60 s from when it starts
+    assert limits.ocr_deadline(0, 30, 280) == 300  # never past the ceiling
+    assert Limits(timeout_max=900, timeout_max_ocr=10).ocr_deadline(0, 30, 880) == 900
+
+
+def test_page_count_after_ocr_does_not_cut_the_deadline_ocr_earned():
+    records = _run(["ocrpages", "ok"], timeout_base=1.0, timeout_per_page=0.0,
+                   timeout_per_ocr_page=1.5, recycle_after=100)
+    assert records["ocrpages"]["status"] == "ok", records["ocrpages"]["reason"]
+
+
+def test_parser_log_lines_with_document_bytes_never_reach_a_workers_stderr():
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import logging, warnings
+        from analyzer.batch.limits import Limits
+        from analyzer.batch.worker import _setup_process
+        _setup_process(Limits(memory_mb=0))
+        logging.getLogger("pdfminer.pdfinterp").warning(
+            "Cannot set gray non-stroke color because %r is an invalid float value",
+            b"SECRET-CONTRACT-BYTES")
+        warnings.warn("SECRET-CONTRACT-BYTES in a CropBox")
+        print("done")
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "done", proc.stderr
+    assert "SECRET-CONTRACT-BYTES" not in proc.stderr
+
+
+def test_a_dead_workers_last_message_is_kept_in_the_reason():
+    import glob
+    import tempfile
+
+    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "hds-worker-*.log")))
+    records = _run(["exit1", "segv", "ok"], recycle_after=100)
+    assert records["exit1"]["status"] == "crashed"
+    assert records["exit1"]["reason"] == ("crashed: worker exited with code 1; last message: "
+                                          "Fatal Python error: boom in the parser")
+    assert "SIGSEGV" in records["segv"]["reason"]
+    assert records["ok"]["status"] == "ok"
+    assert set(glob.glob(os.path.join(tempfile.gettempdir(), "hds-worker-*.log"))) <= before

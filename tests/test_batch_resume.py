@@ -154,3 +154,59 @@ def test_scheduler_without_dask_engine_is_a_usage_error(tmp_path: Path, option: 
     result = CliRunner().invoke(cli, ["scan", str(tmp_path / "a.txt"), "-o",
                                       str(tmp_path / "o"), option])
     assert result.exit_code == 2
+
+
+def test_timeout_and_crashed_are_kept_on_an_unchanged_rerun_unless_retry_failed(tmp_path: Path):
+    docs = tmp_path / "docs"
+    make_contracts(docs, 3, paragraphs=3)
+    out = tmp_path / "out"
+    assert scan([docs], out, jobs=1).analysed == 3
+    with sqlite3.connect(out / "results.sqlite") as db:  # as a killed or timed-out worker leaves
+        db.execute("UPDATE files SET status = 'timeout', reason = 'timeout: no result after "
+                   "30 s' WHERE path = 'docs/contrat_000.txt'")
+        db.execute("UPDATE files SET status = 'crashed', reason = 'crashed: worker died by "
+                   "SIGSEGV' WHERE path = 'docs/contrat_001.txt'")
+    db.close()
+    again = CliRunner().invoke(cli, ["scan", str(docs), "-o", str(out), "-q", "-j", "1"])
+    assert again.exit_code == 1, again.output + again.stderr
+    assert "crashed 1, ok 1, timeout 1; 3 unchanged" in again.output
+    retried = scan([docs], out, jobs=1, retry_failed=True)
+    assert retried.analysed == 2 and retried.exit_code == 0
+    assert retried.counts() == {"ok": 3}
+
+
+def test_first_unchanged_rerun_does_not_rebuild_the_index_and_tables(tmp_path: Path,
+                                                                     monkeypatch):
+    import analyzer.scan
+
+    docs = tmp_path / "docs"
+    make_contracts(docs, 2, paragraphs=3)
+    out = tmp_path / "out"
+    assert scan([docs], out, jobs=1).analysed == 2
+    calls: list[int] = []
+    real = analyzer.scan.write_batch_outputs
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analyzer.scan, "write_batch_outputs", counting)
+    second = scan([docs], out, jobs=1)
+    assert second.analysed == 0 and second.unchanged == 2
+    assert calls == []
+    (out / "index.html").unlink()  # a lost index is still rewritten
+    scan([docs], out, jobs=1)
+    assert calls == [1] and (out / "index.html").is_file()
+
+
+def test_a_damaged_report_file_is_rewritten_from_the_store_on_an_unchanged_rerun(tmp_path: Path):
+    docs = tmp_path / "docs"
+    make_contracts(docs, 2, paragraphs=3)
+    out = tmp_path / "out"
+    assert scan([docs], out, jobs=1).analysed == 2
+    report = out / "docs__contrat_000.txt.json"
+    good = report.read_bytes()
+    report.write_bytes(good[: len(good) // 2])  # as a full disk or a bad copy leaves it
+    again = scan([docs], out, jobs=1)
+    assert again.analysed == 0 and again.unchanged == 2
+    assert report.read_bytes() == good

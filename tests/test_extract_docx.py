@@ -186,3 +186,24 @@ def test_outline_levels_and_heading_style_inheritance(tmp_path):
         ("heading", ("Conditions financières",)),
         ("clause", ("Conditions financières", "Révision")),
     ]
+
+
+def test_hostile_numbering_labels_stay_short():
+    from lxml import etree
+
+    # a start value of 2,000,000,000 made one label of 77 million letters per paragraph
+    for fmt in ("lowerLetter", "upperLetter", "lowerRoman", "upperRoman"):
+        assert format_number(2_000_000_000, fmt) == "2000000000"
+    assert format_number(104, "lowerLetter") == "z" * 4 and format_number(105, "lowerLetter") == "105"
+    assert format_number(3999, "upperRoman") == "MMMCMXCIX"
+    assert format_number(0, "lowerRoman") == "" and format_number(-5, "lowerLetter") == ""
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    root = etree.fromstring(
+        f'<w:numbering xmlns:w="{w}"><w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0">'
+        '<w:start w:val="2000000000"/><w:numFmt w:val="lowerRoman"/>'
+        f'<w:lvlText w:val="{"%1" * 5000}"/></w:lvl></w:abstractNum>'
+        '<w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num></w:numbering>')
+    numbering = Numbering.from_element(root)
+    for _ in range(3):
+        label, bullet = numbering.next_label("1", 0)
+        assert not bullet and len(label) <= 64 * 10

@@ -23,6 +23,16 @@ def test_hostile_names_become_safe_file_names(rel):
     assert 0 < len(name) <= 120
 
 
+def test_names_are_cut_by_utf8_bytes_so_temporary_files_stay_valid(tmp_path: Path):
+    rel = "docs/" + "合同" * 40 + ".txt"  # 84 characters, 244 bytes
+    name = output_names([rel])[rel]
+    assert len(name.encode("utf-8")) <= 120
+    atomic_write_text(tmp_path / f"{name}.html", "x")  # .<name>.html.<random>.tmp must fit
+    long_name = "é" * 125 + ".json"  # 255 bytes: the longest valid file name
+    atomic_write_text(tmp_path / long_name, "y")
+    assert (tmp_path / long_name).read_text("utf-8") == "y"
+
+
 def test_case_insensitive_collision_and_index_are_disambiguated():
     names = output_names(["A.pdf", "a.pdf", "index"])
     assert names["A.pdf"].lower() != names["a.pdf"].lower()
@@ -35,3 +45,15 @@ def test_atomic_write_replaces_and_leaves_no_temp_file(tmp_path: Path):
     atomic_write_text(target, dump_json({"b": 1, "a": "é"}))
     assert target.read_text(encoding="utf-8") == '{\n  "a": "é",\n  "b": 1\n}\n'
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_outputs_get_the_mode_the_umask_gives(tmp_path: Path, umask: int, mode: int):
+    import os
+
+    old = os.umask(umask)
+    try:
+        atomic_write_text(tmp_path / "index.html", "<html></html>")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "index.html").stat().st_mode & 0o777 == mode

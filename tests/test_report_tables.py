@@ -120,3 +120,23 @@ def test_illegal_xml_characters_do_not_break_the_workbook(tmp_path: Path) -> Non
     wb = load_workbook(tmp_path / "findings.xlsx")
     assert wb["Findings"].cell(row=2, column=FINDING_COLUMNS.index("text") + 1).value == \
         "bad \ufffd\ufffd char"
+
+
+def test_both_tables_read_each_report_once(tmp_path: Path) -> None:
+    report = sample_report()
+    entries = sample_entries(report)
+    reads: list[str] = []
+
+    class Store(dict):  # type: ignore[type-arg]
+        def get(self, key, default=None):  # type: ignore[no-untyped-def]
+            reads.append(key)
+            return super().get(key, default)
+
+    write_batch_tables(tmp_path, entries, Store({report["document"]["path"]: report}),
+                       ["csv", "xlsx"])
+    assert reads == [report["document"]["path"]]
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "findings.csv").read_text("utf-8-sig"))))
+    assert len(rows) == len(report["clauses"])
+    assert load_workbook(tmp_path / "findings.xlsx").sheetnames == ["Findings", "Contracts",
+                                                                    "Checklist"]
+    assert not list(tmp_path.glob(".*.tmp"))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import ExtractionError
+from analyzer.models import MAX_TEXT_CHARS
 
 MB = 1024 * 1024
 
@@ -30,6 +31,8 @@ class Limits:
         timeout_per_ocr_page: each page that goes to OCR gets at least this many seconds from
             the moment it starts (OCR takes seconds per page, so a scanned document's deadline
             follows its progress instead of its page count; a stuck page still times out).
+        timeout_max_ocr: ... but a document whose pages go to OCR never gets more than this in
+            all (nor less than ``timeout_max``): the bound of what a scanned document can cost.
         max_file_mb: largest input file accepted.
         max_pages: largest PDF page count accepted (read from the page tree before extraction).
         docx_max_entries: most ZIP entries in a DOCX.
@@ -37,7 +40,8 @@ class Limits:
         docx_max_total_mb: largest total uncompressed size.
         docx_max_ratio: highest compression ratio of an entry larger than ``docx_ratio_from_mb``.
         docx_ratio_from_mb: smaller entries are not ratio-checked (small XML compresses well).
-        max_chars: extracted text kept per document; beyond it the text is truncated and flagged.
+        max_chars: extracted text kept per document; beyond it the text is truncated and flagged
+            (default: the most the NLP pipeline takes, ``analyzer.models.MAX_TEXT_CHARS``).
         recycle_after: a worker process is replaced after this many documents.
     """
 
@@ -47,6 +51,7 @@ class Limits:
     timeout_per_page: float = 0.5
     timeout_max: float = 900.0
     timeout_per_ocr_page: float = 60.0
+    timeout_max_ocr: float = 3600.0
     max_file_mb: int = 100
     max_pages: int = 2000
     docx_max_entries: int = 1000
@@ -54,12 +59,19 @@ class Limits:
     docx_max_total_mb: int = 200
     docx_max_ratio: int = 100
     docx_ratio_from_mb: int = 10
-    max_chars: int = 10_000_000
+    max_chars: int = MAX_TEXT_CHARS
     recycle_after: int = 200
 
     def timeout_for(self, pages: int | None) -> float:
         """Wall-clock budget of a document with ``pages`` pages (None: not known yet)."""
         return min(self.timeout_max, self.timeout_base + self.timeout_per_page * (pages or 0))
+
+    def ocr_deadline(self, task_started: float, deadline: float, now: float) -> float:
+        """The deadline of a document whose next page goes to OCR ``now``: at least
+        ``timeout_per_ocr_page`` from now, at most ``max(timeout_max, timeout_max_ocr)`` from the
+        document's start."""
+        ceiling = task_started + max(self.timeout_max, self.timeout_max_ocr)
+        return min(ceiling, max(deadline, now + self.timeout_per_ocr_page))
 
     def key(self) -> str:
         """The limits that change what a successful analysis contains (for incremental runs)."""
@@ -84,15 +96,18 @@ class LimitExceeded(ExtractionError):
 
 def sniff_type(path: Path) -> str:
     """"pdf", "zip", "text", "empty" or "other" from the first KiB (no parser involved)."""
-    with path.open("rb") as f:
+    from analyzer.extract import looks_like_pdf, open_regular
+    from analyzer.extract.text import text_bom
+
+    with open_regular(path) as f:  # never blocks on a FIFO, never reads a device
         head = f.read(1024)
     if not head:
         return "empty"
-    if b"%PDF-" in head:
+    if looks_like_pdf(head, path.suffix.lower()):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "zip"
-    if b"\x00" not in head:
+    if b"\x00" not in head or text_bom(head):
         return "text"
     return "other"
 
@@ -114,8 +129,9 @@ def check_zip(path: Path, limits: Limits) -> list[str]:
 
     Raises:
         LimitExceeded: too many entries, an entry or the total too large, a zip-bomb ratio.
-        ExtractionError: not a readable ZIP (``parse_error``), a DOCTYPE or ENTITY declaration
-            in any XML part (``parse_error``, ``doctype_forbidden``).
+        ExtractionError: not a readable ZIP, or two entries of the same name (``parse_error``:
+            a checker and a parser could each read a different one), a DOCTYPE or ENTITY
+            declaration in any XML part (``parse_error``, ``doctype_forbidden``).
     """
     try:
         archive = zipfile.ZipFile(path)
@@ -123,6 +139,14 @@ def check_zip(path: Path, limits: Limits) -> list[str]:
         raise ExtractionError(f"corrupt: not a readable ZIP package ({e})") from e
     with archive:
         infos = archive.infolist()
+        names: set[str] = set()
+        for info in infos:  # OPC part names compare case-insensitively
+            folded = info.filename.replace("\\", "/").lower()
+            if folded in names:
+                raise ExtractionError(f"corrupt: duplicate ZIP entry {info.filename!r} (two "
+                                      "parts of one name: what is checked might not be what "
+                                      "is read)")
+            names.add(folded)
         if len(infos) > limits.docx_max_entries:
             raise LimitExceeded("docx_entries", f"{len(infos)} ZIP entries "
                                 f"(limit {limits.docx_max_entries})")

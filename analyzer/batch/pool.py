@@ -60,6 +60,8 @@ class _Slot:
     deadline: float = 0.0
     done: int = 0
     killed_for_timeout: bool = False
+    stderr_path: str | None = None
+    stderr_fd: int | None = None  # the parent's own descriptor: the name is gone once ready
 
 
 def failure(status: str, reason: str, seconds: float, pages: int | None = None) -> dict[str, Any]:
@@ -85,13 +87,24 @@ class Supervisor:
 
     # -- process management ------------------------------------------------------------------
     def _start(self) -> _Slot:
+        import tempfile
+
         parent, child = self.ctx.Pipe(duplex=True)
-        process = self.ctx.Process(target=self.target, args=(child, self.limits, self.options),
+        # the worker's stderr goes to a file of its own: when it dies, the last line it wrote
+        # (a native abort, a fatal Python error) is the reason kept, not lost in a log
+        fd, stderr_path = tempfile.mkstemp(prefix="hds-worker-", suffix=".log")
+        options = {**self.options, "stderr_path": stderr_path}
+        process = self.ctx.Process(target=self.target, args=(child, self.limits, options),
                                    name="hds-worker", daemon=True)
-        process.start()
+        slot = _Slot(process=process, conn=parent, stderr_path=stderr_path, stderr_fd=fd)
+        try:
+            process.start()
+        except BaseException:
+            _release(slot)
+            raise
         child.close()
         self.started_workers += 1
-        return _Slot(process=process, conn=parent)
+        return slot
 
     def _kill(self, slot: _Slot) -> None:
         pid = slot.process.pid
@@ -102,6 +115,7 @@ class Supervisor:
                 slot.process.kill()
         slot.process.join(5)
         slot.conn.close()
+        _release(slot)
 
     def _retire(self, slot: _Slot) -> None:
         """Let a worker that asked to be recycled exit, kill it if it lingers."""
@@ -110,6 +124,7 @@ class Supervisor:
             self._kill(slot)
         else:
             slot.conn.close()
+            _release(slot)
 
     def close(self) -> None:
         """Stop every worker."""
@@ -158,8 +173,11 @@ class Supervisor:
     def _poll(self) -> Iterator[tuple[dict[str, Any], dict]]:
         now = time.monotonic()
         live = [s for s in self.slots if s is not None]
-        deadlines = [s.deadline if s.task else s.started + READY_TIMEOUT for s in live]
-        timeout = max(0.0, min(deadlines) - now) if deadlines else 0.1
+        # only what can expire: a document's deadline, a worker's start-up wait (an idle ready
+        # worker has none: counting its long-past start-up would make this loop spin)
+        deadlines = [s.deadline if s.task else s.started + READY_TIMEOUT
+                     for s in live if s.task is not None or not s.ready]
+        timeout = max(0.0, min(deadlines) - now) if deadlines else 1.0
         handles: list[Any] = [s.conn for s in live] + [s.process.sentinel for s in live]
         ready = set(wait(handles, timeout=min(timeout, 1.0)))
         for i, slot in enumerate(self.slots):
@@ -180,9 +198,12 @@ class Supervisor:
                     continue
             if not slot.process.is_alive():
                 slot.process.join()
-                outcome = self._died(slot)
-                self.slots[i] = None
-                slot.conn.close()
+                try:
+                    outcome = self._died(slot)
+                finally:
+                    self.slots[i] = None
+                    slot.conn.close()
+                    _release(slot)
                 if outcome is not None:
                     yield outcome
                 continue
@@ -204,16 +225,20 @@ class Supervisor:
         kind = message[0]
         if kind == "ready":
             slot.ready = True
+            _unlink(slot)  # the worker has its stderr open: no name left behind, even on SIGKILL
         elif kind == "fatal":
             self._kill(slot)
             self.slots[i] = None
             raise WorkerStartError(message[1])
         elif kind == "pages" and slot.task is not None:
             slot.task["pages"] = message[1]
-            slot.deadline = slot.task_started + self.limits.timeout_for(message[1])
+            # never shorter than an extension already granted (OCR progress)
+            slot.deadline = max(slot.deadline,
+                                slot.task_started + self.limits.timeout_for(message[1]))
         elif kind == "ocr_page" and slot.task is not None:
             # OCR is slow but makes progress: each page gets its own budget from now on
-            slot.deadline = max(slot.deadline, time.monotonic() + self.limits.timeout_per_ocr_page)
+            slot.deadline = self.limits.ocr_deadline(slot.task_started, slot.deadline,
+                                                     time.monotonic())
         elif kind == "done" and slot.task is not None:
             task, result = slot.task, message[1]
             slot.task = None
@@ -226,9 +251,11 @@ class Supervisor:
 
     def _died(self, slot: _Slot) -> tuple[dict, dict] | None:
         code = slot.process.exitcode
+        said = last_line(slot.stderr_fd)
+        said = f"; last message: {said}" if said else ""
         if slot.task is None:
             if not slot.ready:
-                raise WorkerStartError(f"a worker exited while starting (exit code {code})")
+                raise WorkerStartError(f"a worker exited while starting (exit code {code}{said})")
             return None
         task = slot.task
         seconds = time.monotonic() - slot.task_started
@@ -240,5 +267,40 @@ class Supervisor:
             hints = {int(signal.SIGKILL): " (memory cap or out-of-memory killer?)",
                      int(signal.SIGABRT): " (a native parser aborted, often on the memory cap)"}
             hint = hints.get(-code, "")
-            return task, failure("crashed", f"crashed: worker died by {name}{hint}", seconds)
-        return task, failure("crashed", f"crashed: worker exited with code {code}", seconds)
+            return task, failure("crashed", f"crashed: worker died by {name}{hint}{said}",
+                                 seconds)
+        return task, failure("crashed", f"crashed: worker exited with code {code}{said}",
+                             seconds)
+
+
+def _unlink(slot: _Slot) -> None:
+    if slot.stderr_path:
+        with contextlib.suppress(OSError):
+            os.unlink(slot.stderr_path)
+        slot.stderr_path = None
+
+
+def _release(slot: _Slot) -> None:
+    _unlink(slot)
+    if slot.stderr_fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(slot.stderr_fd)
+        slot.stderr_fd = None
+
+
+def last_line(fd: int | None, limit: int = 300) -> str:
+    """The last non-empty line a worker wrote to its stderr file (read through the parent's
+    descriptor ``fd``), printable, at most ``limit`` characters ("" when there is none)."""
+    if fd is None:
+        return ""
+    try:
+        size = os.fstat(fd).st_size
+        tail = os.pread(fd, 4096, max(0, size - 4096))
+    except OSError:
+        return ""
+    lines = [line.strip() for line in tail.decode("utf-8", "replace").splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        return ""
+    text = "".join(ch if ch.isprintable() else " " for ch in lines[-1])
+    return text[:limit]

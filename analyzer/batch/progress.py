@@ -37,6 +37,9 @@ class Progress:
         self.done = self.pages = self.failed = 0
         self.start = time.monotonic()
         self._last = 0.0
+        if self.enabled and self.tty:  # at once: starting the workers takes seconds
+            self.stream.write(f"\r\x1b[K0/{total} documents, starting the analysis workers...")
+            self.stream.flush()
 
     def update(self, path: str, status: str, pages: int | None, reason: str = "") -> None:
         self.done += 1

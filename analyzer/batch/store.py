@@ -47,21 +47,48 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
 
+_MAGIC = b"SQLite format 3\x00"
+
+
+class StoreDamaged(Exception):
+    """``OUT/results.sqlite`` is not a readable SQLite database (truncated, bad header or page)."""
+
+
 class Store:
-    """Open (and create) ``OUT/results.sqlite``. Use as a context manager or call ``close``."""
+    """Open (and create) ``OUT/results.sqlite``. Use as a context manager or call ``close``.
+
+    Raises:
+        StoreDamaged: the file exists but is damaged (see ``set_aside``).
+    """
 
     def __init__(self, out_dir: Path) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
         self.path = out_dir / STORE_NAME
+        if self.path.is_file() and self.path.stat().st_size:
+            with self.path.open("rb") as f:
+                if f.read(len(_MAGIC)) != _MAGIC:
+                    raise StoreDamaged("not an SQLite database (bad header)")
         self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode: a committed row survives any kill of the process; only an OS crash
-        # can lose the last rows, whose documents are then simply analysed again.
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.executescript(_SCHEMA)
-        self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
-                          (str(SCHEMA_VERSION),))
+        try:
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode: a committed row survives any kill of the process; only an OS
+            # crash can lose the last rows, whose documents are then simply analysed again.
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            # every page is read once: a truncated file or a damaged page is found here, not as
+            # a raw sqlite3 error in the middle of a batch
+            problems = [r[0] for r in self.conn.execute("PRAGMA quick_check")]
+            if problems != ["ok"]:
+                raise StoreDamaged("; ".join(problems[:3]))
+            self.conn.executescript(_SCHEMA)
+            self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                              (str(SCHEMA_VERSION),))
+        except sqlite3.DatabaseError as e:
+            self.conn.close()
+            raise StoreDamaged(str(e)) from e
+        except BaseException:
+            self.conn.close()
+            raise
 
     def close(self) -> None:
         self.conn.close()
@@ -162,6 +189,23 @@ class Store:
     def runs(self) -> Iterator[dict[str, Any]]:
         for row in self.conn.execute("SELECT * FROM runs ORDER BY id"):
             yield dict(row)
+
+
+def set_aside(out_dir: Path) -> Path:
+    """Rename a damaged store (and its WAL files) out of the way; returns its new name."""
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    path = out_dir / STORE_NAME
+    aside = out_dir / f"{STORE_NAME}.damaged-{stamp}"
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = out_dir / f"{STORE_NAME}.damaged-{stamp}-{n}"
+    path.rename(aside)
+    for suffix in ("-wal", "-shm"):
+        extra = out_dir / f"{STORE_NAME}{suffix}"
+        if extra.exists():
+            extra.rename(Path(f"{aside}{suffix}"))
+    return aside
 
 
 def _row(row: sqlite3.Row) -> dict[str, Any]:

@@ -26,11 +26,21 @@ FAILED_STATUSES = ("encrypted", "unsupported_type", "parse_error", "limit_exceed
 STATUSES = OK_STATUSES + FAILED_STATUSES
 MIN_CHARS_PER_PAGE = 20
 CHARS_PER_PAGE = 3000  # a page of contract text, for the timeout of non-PDF documents
+MAX_BLOCK_CHARS = 100_000
+"""Longest paragraph passed to the analysis (no clause is that long): far below spaCy's
+per-text limit (``analyzer.models.MAX_TEXT_CHARS``) whatever ``--max-chars`` allows."""
 
 
-def _setup_process(limits: Limits) -> None:
-    """Own process group, no core dumps, address-space cap, die with the parent."""
+def _setup_process(limits: Limits, stderr_path: str | None = None) -> None:
+    """Own process group, no core dumps, address-space cap, die with the parent; stderr to
+    ``stderr_path`` when given (the supervisor reads its last line when the worker dies)."""
     import resource
+
+    if stderr_path:
+        with contextlib.suppress(OSError):
+            fd = os.open(stderr_path, os.O_WRONLY | os.O_APPEND)
+            os.dup2(fd, 2)
+            os.close(fd)
 
     with contextlib.suppress(OSError):
         os.setsid()
@@ -51,6 +61,22 @@ def _setup_process(limits: Limits) -> None:
             pass
     # Ctrl-C goes to the parent, which stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _quiet_libraries()
+
+
+QUIET_LOGGERS = ("pdfminer", "pdfplumber", "pypdfium2", "PIL", "docx", "fontTools")
+
+
+def _quiet_libraries() -> None:
+    """The parsers' own log lines and warnings quote the document's bytes (``Cannot set gray
+    non-stroke color because /b'…' is an invalid float value``): they never reach stderr from a
+    worker; what goes wrong with a document is its status and reason."""
+    import logging
+    import warnings
+
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    warnings.simplefilter("ignore")
 
 
 def _set_cpu_budget(seconds: int) -> None:
@@ -89,7 +115,7 @@ def worker_main(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
     """Process target: set limits, warm up, then answer tasks until told to stop or recycled."""
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
-    _setup_process(limits)
+    _setup_process(limits, options.get("stderr_path"))
     try:
         warm_up(options)
     except Exception as e:  # a broken rule directory: the parent stops the batch
@@ -105,6 +131,9 @@ def worker_main(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
         if task is None:
             return
         _set_cpu_budget(limits.cpu_seconds)
+        if options.get("stderr_path"):
+            with contextlib.suppress(OSError):
+                os.ftruncate(2, 0)  # what is kept is about this document only
         result = process_task(task, limits, options, notify=conn.send)
         done += 1
         if done >= limits.recycle_after:
@@ -189,6 +218,11 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
         if truncated:
             warnings.append(f"text_truncated: extracted text cut at {limits.max_chars} "
                             "characters (max_chars)")
+        extracted, split = _split_long_blocks(extracted, MAX_BLOCK_CHARS)
+        if split:
+            warnings.append(f"text_split: {split} paragraph(s) longer than {MAX_BLOCK_CHARS} "
+                            "characters cut into pieces (the analysis takes paragraphs of at "
+                            "most that size)")
         record.update(chars=chars, truncated=truncated, pages=extracted.pages)
         equivalent = max(extracted.pages or 0, chars // CHARS_PER_PAGE)
         if notify and equivalent > (record.get("notified") or 0):
@@ -227,7 +261,9 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
         out["json"] = out["html"] = None
         out["entry"] = {}
     else:
-        out["blob"] = zlib.compress(out["json"].encode("utf-8"), 6)
+        data = out["json"].encode("utf-8")
+        out["blob"] = zlib.compress(data, 6)
+        out["entry"]["json_bytes"] = len(data)  # a re-run notices a damaged OUT/<name>.json
         if task.get("out_dir"):
             _write_reports(task, out)
     import resource
@@ -289,6 +325,46 @@ def _cap_text(extracted: Any, max_chars: int) -> tuple[Any, int, bool]:
     return extracted, total, truncated
 
 
+def index_entry(report: dict[str, Any]) -> dict[str, Any]:
+    """The index fields of a report (kept in the store next to the report itself)."""
+    return {
+        "language": report["document"]["language"],
+        "certificates_required": report["certificates_required"],
+        "coverage": {t: len(ids) for t, ids in report["coverage"].items()},
+        "checklist_missing": [c["id"] for c in report["checklist"] if c["status"] != "present"],
+        "warnings": report["document"]["warnings"],
+        "clauses": len(report["clauses"]),
+    }
+
+
+def _split_long_blocks(extracted: Any, limit: int) -> tuple[Any, int]:
+    """Cut every block longer than ``limit`` characters into pieces of at most ``limit``, at the
+    last whitespace of each piece where there is one; returns the document and how many blocks
+    were cut."""
+    import dataclasses
+
+    if all(len(block.text) <= limit for block in extracted.blocks):
+        return extracted, 0
+    blocks = []
+    split = 0
+    for block in extracted.blocks:
+        text = block.text
+        if len(text) <= limit:
+            blocks.append(block)
+            continue
+        split += 1
+        start = 0
+        while start < len(text):
+            end = min(len(text), start + limit)
+            if end < len(text):
+                cut = max(text.rfind(" ", start, end), text.rfind("\n", start, end))
+                if cut > start + limit // 2:
+                    end = cut + 1
+            blocks.append(dataclasses.replace(block, text=text[start:end]))
+            start = end
+    return dataclasses.replace(extracted, blocks=tuple(blocks)), split
+
+
 def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
              warnings: list[str]) -> tuple[str, str, dict[str, Any], str, str]:
     import dataclasses
@@ -304,13 +380,6 @@ def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
     report = analyze_extracted(extracted, lang=options.get("lang", "auto"),
                                patterns_dir=patterns, sha256=task["sha256"],
                                display_path=task["display"])
-    entry = {
-        "language": report["document"]["language"],
-        "certificates_required": report["certificates_required"],
-        "coverage": {t: len(ids) for t, ids in report["coverage"].items()},
-        "checklist_missing": [c["id"] for c in report["checklist"] if c["status"] != "present"],
-        "warnings": report["document"]["warnings"],
-        "clauses": len(report["clauses"]),
-    }
+    entry = index_entry(report)
     return (dump_json(report), render_document(report), entry,
             report["document"]["language"], report["document"].get("rules_version", ""))

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from analyzer.errors import ExtractionError
 from analyzer.extract.pdf import OCR_MODES, PDF_ENGINES
+from analyzer.extract.text import text_bom
 from analyzer.models import ExtractedDocument
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".odt", ".rtf", ".doc")
@@ -45,13 +50,48 @@ def _zip_kind(path: Path) -> str | None:
     return None
 
 
+def open_regular(path: Path) -> BinaryIO:
+    """Open a file for reading only if it is a regular file.
+
+    The file is opened without blocking (a FIFO would otherwise wait for a writer forever) and
+    checked on the open descriptor, so a name swapped for a FIFO or a device after it was
+    listed is refused, never read.
+
+    Raises:
+        OSError: cannot be opened, or not a regular file.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in chunks."""
+    """SHA-256 of a regular file, read in chunks.
+
+    Raises:
+        OSError: unreadable, or not a regular file (never read).
+    """
     h = hashlib.sha256()
-    with path.open("rb") as f:
+    with open_regular(path) as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def looks_like_pdf(head: bytes, suffix: str) -> bool:
+    """PDF by content: ``%PDF-`` at the very start, whatever the name. PDF readers also accept
+    the header anywhere in the first 1,024 bytes (ISO 32000 tolerates leading bytes before
+    it); that convention is kept for files named ``.pdf`` only, so that a text file quoting
+    ``%PDF-`` stays a text file."""
+    return head.startswith(b"%PDF-") or (suffix == ".pdf" and b"%PDF-" in head[:1024])
 
 
 def sniff_format(path: Path) -> str:
@@ -63,7 +103,7 @@ def sniff_format(path: Path) -> str:
     with path.open("rb") as f:
         head = f.read(1024)
     suffix = path.suffix.lower()
-    if b"%PDF-" in head:
+    if looks_like_pdf(head, suffix):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         kind = _zip_kind(path)
@@ -82,7 +122,7 @@ def sniff_format(path: Path) -> str:
             f"{path}: OLE2 (legacy Office) file that is not a .doc is not supported",
             "unsupported_type",
         )
-    if suffix in (".txt", ".md") and b"\x00" not in head:
+    if suffix in (".txt", ".md") and (b"\x00" not in head or text_bom(head)):
         return suffix[1:]
     raise ExtractionError(
         f"{path}: unsupported file type (expected PDF, DOCX, ODT, RTF, DOC, TXT or MD content)",

@@ -70,8 +70,21 @@ def _roman(n: int) -> str:
     return out
 
 
+# What a hostile numbering.xml can make a label cost: letters repeat (n // 26 + 1) times and
+# Roman numerals add an "m" per thousand, so a start value of 2,000,000,000 made one label of
+# 77 million letters, for every paragraph of the list. Beyond these, a counter is shown in
+# decimal (at most a few digits), and a level's text is cut (Word's own are a few characters).
+MAX_LETTER_COUNTER = 26 * 4
+MAX_ROMAN_COUNTER = 3999
+MAX_LEVEL_TEXT = 64
+
+
 def format_number(n: int, fmt: str) -> str:
-    """One level's counter in a numFmt ("decimal", "lowerLetter", "upperRoman", …)."""
+    """One level's counter in a numFmt ("decimal", "lowerLetter", "upperRoman", …); counters
+    too large for letters or Roman numerals are shown in decimal."""
+    if fmt in ("lowerLetter", "upperLetter", "lowerRoman", "upperRoman") and not (
+            0 < n <= (MAX_LETTER_COUNTER if fmt.endswith("Letter") else MAX_ROMAN_COUNTER)):
+        return str(n) if n > 0 else ""
     if fmt in ("lowerLetter", "upperLetter"):
         letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else ""
         return letter.upper() if fmt == "upperLetter" else letter
@@ -115,7 +128,7 @@ class Numbering:
                 levels[ilvl] = _Level(
                     start=int(_attr(_child(lvl, "start"), "val") or 1),
                     fmt=_attr(_child(lvl, "numFmt"), "val") or "decimal",
-                    text=_attr(_child(lvl, "lvlText"), "val") or "",
+                    text=(_attr(_child(lvl, "lvlText"), "val") or "")[:MAX_LEVEL_TEXT],
                     legal=_child(lvl, "isLgl") is not None,
                     style=_attr(_child(lvl, "pStyle"), "val"),
                 )

@@ -9,6 +9,7 @@ right margin or that ends a sentence before a line that starts a new one.
 
 from __future__ import annotations
 
+import codecs
 import re
 import statistics
 from collections import Counter
@@ -17,7 +18,9 @@ from pathlib import Path
 from analyzer.errors import ExtractionError
 from analyzer.models import Block, ExtractedDocument
 
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# No nested or adjacent overlapping repeats (the former ``(.*?)\s*#*\s*$`` backtracked
+# cubically on a line of '#' and spaces): one linear match, closing '#'s stripped in Python.
+_MD_HEADING = re.compile(r"(#{1,6})\s+(.*)")
 _MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MD_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!'\"|<>~])")
@@ -30,8 +33,28 @@ def markdown_inline(line: str) -> str:
     return _MD_ESCAPE.sub(r"\1", _MD_STRONG.sub(r"\2", line))
 
 
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def text_bom(head: bytes) -> str | None:
+    """The codec named by a UTF-16 or UTF-32 byte-order mark at the start, else None."""
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return codec
+    return None
+
+
 def decode_text(data: bytes, path: Path) -> tuple[str, list[str]]:
-    """Decode UTF-8 (with or without BOM), else Windows-1252 with a warning."""
+    """Decode UTF-16/UTF-32 with a byte-order mark, UTF-8 (with or without BOM), else
+    Windows-1252 with a warning."""
+    codec = text_bom(data[:4])
+    if codec:
+        try:
+            return data.decode(codec), []
+        except UnicodeDecodeError as e:
+            raise ExtractionError(f"{path}: text with a {codec.upper()} byte-order mark is not "
+                                  f"valid {codec.upper()} ({e})") from e
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
@@ -41,10 +64,22 @@ def decode_text(data: bytes, path: Path) -> tuple[str, list[str]]:
             raise ExtractionError(f"{path}: text is neither UTF-8 nor Windows-1252 ({e})") from e
 
 
+def md_heading(line: str) -> tuple[int, str] | None:
+    """``(level, text)`` of a Markdown ATX heading line (``## Titre ##``), else None.
+
+    Linear in the line's length: the closing sequence (spaces, '#'s, spaces) is stripped with
+    ``rstrip``, never by a backtracking pattern.
+    """
+    match = _MD_HEADING.match(line)
+    if match is None:
+        return None
+    return len(match.group(1)), match.group(2).rstrip().rstrip("#").rstrip()
+
+
 def looks_like_markdown(text: str) -> bool:
     """True when a .txt file is Markdown in disguise (several # headings or a table rule)."""
     lines = text.splitlines()
-    headings = sum(1 for line in lines if _MD_HEADING.match(line))
+    headings = sum(1 for line in lines if md_heading(line))
     return headings >= 2 or any(_MD_TABLE_RULE.match(line.strip()) for line in lines if "|" in line)
 
 
@@ -180,13 +215,11 @@ def text_blocks(text: str, markdown: bool, per_line: bool = False) -> list[Block
             flush()
             continue
         if markdown:
-            heading = _MD_HEADING.match(line)
+            heading = md_heading(line)
             if heading:
                 flush()
-                blocks.append(
-                    Block(text=heading.group(2), index=lineno, kind="heading",
-                          level=len(heading.group(1)))
-                )
+                blocks.append(Block(text=heading[1], index=lineno, kind="heading",
+                                    level=heading[0]))
                 continue
             if line.lstrip().startswith("|"):
                 flush()

@@ -6,14 +6,13 @@
   and skipped ones included, with the reason), sheet "Checklist" (one row per document, one
   column per R.1111-11 item).
 
-Reports are read one at a time from the per-document JSON files in OUT, so memory stays flat on
-large batches.
+Reports are read one at a time (from the results store or the per-document JSON files in OUT),
+once for both tables, and the CSV is streamed to disk, so memory stays flat on large batches.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import logging
 import re
@@ -21,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from analyzer.output import atomic_write_bytes, atomic_write_text
+from analyzer.output import atomic_writer
 from analyzer.report.review import ReviewStore, clause_key, load_store
 
 log = logging.getLogger(__name__)
@@ -142,46 +141,67 @@ def report_loader(out_dir: Path,
     return load
 
 
-def write_findings_csv(path: Path, entries: Sequence[Mapping[str, Any]], load: ReportLoader,
-                       store: ReviewStore | None = None) -> int:
-    """Write ``findings.csv``; returns the number of finding rows."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=FINDING_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    n = 0
-    for entry in entries:
-        report = load(entry)
+class _CsvTable:
+    """``findings.csv``, streamed to its temporary file row by row (never built in memory)."""
+
+    def __init__(self, path: Path) -> None:
+        self._context = atomic_writer(path, text=True, encoding="utf-8", newline="")
+        self._file = self._context.__enter__()
+        self._file.write("\ufeff")
+        self._writer = csv.DictWriter(self._file, fieldnames=FINDING_COLUMNS,
+                                      lineterminator="\r\n")
+        self._writer.writeheader()
+        self.rows = 0
+
+    def add(self, entry: Mapping[str, Any], report: Mapping[str, Any] | None,
+            decisions: Mapping[str, dict[str, Any]]) -> None:
         if report is None:
-            continue
-        decisions = store.for_document(report["document"]["path"]) if store else {}
+            return
         for row in finding_rows(report, decisions):
-            writer.writerow({k: _csv_cell(v) for k, v in row.items()})
-            n += 1
-    atomic_write_text(path, "\ufeff" + buf.getvalue())
-    return n
+            self._writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+            self.rows += 1
+
+    def close(self, error: BaseException | None = None) -> None:
+        if error is None:
+            self._context.__exit__(None, None, None)
+        else:
+            self._context.__exit__(type(error), error, error.__traceback__)
 
 
-def write_findings_xlsx(path: Path, entries: Sequence[Mapping[str, Any]], load: ReportLoader,
-                        store: ReviewStore | None = None) -> int:
-    """Write ``findings.xlsx`` (sheets Findings, Contracts, Checklist); returns finding rows."""
-    from datetime import datetime
+class _XlsxTable:
+    """``findings.xlsx`` (sheets Findings, Contracts, Checklist), written with openpyxl's
+    write-only workbook; the Contracts and Checklist rows (one short row per input) wait for the
+    Findings sheet to be complete."""
 
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    def __init__(self, path: Path) -> None:
+        from datetime import datetime
 
-    wb = Workbook(write_only=True)
-    wb.properties.creator = "hds-analyzer"
-    fixed = datetime(2000, 1, 1)
-    wb.properties.created = fixed
-    wb.properties.modified = fixed
-    head_font = Font(bold=True, color="FFFFFF")
-    head_fill = PatternFill("solid", fgColor="1E293B")
-    wrap = Alignment(wrap_text=True, vertical="top")
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Font, PatternFill
 
-    def sheet(title: str, columns: Sequence[str], widths: Mapping[str, int]) -> Any:
-        ws = wb.create_sheet(title)
+        self.path = path
+        self.wb = Workbook(write_only=True)
+        self.wb.properties.creator = "hds-analyzer"
+        fixed = datetime(2000, 1, 1)
+        self.wb.properties.created = fixed
+        self.wb.properties.modified = fixed
+        self._head_font = Font(bold=True, color="FFFFFF")
+        self._head_fill = PatternFill("solid", fgColor="1E293B")
+        self._wrap = Alignment(wrap_text=True, vertical="top")
+        self.findings = self._sheet(
+            "Findings", FINDING_COLUMNS,
+            {"document": 36, "heading_path": 30, "explanation": 50, "text": 80, "matched": 30,
+             "rules": 30, "review_comment": 30, "categories": 18, "topics": 28})
+        self._wrap_f = frozenset(FINDING_COLUMNS.index(c) for c in ("text", "explanation"))
+        self.contracts: list[list[Any]] = []
+        self.checklists: list[tuple[str, dict[str, str]]] = []
+        self.rows = 0
+
+    def _sheet(self, title: str, columns: Sequence[str], widths: Mapping[str, int]) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.utils import get_column_letter
+
+        ws = self.wb.create_sheet(title)
         ws.freeze_panes = "B2"
         for i, col in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = widths.get(col, 14)
@@ -189,58 +209,89 @@ def write_findings_xlsx(path: Path, entries: Sequence[Mapping[str, Any]], load: 
         header = []
         for col in columns:
             cell = WriteOnlyCell(ws, value=col)
-            cell.font = head_font
-            cell.fill = head_fill
+            cell.font = self._head_font
+            cell.fill = self._head_fill
             header.append(cell)
         ws.append(header)
         return ws
 
-    def row(ws: Any, values: Iterable[Any], wrap_cols: frozenset[int] = frozenset()) -> None:
+    def _row(self, ws: Any, values: Iterable[Any], wrap_cols: frozenset[int] = frozenset()
+             ) -> None:
+        from openpyxl.cell import WriteOnlyCell
+
         cells = []
         for i, v in enumerate(values):
             cell = WriteOnlyCell(ws, value=_xlsx_text(v))
             if isinstance(v, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
             if i in wrap_cols:
-                cell.alignment = wrap
+                cell.alignment = self._wrap
             cells.append(cell)
         ws.append(cells)
 
-    findings_ws = sheet("Findings", FINDING_COLUMNS,
-                        {"document": 36, "heading_path": 30, "explanation": 50, "text": 80,
-                         "matched": 30, "rules": 30, "review_comment": 30, "categories": 18,
-                         "topics": 28})
-    wrap_f = frozenset(FINDING_COLUMNS.index(c) for c in ("text", "explanation"))
-    contracts: list[list[Any]] = []
-    checklists: list[tuple[str, dict[str, str]]] = []
-    n = 0
-    for entry in entries:
-        report = load(entry)
-        contracts.append([contract_row(entry, report)[c] for c in CONTRACT_COLUMNS])
+    def add(self, entry: Mapping[str, Any], report: Mapping[str, Any] | None,
+            decisions: Mapping[str, dict[str, Any]]) -> None:
+        self.contracts.append([contract_row(entry, report)[c] for c in CONTRACT_COLUMNS])
         if report is None:
-            continue
-        checklists.append(checklist_row(report))
-        decisions = store.for_document(report["document"]["path"]) if store else {}
+            return
+        self.checklists.append(checklist_row(report))
         for r in finding_rows(report, decisions):
-            row(findings_ws, [r[c] for c in FINDING_COLUMNS], wrap_f)
-            n += 1
-    contracts_ws = sheet("Contracts", CONTRACT_COLUMNS,
-                         {"document": 40, "reason": 40, "checklist_gap_items": 50,
-                          "warnings": 40, "certificates_required": 30, "report": 30})
-    for values in contracts:
-        row(contracts_ws, values)
-    from analyzer.taxonomy import CHECKLIST_IDS
+            self._row(self.findings, [r[c] for c in FINDING_COLUMNS], self._wrap_f)
+            self.rows += 1
 
-    items = list(CHECKLIST_IDS)
-    for _, statuses in checklists:
-        items.extend(i for i in statuses if i not in items)
-    checklist_ws = sheet("Checklist", ["document", *items], {"document": 40})
-    for doc, statuses in checklists:
-        row(checklist_ws, [doc, *(statuses.get(i, "") for i in items)])
-    buf = io.BytesIO()
-    wb.save(buf)
-    atomic_write_bytes(path, buf.getvalue())
-    return n
+    def close(self, error: BaseException | None = None) -> None:
+        if error is not None:
+            return
+        from analyzer.taxonomy import CHECKLIST_IDS
+
+        contracts_ws = self._sheet("Contracts", CONTRACT_COLUMNS,
+                                   {"document": 40, "reason": 40, "checklist_gap_items": 50,
+                                    "warnings": 40, "certificates_required": 30, "report": 30})
+        for values in self.contracts:
+            self._row(contracts_ws, values)
+        items = list(CHECKLIST_IDS)
+        for _, statuses in self.checklists:
+            items.extend(i for i in statuses if i not in items)
+        checklist_ws = self._sheet("Checklist", ["document", *items], {"document": 40})
+        for doc, statuses in self.checklists:
+            self._row(checklist_ws, [doc, *(statuses.get(i, "") for i in items)])
+        with atomic_writer(self.path) as f:
+            self.wb.save(f)
+
+
+def _write_tables(tables: Sequence[_CsvTable | _XlsxTable], entries: Sequence[Mapping[str, Any]],
+                  load: ReportLoader, store: ReviewStore | None) -> None:
+    """One pass over the batch: every report is read once, whatever the number of tables."""
+    error: BaseException | None = None
+    try:
+        for entry in entries:
+            report = load(entry)
+            decisions = (store.for_document(report["document"]["path"])
+                         if store and report is not None else {})
+            for table in tables:
+                table.add(entry, report, decisions)
+    except BaseException as e:
+        error = e
+        raise
+    finally:
+        for table in tables:
+            table.close(error)
+
+
+def write_findings_csv(path: Path, entries: Sequence[Mapping[str, Any]], load: ReportLoader,
+                       store: ReviewStore | None = None) -> int:
+    """Write ``findings.csv``; returns the number of finding rows."""
+    table = _CsvTable(path)
+    _write_tables([table], entries, load, store)
+    return table.rows
+
+
+def write_findings_xlsx(path: Path, entries: Sequence[Mapping[str, Any]], load: ReportLoader,
+                        store: ReviewStore | None = None) -> int:
+    """Write ``findings.xlsx`` (sheets Findings, Contracts, Checklist); returns finding rows."""
+    table = _XlsxTable(path)
+    _write_tables([table], entries, load, store)
+    return table.rows
 
 
 def write_batch_tables(out_dir: Path, entries: Sequence[Mapping[str, Any]],
@@ -267,11 +318,18 @@ def write_batch_tables(out_dir: Path, entries: Sequence[Mapping[str, Any]],
     formats = set(formats)
     load = report_loader(out_dir, reports)
     store = load_store(out_dir)
-    written = []
-    if "csv" in formats:
-        write_findings_csv(out_dir / "findings.csv", entries, load, store)
-        written.append(out_dir / "findings.csv")
-    if "xlsx" in formats:
-        write_findings_xlsx(out_dir / "findings.xlsx", entries, load, store)
-        written.append(out_dir / "findings.xlsx")
+    written = [out_dir / f"findings.{kind}" for kind in ("csv", "xlsx") if kind in formats]
+    if not written:
+        return []
+    tables: list[_CsvTable | _XlsxTable] = []
+    try:
+        if "csv" in formats:
+            tables.append(_CsvTable(out_dir / "findings.csv"))
+        if "xlsx" in formats:
+            tables.append(_XlsxTable(out_dir / "findings.xlsx"))
+    except BaseException as e:
+        for table in tables:
+            table.close(e)
+        raise
+    _write_tables(tables, entries, load, store)
     return written
