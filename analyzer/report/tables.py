@@ -1,5 +1,8 @@
 """Batch tables for people who live in Excel: ``findings.csv`` and ``findings.xlsx``.
 
+Headers and values are in the interface language (``analyzer.report.i18n``: French by default);
+the column ids (``FINDING_COLUMNS``, ``CONTRACT_COLUMNS``) stay the same in every language.
+
 - ``findings.csv``: one row per tagged clause of every analysed document (UTF-8 with BOM so
   Excel reads accents; cells that a spreadsheet would run as a formula are prefixed with ``'``).
 - ``findings.xlsx``: sheet "Findings" (same rows), sheet "Contracts" (one row per input, failed
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.output import atomic_write_bytes, atomic_write_text
+from analyzer.report.i18n import Messages, ReportOptions, resolve
 from analyzer.report.review import ReviewStore, clause_key, load_store
 
 log = logging.getLogger(__name__)
@@ -34,7 +38,8 @@ FINDING_COLUMNS: tuple[str, ...] = (
 )
 CONTRACT_COLUMNS: tuple[str, ...] = (
     "document", "status", "reason", "language", "findings", *TARGETS, "certificates_required",
-    "declared_certificate", "certificate_gaps", "checklist_gaps", "checklist_gap_items",
+    "declared_certificate", "certificate_gaps", "certificate_expiry", "checklist_gaps",
+    "checklist_gap_items",
     "warnings", "report",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -46,60 +51,122 @@ def _join(values: Iterable[Any], sep: str = "; ") -> str:
     return sep.join(str(v) for v in values if v is not None and v != "")
 
 
-def _fmt(value: Any) -> str:
-    from analyzer.report.html import fmt
-
-    return "" if value is None else fmt(value)
+def _m(m: Messages | None) -> Messages:
+    return m if m is not None else resolve().m
 
 
 def finding_rows(
     report: Mapping[str, Any], decisions: Mapping[str, Mapping[str, Any]] | None = None,
+    m: Messages | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """One row per tagged clause of a report (columns ``FINDING_COLUMNS``)."""
+    """One row per tagged clause of a report (columns ``FINDING_COLUMNS``), in the interface
+    language: statuses, parties, categories, topics and decisions are words, ``explanation`` is
+    the plain-language explanation (the rule ids stay in ``rules``)."""
+    from analyzer.report.html import _title, plain_explanation, target_short
+
+    m = _m(m)
     decisions = decisions or {}
     path = report["document"]["path"]
     for c in report.get("clauses", []):
         d = decisions.get(clause_key(c["id"], c.get("text", ""))) or {}
+        status = str(c.get("status", ""))
+        party = str(c.get("party") or "")
+        decision = str(d.get("decision") or "")
         yield {
             "document": path, "clause_id": c["id"], "number": c.get("number") or "",
             "heading_path": _join(c.get("heading_path", []), " > "),
             "page": c.get("page") if c.get("page") is not None else "",
-            "status": c.get("status", ""), "party": c.get("party") or "",
-            "categories": _join(c.get("categories", []), ", "),
-            "topics": _join(c.get("topics", []), ", "),
-            "mapping": _join(c.get("mapping", []), ", "),
+            "status": m(f"status.{status}") if m.has(f"status.{status}") else status,
+            "party": m(f"party.{party}") if m.has(f"party.{party}") else party,
+            "categories": _join((_title("categories", str(x), m.lang)
+                                 for x in c.get("categories", [])), ", "),
+            "topics": _join((_title("topics", str(x), m.lang) for x in c.get("topics", [])),
+                            ", "),
+            "mapping": _join((target_short(str(x), m) for x in c.get("mapping", [])), ", "),
             "rules": _join(sorted({h.get("rule", "") for h in c.get("hits", [])}), ", "),
             "matched": _join(dict.fromkeys(h.get("text", "") for h in c.get("hits", []))),
-            "explanation": c.get("explanation", ""), "text": c.get("text", ""),
-            "review_decision": d.get("decision") or "", "review_comment": d.get("comment") or "",
+            "explanation": plain_explanation(c, m), "text": c.get("text", ""),
+            "review_decision": m(f"table.decision.{decision}")
+            if m.has(f"table.decision.{decision}") else decision,
+            "review_comment": d.get("comment") or "",
             "reviewer": d.get("reviewer") or "", "reviewed_at": d.get("at") or "",
         }
 
 
-def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Summary row of one input (columns ``CONTRACT_COLUMNS``); ``report`` may be None."""
+def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
+                 options: ReportOptions | None = None) -> dict[str, Any]:
+    """Summary row of one input (columns ``CONTRACT_COLUMNS``); ``report`` may be None.
+
+    The certificate and checklist columns come from the same verdict as the HTML report
+    (``analyzer.report.verdict.summarize``), so the counts agree everywhere.
+    """
+    from analyzer.report.html import (
+        _title,
+        certificate_label,
+        entry_verdict,
+        format_date,
+        index_status_label,
+    )
+
+    options = resolve(options)
+    m = options.m
     ok = entry.get("status") == "ok"
     cov = entry.get("coverage") or {}
-    missing = list(entry.get("checklist_missing") or [])
-    report = report or {}
+    verdict = entry_verdict(entry, report, options.reference_date) if ok else None
+    problems = verdict["problems"] if verdict else []
+    declared = (report or {}).get("declared_certificate")
+    declared_text = ""
+    if ok and verdict is not None:
+        if isinstance(declared, Mapping):
+            parts = [", ".join(certificate_label(str(x), m) for x in declared.get("scopes") or [])]
+            if declared.get("activities"):
+                parts.append(m("table.activities", acts=", ".join(declared["activities"])))
+            if declared.get("number"):
+                parts.append(m("table.number", number=declared["number"]))
+            if declared.get("valid_until"):
+                parts.append(m("table.valid_until",
+                               date=format_date(declared["valid_until"], m)))
+            declared_text = "; ".join(p for p in parts if p)
+        elif declared:
+            declared_text = str(declared)
+        else:
+            declared_text = m("index.no_certificate")
+    expiry = ""
+    if verdict is not None:
+        expiry = m(f"index.expiry.{verdict['expiry']}",
+                   date=format_date(verdict["valid_until"], m) if verdict["valid_until"]
+                   else "")
+    gaps = (", ".join(verdict["gaps"]) or "; ".join(verdict["gap_texts"])) if verdict else ""
     return {
-        "document": entry.get("path", ""), "status": entry.get("status", ""),
+        "document": entry.get("path", ""), "status": index_status_label(entry, m),
         "reason": entry.get("reason") or "", "language": entry.get("language") or "",
         "findings": entry.get("clauses", 0) if ok else "",
         **{t: (int(cov.get(t) or 0) if ok else "") for t in TARGETS},
-        "certificates_required": _join(entry.get("certificates_required") or [], ", "),
-        "declared_certificate": _fmt(report.get("declared_certificate")),
-        "certificate_gaps": _fmt(report.get("certificate_gaps")),
-        "checklist_gaps": len(missing) if ok else "",
-        "checklist_gap_items": _join(missing, ", "),
+        "certificates_required": _join((certificate_label(str(c), m)
+                                        for c in entry.get("certificates_required") or []),
+                                       ", "),
+        "declared_certificate": declared_text,
+        "certificate_gaps": gaps if ok else "",
+        "certificate_expiry": expiry,
+        "checklist_gaps": len(problems) if ok else "",
+        "checklist_gap_items": _join((_title("checklist", str(i), m.lang) for i in problems),
+                                     "; "),
         "warnings": _join(entry.get("warnings") or []),
         "report": entry.get("html") or "",
     }
 
 
-def checklist_row(report: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
-    """(document, item id → status) of one report."""
-    return report["document"]["path"], {i["id"]: i["status"] for i in report.get("checklist", [])}
+def checklist_row(report: Mapping[str, Any],
+                  options: ReportOptions | None = None) -> tuple[str, dict[str, str]]:
+    """(document, item id → status in words) of one report; an expired certificate shows as
+    such, as in the HTML report."""
+    from analyzer.report.verdict import summarize
+
+    options = resolve(options)
+    m = options.m
+    items = summarize(report, options.reference_date)["checklist"]
+    return report["document"]["path"], {i["id"]: m(f"check.status.{i['status']}")
+                                        for i in items}
 
 
 def _csv_cell(value: Any) -> Any:
@@ -142,28 +209,40 @@ def report_loader(out_dir: Path,
     return load
 
 
+def column_labels(columns: Sequence[str], m: Messages) -> list[str]:
+    """Headers of a table in the interface language (``col.<id>``; activity codes as is)."""
+    return [m(f"col.{c}") if m.has(f"col.{c}") else c for c in columns]
+
+
 def write_findings_csv(path: Path, entries: Sequence[Mapping[str, Any]], load: ReportLoader,
-                       store: ReviewStore | None = None) -> int:
+                       store: ReviewStore | None = None,
+                       options: ReportOptions | None = None) -> int:
     """Write ``findings.csv``; returns the number of finding rows."""
+    m = resolve(options).m
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=FINDING_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(column_labels(FINDING_COLUMNS, m))
     n = 0
     for entry in entries:
         report = load(entry)
         if report is None:
             continue
         decisions = store.for_document(report["document"]["path"]) if store else {}
-        for row in finding_rows(report, decisions):
-            writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+        for row in finding_rows(report, decisions, m):
+            writer.writerow([_csv_cell(row[c]) for c in FINDING_COLUMNS])
             n += 1
     atomic_write_text(path, "\ufeff" + buf.getvalue())
     return n
 
 
 def write_findings_xlsx(path: Path, entries: Sequence[Mapping[str, Any]], load: ReportLoader,
-                        store: ReviewStore | None = None) -> int:
-    """Write ``findings.xlsx`` (sheets Findings, Contracts, Checklist); returns finding rows."""
+                        store: ReviewStore | None = None,
+                        options: ReportOptions | None = None) -> int:
+    """Write ``findings.xlsx`` (sheets of findings, contracts and mandatory clauses, named in
+    the interface language); returns the number of finding rows. Statuses of the checklist
+    sheet are coloured (and written as words, so they read without colour)."""
+    options = resolve(options)
+    m = options.m
     from datetime import datetime
 
     from openpyxl import Workbook
@@ -180,14 +259,15 @@ def write_findings_xlsx(path: Path, entries: Sequence[Mapping[str, Any]], load: 
     head_fill = PatternFill("solid", fgColor="1E293B")
     wrap = Alignment(wrap_text=True, vertical="top")
 
-    def sheet(title: str, columns: Sequence[str], widths: Mapping[str, int]) -> Any:
+    def sheet(title: str, columns: Sequence[str], widths: Mapping[str, int],
+              labels: Sequence[str] | None = None) -> Any:
         ws = wb.create_sheet(title)
         ws.freeze_panes = "B2"
         for i, col in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = widths.get(col, 14)
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}1"
         header = []
-        for col in columns:
+        for col in labels if labels is not None else column_labels(columns, m):
             cell = WriteOnlyCell(ws, value=col)
             cell.font = head_font
             cell.fill = head_fill
@@ -195,7 +275,13 @@ def write_findings_xlsx(path: Path, entries: Sequence[Mapping[str, Any]], load: 
         ws.append(header)
         return ws
 
-    def row(ws: Any, values: Iterable[Any], wrap_cols: frozenset[int] = frozenset()) -> None:
+    fills = {m(f"check.status.{k}"): (PatternFill("solid", fgColor=bg), Font(color=fg, bold=True))
+             for k, bg, fg in (("present", "E6F4EA", "166534"), ("missing", "FDE8EC", "9F1239"),
+                               ("excluded", "F3E8FF", "581C87"),
+                               ("expired", "FDE8EC", "9F1239"))}
+
+    def row(ws: Any, values: Iterable[Any], wrap_cols: frozenset[int] = frozenset(),
+            coloured: bool = False) -> None:
         cells = []
         for i, v in enumerate(values):
             cell = WriteOnlyCell(ws, value=_xlsx_text(v))
@@ -203,10 +289,12 @@ def write_findings_xlsx(path: Path, entries: Sequence[Mapping[str, Any]], load: 
                 cell.data_type = "s"  # never a formula, whatever the text starts with
             if i in wrap_cols:
                 cell.alignment = wrap
+            if coloured and isinstance(v, str) and v in fills:
+                cell.fill, cell.font = fills[v]
             cells.append(cell)
         ws.append(cells)
 
-    findings_ws = sheet("Findings", FINDING_COLUMNS,
+    findings_ws = sheet(m("sheet.findings"), FINDING_COLUMNS,
                         {"document": 36, "heading_path": 30, "explanation": 50, "text": 80,
                          "matched": 30, "rules": 30, "review_comment": 30, "categories": 18,
                          "topics": 28})
@@ -216,15 +304,15 @@ def write_findings_xlsx(path: Path, entries: Sequence[Mapping[str, Any]], load: 
     n = 0
     for entry in entries:
         report = load(entry)
-        contracts.append([contract_row(entry, report)[c] for c in CONTRACT_COLUMNS])
+        contracts.append([contract_row(entry, report, options)[c] for c in CONTRACT_COLUMNS])
         if report is None:
             continue
-        checklists.append(checklist_row(report))
+        checklists.append(checklist_row(report, options))
         decisions = store.for_document(report["document"]["path"]) if store else {}
-        for r in finding_rows(report, decisions):
+        for r in finding_rows(report, decisions, m):
             row(findings_ws, [r[c] for c in FINDING_COLUMNS], wrap_f)
             n += 1
-    contracts_ws = sheet("Contracts", CONTRACT_COLUMNS,
+    contracts_ws = sheet(m("sheet.contracts"), CONTRACT_COLUMNS,
                          {"document": 40, "reason": 40, "checklist_gap_items": 50,
                           "warnings": 40, "certificates_required": 30, "report": 30})
     for values in contracts:
@@ -234,9 +322,13 @@ def write_findings_xlsx(path: Path, entries: Sequence[Mapping[str, Any]], load: 
     items = list(CHECKLIST_IDS)
     for _, statuses in checklists:
         items.extend(i for i in statuses if i not in items)
-    checklist_ws = sheet("Checklist", ["document", *items], {"document": 40})
+    from analyzer.report.html import _title
+
+    checklist_ws = sheet(m("sheet.checklist"), ["document", *items], {"document": 40},
+                         labels=[m("col.document"),
+                                 *(_title("checklist", i, m.lang) for i in items)])
     for doc, statuses in checklists:
-        row(checklist_ws, [doc, *(statuses.get(i, "") for i in items)])
+        row(checklist_ws, [doc, *(statuses.get(i, "") for i in items)], coloured=True)
     buf = io.BytesIO()
     wb.save(buf)
     atomic_write_bytes(path, buf.getvalue())
@@ -245,7 +337,8 @@ def write_findings_xlsx(path: Path, entries: Sequence[Mapping[str, Any]], load: 
 
 def write_batch_tables(out_dir: Path, entries: Sequence[Mapping[str, Any]],
                        reports: Mapping[str, dict[str, Any]] | None = None,
-                       formats: Iterable[str] = ("csv", "xlsx")) -> list[Path]:
+                       formats: Iterable[str] = ("csv", "xlsx"),
+                       options: ReportOptions | None = None) -> list[Path]:
     """Write ``OUT/findings.csv`` and/or ``OUT/findings.xlsx`` for a finished batch.
 
     Stored reviewer decisions (``OUT/reviews.json``) that still match a clause fill the review
@@ -257,6 +350,7 @@ def write_batch_tables(out_dir: Path, entries: Sequence[Mapping[str, Any]],
         reports: report dicts keyed by input path (read lazily, e.g. from the results store);
             default: read ``OUT/<entry['json']>``.
         formats: the scan's formats; only "csv" and "xlsx" matter here.
+        options: interface language and reference date (default: the environment's).
 
     Returns:
         The files written.
@@ -269,9 +363,9 @@ def write_batch_tables(out_dir: Path, entries: Sequence[Mapping[str, Any]],
     store = load_store(out_dir)
     written = []
     if "csv" in formats:
-        write_findings_csv(out_dir / "findings.csv", entries, load, store)
+        write_findings_csv(out_dir / "findings.csv", entries, load, store, options)
         written.append(out_dir / "findings.csv")
     if "xlsx" in formats:
-        write_findings_xlsx(out_dir / "findings.xlsx", entries, load, store)
+        write_findings_xlsx(out_dir / "findings.xlsx", entries, load, store, options)
         written.append(out_dir / "findings.xlsx")
     return written
