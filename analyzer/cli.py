@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from analyzer import __version__
 from analyzer.errors import AnalyzerError
 
 if TYPE_CHECKING:
+    from analyzer.report.i18n import Messages, ReportOptions
     from analyzer.rules import RuleSet
 
 patterns_option = click.option(
@@ -23,6 +25,47 @@ lang_option = click.option(
     "--lang", type=click.Choice(["auto", "fr", "en"]), default="auto", show_default=True,
     help="Document language; auto detects it per document.",
 )
+
+
+def _reference_date(ctx: click.Context, param: click.Parameter,
+                    value: str | None) -> date | None:
+    from analyzer.report.i18n import parse_reference_date
+
+    if value is None:
+        return None
+    try:
+        return parse_reference_date(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from e
+
+
+def _report_options(func):  # type: ignore[no-untyped-def]
+    """--ui-lang and --reference-date: what the reports show, not what is analysed."""
+    func = click.option(
+        "--reference-date", callback=_reference_date, default=None, metavar="YYYY-MM-DD",
+        help="Date the HDS certificate's validity is checked at, recorded in the reports "
+             "(default: none, expiry not judged).")(func)
+    return click.option(
+        "--ui-lang", type=click.Choice(["fr", "en"]), default=None,
+        help="Language of the reports, index, tables and messages (default: fr, or the "
+             "language OUT was last written in).")(func)
+
+
+def _options(out_dir: Path, ui_lang: str | None, reference_date: date | None,
+             ) -> tuple[ReportOptions, ReportOptions | None]:
+    """(options to use, options OUT was last written with): unset options keep the recorded
+    ones, so ``report OUT`` does not switch language; the CLI exports them to the workers."""
+    import os
+
+    from analyzer.report.i18n import ReportOptions, recorded_options
+
+    previous = recorded_options(out_dir)
+    base = previous or ReportOptions()
+    options = ReportOptions(ui_lang or base.ui_lang,
+                            reference_date if reference_date is not None
+                            else base.reference_date)
+    os.environ.update(options.env())
+    return options, previous
 
 
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -111,11 +154,12 @@ def _default_jobs() -> int:
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Dask scheduler address (tcp://host:8786); default: a local Dask cluster.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+@_report_options
 @_limits_options
 def scan(paths: tuple[Path, ...], out_dir: Path, lang: str, formats: tuple[str, ...],
          patterns_dir: Path | None, jobs: int | None, ocr: str, pdf_engine: str,
          since_last: bool, engine: str, scheduler: str | None, quiet: bool,
-         **limit_values: float) -> None:
+         ui_lang: str | None, reference_date: date | None, **limit_values: float) -> None:
     """Analyse contracts (files or folders) and write reports to OUT.
 
     Every document is analysed in a separate, resource-limited worker process; results go to
@@ -125,32 +169,49 @@ def scan(paths: tuple[Path, ...], out_dir: Path, lang: str, formats: tuple[str, 
     usage error.
     """
     from analyzer.batch.limits import Limits
+    from analyzer.report.i18n import record_options
+    from analyzer.scan import rebuild
     from analyzer.scan import scan as run_scan
 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
     limits = Limits().replace(**limit_values)
+    options, previous = _options(out_dir, ui_lang, reference_date)
+    m = options.m
     try:
         result = run_scan(list(paths), out_dir, lang=lang, formats=formats,
                           patterns_dir=patterns_dir, jobs=jobs or _default_jobs(), ocr=ocr,
                           pdf_engine=pdf_engine, force=not since_last, engine=engine,
                           scheduler=scheduler, limits=limits, progress=not quiet)
+        if previous is not None and previous != options and result.unchanged:
+            # reports of unchanged inputs were written with other options: re-render them
+            rebuild(out_dir, formats)
+            click.echo(m("cli.rerendered", n=result.unchanged), err=True)
+        record_options(out_dir, options)
     except AnalyzerError as e:
         raise click.ClickException(str(e)) from e
-    _summary(result, out_dir)
+    _summary(result, out_dir, options)
     sys.exit(result.exit_code)
 
 
-def _summary(result, out_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def _status_counts(counts: dict[str, int], m: Messages) -> str:
+    return ", ".join(f"{m(f'cli.status.{k}') if m.has(f'cli.status.{k}') else k} {v}"
+                     for k, v in counts.items())
+
+
+def _summary(result, out_dir: Path,  # type: ignore[no-untyped-def]
+             options: ReportOptions) -> None:
+    m = options.m
     ok = sum(1 for e in result.entries if e["status"] in ("ok", "ok_no_text"))
     skipped = sum(1 for e in result.entries if e["status"] == "skipped")
     for entry in result.failed:
         path = entry["path"].encode("unicode_escape").decode("ascii")
-        click.echo(f"failed: {path}: {entry['status']}: {entry['reason']}", err=True)
-    counts = ", ".join(f"{k} {v}" for k, v in result.counts().items())
-    click.echo(f"statuses: {counts}; {result.unchanged} unchanged since the last run")
-    click.echo(f"{ok} analysed, {len(result.failed)} failed, {skipped} skipped; "
-               f"index: {out_dir / 'index.html'}")
+        click.echo(m("cli.failed", path=path, status=entry["status"], reason=entry["reason"]),
+                   err=True)
+    click.echo(m("cli.statuses", counts=_status_counts(result.counts(), m),
+                 unchanged=result.unchanged))
+    click.echo(m("cli.summary", ok=ok, failed=len(result.failed), skipped=skipped,
+                 index=out_dir / "index.html"))
 
 
 @cli.command()
@@ -158,19 +219,27 @@ def _summary(result, out_dir: Path) -> None:  # type: ignore[no-untyped-def]
 @click.option("--format", "formats", default="html,json,csv,xlsx", show_default=True,
               callback=_formats, help="Comma-separated outputs: per-document html and json, "
               "batch findings.csv and findings.xlsx.")
-def report(out_dir: Path, formats: tuple[str, ...]) -> None:
+@_report_options
+def report(out_dir: Path, formats: tuple[str, ...], ui_lang: str | None,
+           reference_date: date | None) -> None:
     """Rebuild the index, tables and every report of OUT from its results store.
 
-    Nothing is analysed again. Exit code 0, or 1 when OUT has no results store.
+    Nothing is analysed again, so another --ui-lang or --reference-date is cheap. Options not
+    given keep the values OUT was last written with. Exit code 0, or 1 when OUT has no results
+    store.
     """
+    from analyzer.report.i18n import record_options
     from analyzer.scan import rebuild
 
+    options, _ = _options(out_dir, ui_lang, reference_date)
+    m = options.m
     try:
         result = rebuild(out_dir, formats)
+        record_options(out_dir, options)
     except AnalyzerError as e:
         raise click.ClickException(str(e)) from e
-    counts = ", ".join(f"{k} {v}" for k, v in result.counts().items())
-    click.echo(f"{len(result.entries)} inputs ({counts}); index: {out_dir / 'index.html'}")
+    click.echo(m("cli.report_summary", n=len(result.entries),
+                 counts=_status_counts(result.counts(), m), index=out_dir / "index.html"))
 
 
 @cli.command()
