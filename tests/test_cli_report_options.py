@@ -1,0 +1,72 @@
+"""--ui-lang and --reference-date on ``scan`` and ``report``: French by default, recorded in OUT,
+kept by ``report``, and a change re-renders the reports of unchanged inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from analyzer.cli import cli
+from analyzer.report.i18n import ENV_REFERENCE_DATE, ENV_UI_LANG, OPTIONS_FILE
+
+CONTRACT = ("ARTICLE 1 – CERTIFICATION\n\n1.1 Le Prestataire est certifié hébergeur de données de "
+            "santé pour l'activité 6 (sauvegarde des données de santé) au titre du certificat "
+            "n° HDS-T-1 valable jusqu'au 1er mars 2025.\n\n"
+            "ARTICLE 2 – SAUVEGARDE\n\n2.1 Le Prestataire réalise la sauvegarde quotidienne des "
+            "données de santé hébergées.\n")
+
+
+@pytest.fixture(autouse=True)
+def _restore_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI exports the options to its workers: put the environment back after each test."""
+    monkeypatch.setenv(ENV_UI_LANG, "")
+    monkeypatch.setenv(ENV_REFERENCE_DATE, "")
+
+
+def test_scan_is_french_by_default_then_english_on_request_and_report_keeps_it(
+        tmp_path: Path) -> None:
+    (tmp_path / "c.txt").write_text(CONTRACT, encoding="utf-8")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    first = runner.invoke(cli, ["scan", str(tmp_path / "c.txt"), "-o", str(out), "-j", "1",
+                                "-q"])
+    assert first.exit_code == 0, first.output + first.stderr
+    assert "analysés : 1, en échec : 0, ignorés : 0 ; index :" in first.output
+    html = (out / "c.txt.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in html and "Synthèse" in html
+    assert "échéance non vérifiée" in html
+    assert json.loads((out / OPTIONS_FILE).read_text()) == {"reference_date": None,
+                                                           "ui_lang": "fr"}
+
+    # same input, other display options: the unchanged report is re-rendered
+    second = runner.invoke(cli, ["scan", str(tmp_path / "c.txt"), "-o", str(out), "-j", "1",
+                                 "-q", "--ui-lang", "en", "--reference-date", "2026-12-01"])
+    assert second.exit_code == 0, second.output + second.stderr
+    assert "1 analysed, 0 failed, 0 skipped; index:" in second.output
+    assert "re-rendered" in second.stderr
+    html = (out / "c.txt.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and "Summary" in html
+    assert "EXPIRED since 1 March 2025 (reference date: 1 December 2026)" in html
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "EXPIRED (1 March 2025)" in index
+
+    # report OUT without options keeps the recorded ones
+    rebuilt = runner.invoke(cli, ["report", str(out)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "1 inputs (ok 1); index:" in rebuilt.output
+    assert '<html lang="en">' in (out / "c.txt.html").read_text(encoding="utf-8")
+    french = runner.invoke(cli, ["report", str(out), "--ui-lang", "fr"])
+    assert "fichiers : 1 (analysés 1) ; index :" in french.output
+    html = (out / "c.txt.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in html and "EXPIRÉ depuis le 1er mars 2025" in html
+
+
+def test_invalid_reference_date_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "c.txt").write_text(CONTRACT, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path / "c.txt"), "-o", str(tmp_path / "o"),
+                                      "--reference-date", "01/12/2026"])
+    assert result.exit_code == 2
+    assert "YYYY-MM-DD" in result.stderr
