@@ -68,14 +68,36 @@ def _options(out_dir: Path, ui_lang: str | None, reference_date: date | None,
     return options, previous
 
 
+MEMO_FORMAT = "docx"
+DEFAULT_FORMATS = "html,json,csv,xlsx,docx"
+
+
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
     from analyzer.scan import ALL_FORMATS
 
+    choices = (*ALL_FORMATS, MEMO_FORMAT)
     formats = tuple(f.strip() for f in value.split(",") if f.strip())
-    unknown = [f for f in formats if f not in ALL_FORMATS]
-    if unknown or not formats:
-        raise click.BadParameter(f"choose among {', '.join(ALL_FORMATS)} (got {value!r})")
+    unknown = [f for f in formats if f not in choices]
+    if unknown or not formats or formats == (MEMO_FORMAT,):
+        raise click.BadParameter(f"choose among {', '.join(choices)} (got {value!r})")
     return formats
+
+
+def _engine_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats the scan engine writes (the Word memo is written here, after it)."""
+    return tuple(f for f in formats if f != MEMO_FORMAT)
+
+
+def _memos(out_dir: Path, entries: list[dict[str, object]], options: ReportOptions,
+           *, only_missing: bool) -> None:
+    """OUT/<name>.docx for every analysed input (only new or changed ones when possible)."""
+    from analyzer.batch.store import Store
+    from analyzer.report.memo import write_memos
+    from analyzer.scan import StoreReports
+
+    with Store(out_dir) as store:
+        write_memos(out_dir, entries, StoreReports(store, [str(e["path"]) for e in entries]),
+                    options, only_missing=only_missing)
 
 
 @click.group()
@@ -135,9 +157,9 @@ def _default_jobs() -> int:
 @click.option("-o", "--out", "out_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @lang_option
-@click.option("--format", "formats", default="html,json,csv,xlsx", show_default=True,
-              callback=_formats, help="Comma-separated outputs: per-document html and json, "
-              "batch findings.csv and findings.xlsx.")
+@click.option("--format", "formats", default=DEFAULT_FORMATS, show_default=True,
+              callback=_formats, help="Comma-separated outputs: per-document html, json and "
+              "docx (Word memo), batch findings.csv and findings.xlsx.")
 @patterns_option
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of cores).")
@@ -179,14 +201,17 @@ def scan(paths: tuple[Path, ...], out_dir: Path, lang: str, formats: tuple[str, 
     options, previous = _options(out_dir, ui_lang, reference_date)
     m = options.m
     try:
-        result = run_scan(list(paths), out_dir, lang=lang, formats=formats,
+        result = run_scan(list(paths), out_dir, lang=lang, formats=_engine_formats(formats),
                           patterns_dir=patterns_dir, jobs=jobs or _default_jobs(), ocr=ocr,
                           pdf_engine=pdf_engine, force=not since_last, engine=engine,
                           scheduler=scheduler, limits=limits, progress=not quiet)
-        if previous is not None and previous != options and result.unchanged:
+        rerender = previous is not None and previous != options and bool(result.unchanged)
+        if rerender:
             # reports of unchanged inputs were written with other options: re-render them
-            rebuild(out_dir, formats)
+            rebuild(out_dir, _engine_formats(formats))
             click.echo(m("cli.rerendered", n=result.unchanged), err=True)
+        if MEMO_FORMAT in formats:
+            _memos(out_dir, result.entries, options, only_missing=not rerender)
         record_options(out_dir, options)
     except AnalyzerError as e:
         raise click.ClickException(str(e)) from e
@@ -216,9 +241,9 @@ def _summary(result, out_dir: Path,  # type: ignore[no-untyped-def]
 
 @cli.command()
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--format", "formats", default="html,json,csv,xlsx", show_default=True,
-              callback=_formats, help="Comma-separated outputs: per-document html and json, "
-              "batch findings.csv and findings.xlsx.")
+@click.option("--format", "formats", default=DEFAULT_FORMATS, show_default=True,
+              callback=_formats, help="Comma-separated outputs: per-document html, json and "
+              "docx (Word memo), batch findings.csv and findings.xlsx.")
 @_report_options
 def report(out_dir: Path, formats: tuple[str, ...], ui_lang: str | None,
            reference_date: date | None) -> None:
@@ -234,7 +259,9 @@ def report(out_dir: Path, formats: tuple[str, ...], ui_lang: str | None,
     options, _ = _options(out_dir, ui_lang, reference_date)
     m = options.m
     try:
-        result = rebuild(out_dir, formats)
+        result = rebuild(out_dir, _engine_formats(formats))
+        if MEMO_FORMAT in formats:
+            _memos(out_dir, result.entries, options, only_missing=False)
         record_options(out_dir, options)
     except AnalyzerError as e:
         raise click.ClickException(str(e)) from e

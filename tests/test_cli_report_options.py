@@ -3,9 +3,11 @@ kept by ``report``, and a change re-renders the reports of unchanged inputs."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
+import docx
 import pytest
 from click.testing import CliRunner
 
@@ -40,6 +42,10 @@ def test_scan_is_french_by_default_then_english_on_request_and_report_keeps_it(
     assert "échéance non vérifiée" in html
     assert json.loads((out / OPTIONS_FILE).read_text()) == {"reference_date": None,
                                                            "ui_lang": "fr"}
+    # the Word memo is written next to the HTML by default
+    memo = docx.Document(str(out / "c.txt.docx"))
+    assert memo.paragraphs[0].text == "Note d'analyse HDS – c.txt"
+    assert any(p.text == "Synthèse" for p in memo.paragraphs)
 
     # same input, other display options: the unchanged report is re-rendered
     second = runner.invoke(cli, ["scan", str(tmp_path / "c.txt"), "-o", str(out), "-j", "1",
@@ -62,6 +68,13 @@ def test_scan_is_french_by_default_then_english_on_request_and_report_keeps_it(
     assert "fichiers : 1 (analysés 1) ; index :" in french.output
     html = (out / "c.txt.html").read_text(encoding="utf-8")
     assert '<html lang="fr">' in html and "EXPIRÉ depuis le 1er mars 2025" in html
+    memo_bytes = (out / "c.txt.docx").read_bytes()
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(memo_bytes)).paragraphs)
+    assert "EXPIRÉ depuis le 1er mars 2025" in text
+    again = runner.invoke(cli, ["report", str(out)])
+    assert again.exit_code == 0
+    assert (out / "c.txt.docx").read_bytes() == memo_bytes  # same input and options
+    assert (out / "c.txt.html").read_text(encoding="utf-8") == html
 
 
 def test_invalid_reference_date_is_a_usage_error(tmp_path: Path) -> None:

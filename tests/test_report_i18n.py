@@ -80,7 +80,7 @@ def test_catalogues_have_the_same_keys_and_placeholders() -> None:
 def test_unknown_language_and_unknown_key_are_errors() -> None:
     with pytest.raises(MessageCatalogueError, match="de"):
         messages("de")
-    with pytest.raises(MessageCatalogueError, match="no.such.key"):
+    with pytest.raises(MessageCatalogueError, match=r"no\.such\.key"):
         messages("fr")("no.such.key")
 
 
@@ -341,7 +341,7 @@ def test_index_fills_certificate_columns_and_the_gap_tile_from_the_reports() -> 
     assert 'data-cert-gap="1"' in bad_row and 'data-cert-gap="0"' in good_row
     assert "valable (31 mai 2027)" in good_row
     # the checklist count is the same one the report shows (expired certificate included)
-    assert "11 manquantes ou exclues" in bad_row
+    assert "11 manquantes, exclues ou expirées" in bad_row
 
 
 def test_index_keeps_unreadable_inputs_out_of_the_charts() -> None:
@@ -353,4 +353,4 @@ def test_index_keeps_unreadable_inputs_out_of_the_charts() -> None:
     assert "sans texte lisible (hors graphiques)" in html
     assert "(sur 1 contrats lisibles)" in html
     row = next(r for r in html.split('<tr class="g-') if "scan.pdf" in r)
-    assert "manquantes ou exclues" not in row
+    assert "manquantes, exclues" not in row

@@ -107,7 +107,7 @@ def test_tables_in_english_with_a_reference_date(
         batch: tuple[Path, list[dict], dict]) -> None:
     from datetime import date
 
-    out, entries, report = batch
+    out, entries, _ = batch
     write_batch_tables(out, entries, formats=["xlsx"],
                        options=ReportOptions("en", date(2027, 6, 1)))
     wb = load_workbook(out / "findings.xlsx")
