@@ -354,3 +354,22 @@ def test_index_keeps_unreadable_inputs_out_of_the_charts() -> None:
     assert "(sur 1 contrats lisibles)" in html
     row = next(r for r in html.split('<tr class="g-') if "scan.pdf" in r)
     assert "manquantes, exclues" not in row
+
+
+def test_the_certificate_clause_alone_is_a_mention_not_an_activity_performed() -> None:
+    report = {
+        "clauses": [
+            {"id": "c1", "status": "included", "party": "provider", "mapping": ["A5", "A6"]},
+            {"id": "c2", "status": "included", "party": "provider", "mapping": ["A6"]},
+        ],
+        "declared_certificate": {"activities": ["A5", "A6"], "clauses": ["c1"]},
+        "checklist": [],
+    }
+    s = summarize(report, None)
+    rows = {a["key"]: a for a in s["activities"]}
+    assert rows["A5"]["verdict"] == "mentioned" and rows["A5"]["clauses"] == ["c1"]
+    assert rows["A6"]["verdict"] == "performed" and rows["A6"]["clauses"] == ["c2"]
+    assert s["performed"] == ["A6"] and s["counts"]["activities_performed"] == 1
+    assert s["certificate"]["required"] == ["infogereur"]
+    report["clauses"].pop()
+    assert summarize(report, None)["certificate"]["required"] == []

@@ -667,7 +667,7 @@ def entry_verdict(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
         return {"declared": cert["declared"], "scope": cert["scope"],
                 "scope_known": cert["scope_known"], "gaps": cert["gaps"],
                 "gap_texts": [], "expiry": cert["expiry"], "valid_until": cert["valid_until"],
-                "performed": cert["performed"],
+                "performed": cert["performed"], "required": cert["required"],
                 "problems": [i["id"] for i in s["checklist"] if i["status"] != "present"],
                 "counts": s["counts"]}
     declared = entry.get("declared_certificate")
@@ -678,6 +678,7 @@ def entry_verdict(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
             "scope_known": isinstance(declared, Mapping) and bool(declared.get("activities")),
             "gaps": [], "gap_texts": gap_texts, "expiry": "unknown", "valid_until": None,
             "performed": [],
+            "required": [str(c) for c in entry.get("certificates_required") or []],
             "problems": [str(i) for i in entry.get("checklist_missing") or []],
             "counts": None}
 
@@ -705,7 +706,7 @@ def batch_summary(entries: Sequence[Mapping[str, Any]],
                   for t in TARGETS}
     missing = Counter(i for n in readable for i in ((verdicts.get(n) or {}).get("problems")
                                                     or []))
-    certs = Counter(c for n in readable for c in (entries[n].get("certificates_required")
+    certs = Counter(c for n in readable for c in ((verdicts.get(n) or {}).get("required")
                                                   or []))
     gaps = sum(1 for n in readable if (verdicts.get(n) or {}).get("gaps")
                or (verdicts.get(n) or {}).get("gap_texts"))
@@ -825,7 +826,8 @@ def render_index(entries: Sequence[Mapping[str, Any]],
             "certificates": [{"short": m(f"certificate.short.{c}")
                               if m.has(f"certificate.short.{c}") else str(c),
                               "label": certificate_label(str(c), m)}
-                             for c in e.get("certificates_required") or []],
+                             for c in (v["required"] if v else
+                                       e.get("certificates_required") or [])],
             "cert": cert_cell,
             "missing": [(i, _title("checklist", str(i), m.lang)) for i in problems],
             "warnings": [_clean(str(w)) for w in (e.get("warnings") or [])],

@@ -143,7 +143,8 @@ def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
         "findings": entry.get("clauses", 0) if ok else "",
         **{t: (int(cov.get(t) or 0) if ok else "") for t in TARGETS},
         "certificates_required": _join((certificate_label(str(c), m)
-                                        for c in entry.get("certificates_required") or []),
+                                        for c in (verdict["required"] if verdict else
+                                                  entry.get("certificates_required") or [])),
                                        ", "),
         "declared_certificate": declared_text,
         "certificate_gaps": gaps if ok else "",

@@ -26,7 +26,7 @@ import yaml
 from analyzer.certificate import HDS_TARGETS, certificate_verdict
 
 OTHER_TARGETS: tuple[str, ...] = ("infogerance", "transversal")
-ACTIVITY_VERDICTS: tuple[str, ...] = ("performed", "optional", "excluded", "silent")
+ACTIVITY_VERDICTS: tuple[str, ...] = ("performed", "optional", "mentioned", "excluded", "silent")
 CHECK_STATUSES: tuple[str, ...] = ("missing", "excluded", "expired", "present")
 CERTIFICATE_ITEM = "r1111_11_1_certificate"
 _ARTICLE_NUMBER = re.compile(r"^(?:art(?:icle|\.)?\s*)?(\d+(?:\.\d+)*)\.?$", re.I)
@@ -59,18 +59,26 @@ def activity_verdicts(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One row per HDS activity: ``{"key", "verdict", "clauses": [ids], "strong": bool}``.
 
     ``clauses`` are the clauses the verdict rests on (included ones for "performed", and so
-    on). ``strong`` says an included clause puts the obligation on the provider.
+    on). ``strong`` says an included clause puts the obligation on the provider. The clause
+    that declares the certificate names activities without committing to perform them: when it
+    is the only one, the verdict is "mentioned" (a weak mention, no certificate required).
     """
     clauses = [c for c in report.get("clauses", []) if isinstance(c, Mapping) and "id" in c]
+    declared = report.get("declared_certificate")
+    cert_ids = {str(x) for x in declared.get("clauses") or []} \
+        if isinstance(declared, Mapping) else set()
     rows = []
     for t in HDS_TARGETS:
-        included = _ids(clauses, t, "included")
-        conditional = _ids(clauses, t, "conditional")
+        named = [i for i in _ids(clauses, t, "included") if i in cert_ids]
+        included = [i for i in _ids(clauses, t, "included") if i not in cert_ids]
+        conditional = [i for i in _ids(clauses, t, "conditional") if i not in cert_ids]
         excluded = _ids(clauses, t, "excluded")
         if included:
             verdict, ids = "performed", included
         elif conditional:
             verdict, ids = "optional", conditional
+        elif named:
+            verdict, ids = "mentioned", named
         elif excluded:
             verdict, ids = "excluded", excluded
         else:
