@@ -373,3 +373,17 @@ def test_the_certificate_clause_alone_is_a_mention_not_an_activity_performed() -
     assert s["certificate"]["required"] == ["infogereur"]
     report["clauses"].pop()
     assert summarize(report, None)["certificate"]["required"] == []
+
+
+def test_an_input_with_no_clause_is_not_counted_as_a_contract_missing_everything() -> None:
+    report = sample_report()
+    entries = sample_entries(report)
+    shopping = {**entries[0], "path": "courses.txt", "clauses": 0,
+                "coverage": {t: 0 for t in report["coverage"]},
+                "checklist_missing": list(CHECKLIST_IDS), "certificates_required": []}
+    html = render_index([entries[0], shopping])
+    assert "(sur 1 contrats lisibles)" in html
+    assert '<span class="big">1</span> sans clause HDS repérée' in html
+    row = next(r for r in html.split('<tr class="g-') if "courses.txt" in r)
+    assert "aucune clause repérée : est-ce un contrat ?" in row
+    assert "manquantes, exclues" not in row

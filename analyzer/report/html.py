@@ -683,13 +683,31 @@ def entry_verdict(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
             "counts": None}
 
 
+def looks_like_a_contract(entry: Mapping[str, Any],
+                          verdict: Mapping[str, Any] | None) -> bool:
+    """An analysed input with no tagged clause and no mandatory clause present is probably not a
+    hosting contract (a shopping list, a letter): it is shown apart and kept out of the charts,
+    instead of counting as a contract "missing all 15 clauses"."""
+    if entry.get("status") != "ok":
+        return False
+    if _int(entry.get("clauses")) > 0:
+        return True
+    counts = (verdict or {}).get("counts")
+    if counts:
+        return bool(counts.get("findings") or counts.get("present"))
+    from analyzer.taxonomy import CHECKLIST_IDS
+
+    return len(entry.get("checklist_missing") or CHECKLIST_IDS) < len(CHECKLIST_IDS)
+
+
 def batch_summary(entries: Sequence[Mapping[str, Any]],
                   verdicts: Mapping[int, Mapping[str, Any] | None] | None = None,
                   ) -> dict[str, Any]:
     """Counts behind the index tiles and charts, computed once.
 
-    Inputs without readable text (``ok_no_text``) count as analysed but stay out of the
-    charts and of the certificate counts: they say nothing about a contract.
+    Inputs without readable text (``ok_no_text``) and inputs that do not look like a contract
+    (``looks_like_a_contract``) count as analysed but stay out of the charts and of the
+    certificate counts: they say nothing about a contract.
 
     Args:
         entries: the index entries.
@@ -700,7 +718,7 @@ def batch_summary(entries: Sequence[Mapping[str, Any]],
     statuses = Counter("analysed" if e.get("status") in OK_STATUSES
                        else "skipped" if e.get("status") == "skipped" else "failed"
                        for e in entries)
-    readable = [n for n, e in enumerate(entries) if e.get("status") == "ok"]
+    readable = [n for n, e in enumerate(entries) if looks_like_a_contract(e, verdicts.get(n))]
     per_target = {t: sum(1 for n in readable
                          if _int((entries[n].get("coverage") or {}).get(t)) > 0)
                   for t in TARGETS}
@@ -714,6 +732,8 @@ def batch_summary(entries: Sequence[Mapping[str, Any]],
     return {"total": len(entries), "analysed": statuses["analysed"],
             "skipped": statuses["skipped"], "failed": statuses["failed"],
             "no_text": sum(1 for e in entries if e.get("status") == "ok_no_text"),
+            "not_contract": sum(1 for n, e in enumerate(entries) if e.get("status") == "ok"
+                                and not looks_like_a_contract(e, verdicts.get(n))),
             "readable": len(readable),
             "per_target": per_target, "missing": missing.most_common(8),
             "certificates": dict(sorted(certs.items())),
@@ -797,9 +817,11 @@ def render_index(entries: Sequence[Mapping[str, Any]],
         group = "ok" if status in OK_STATUSES else "skipped" if status == "skipped" else "failed"
         cov = e.get("coverage") or {}
         v = verdicts[n]
-        label = index_status_label(e, m)
+        contract = looks_like_a_contract(e, v)
+        label = index_status_label(e, m) if contract or status != "ok" \
+            else m("index.status_not_contract")
         cert_cell = None
-        if v is not None and status == "ok":
+        if v is not None and contract:
             if v["declared"]:
                 declared_text = ", ".join(v["scope"]) if v["scope_known"] \
                     else m("index.scope_unknown")
@@ -816,9 +838,10 @@ def render_index(entries: Sequence[Mapping[str, Any]],
                                  if v["valid_until"] else ""),
                 "expiry_sort": {"expired": 0, "unchecked": 2, "valid": 3}.get(expiry, 1),
             }
-        problems = v["problems"] if v and status == "ok" else []
+        problems = v["problems"] if v and contract else []
         rows.append({
             "path": _clean(str(e.get("path", ""))), "status": status, "group": group,
+            "contract": contract,
             "status_label": label,
             "reason": _clean(str(e.get("reason") or "")), "language": e.get("language") or "",
             "clauses": _int(e.get("clauses")) if group == "ok" else None,

@@ -106,6 +106,7 @@ def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
         entry_verdict,
         format_date,
         index_status_label,
+        looks_like_a_contract,
     )
 
     options = resolve(options)
@@ -113,6 +114,9 @@ def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
     ok = entry.get("status") == "ok"
     cov = entry.get("coverage") or {}
     verdict = entry_verdict(entry, report, options.reference_date) if ok else None
+    status_label = index_status_label(entry, m)
+    if ok and not looks_like_a_contract(entry, verdict):
+        status_label, verdict = m("index.status_not_contract"), None
     problems = verdict["problems"] if verdict else []
     declared = (report or {}).get("declared_certificate")
     declared_text = ""
@@ -138,7 +142,7 @@ def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
                    else "")
     gaps = (", ".join(verdict["gaps"]) or "; ".join(verdict["gap_texts"])) if verdict else ""
     return {
-        "document": entry.get("path", ""), "status": index_status_label(entry, m),
+        "document": entry.get("path", ""), "status": status_label,
         "reason": entry.get("reason") or "", "language": entry.get("language") or "",
         "findings": entry.get("clauses", 0) if ok else "",
         **{t: (int(cov.get(t) or 0) if ok else "") for t in TARGETS},
@@ -147,9 +151,9 @@ def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
                                                   entry.get("certificates_required") or [])),
                                        ", "),
         "declared_certificate": declared_text,
-        "certificate_gaps": gaps if ok else "",
+        "certificate_gaps": gaps if verdict is not None else "",
         "certificate_expiry": expiry,
-        "checklist_gaps": len(problems) if ok else "",
+        "checklist_gaps": len(problems) if verdict is not None else "",
         "checklist_gap_items": _join((_title("checklist", str(i), m.lang) for i in problems),
                                      "; "),
         "warnings": _join(entry.get("warnings") or []),
