@@ -371,6 +371,7 @@ def review_import(decisions_file: Path, out_dir: Path, reviewer: str) -> None:
     """
     from analyzer.report.review import import_reviews
 
+    _options(out_dir, None, None)  # re-render in the language and with the date OUT was written
     try:
         result = import_reviews(decisions_file, out_dir, reviewer=reviewer)
     except AnalyzerError as e:

@@ -83,3 +83,30 @@ def test_invalid_reference_date_is_a_usage_error(tmp_path: Path) -> None:
                                       "--reference-date", "01/12/2026"])
     assert result.exit_code == 2
     assert "YYYY-MM-DD" in result.stderr
+
+
+def test_review_import_keeps_the_recorded_interface_language(tmp_path: Path) -> None:
+    from analyzer.output import atomic_write_text, dump_json
+    from analyzer.report.html import render_document
+    from analyzer.report.i18n import ReportOptions, record_options
+    from analyzer.report.review import clause_key
+    from analyzer.report.sample import sample_report
+
+    report = sample_report()
+    out = tmp_path / "out"
+    atomic_write_text(out / "sample.json", dump_json(report))
+    atomic_write_text(out / "sample.html", render_document(report, options=ReportOptions("en")))
+    record_options(out, ReportOptions("en"))
+    clause = report["clauses"][1]
+    decisions = tmp_path / "d.json"
+    decisions.write_text(json.dumps({
+        "schema": "hds-analyzer/review/1",
+        "document": {"path": report["document"]["path"], "sha256": report["document"]["sha256"]},
+        "exported_at": "2026-11-28T10:00:00Z", "reviewer": "Alice",
+        "decisions": [{"key": clause_key(clause["id"], clause["text"]), "clause": clause["id"],
+                       "decision": "accept", "comment": "", "reviewer": "Alice",
+                       "at": "2026-11-28T10:00:00Z"}]}), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["review", "import", str(decisions), str(out)])
+    assert result.exit_code == 0, result.output
+    html = (out / "sample.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and "Accepted by Alice" in html

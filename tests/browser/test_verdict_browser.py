@@ -165,3 +165,23 @@ def test_index_counts_the_certificate_gap(browser: Any, expired_out: Path,
     page.screenshot(path=str(artifacts / "verdict-index-fr.png"))
     assert errors == []
     page.context.close()
+
+
+def test_print_puts_the_verdict_first_with_model_clauses_open(browser: Any, expired_out: Path,
+                                                              artifacts: Path) -> None:
+    page, errors = _open(browser, expired_out / f"{SAMPLE.name}.html", DESKTOP)
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.locator("#panel").is_hidden()
+    assert _top(page, "#v-checklist") < _top(page, "#text")
+    model = page.locator("#ck-r1111_11_3_locations blockquote.model-text").first
+    assert model.is_visible()  # the model clause is on paper, not behind a click
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+    (artifacts / "verdict-fr.pdf").write_bytes(pdf)
+    page.screenshot(path=str(artifacts / "verdict-fr-print.png"))
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+    assert not model.is_visible()
+    assert errors == []
+    page.context.close()

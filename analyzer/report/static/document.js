@@ -266,14 +266,17 @@
   });
 
   /* print: the model clauses and the list of present clauses are printed open */
-  var opened = [];
   window.addEventListener("beforeprint", function () {
-    opened = Array.prototype.slice.call(document.querySelectorAll("#verdict details:not([open])"));
-    opened.forEach(function (d) { d.open = true; });
+    document.querySelectorAll("#verdict details:not([open])").forEach(function (d) {
+      d.setAttribute("data-print-open", "");
+      d.open = true;
+    });
   });
   window.addEventListener("afterprint", function () {
-    opened.forEach(function (d) { d.open = false; });
-    opened = [];
+    document.querySelectorAll("#verdict details[data-print-open]").forEach(function (d) {
+      d.removeAttribute("data-print-open");
+      d.open = false;
+    });
   });
 
   progress();
