@@ -101,6 +101,8 @@ def test_xlsx_sheets_and_content(batch: tuple[Path, list[dict], dict]) -> None:
     status_cell = wb["Clauses obligatoires"].cell(row=2, column=sla + 1)
     assert status_cell.value == "Manquante" and status_cell.fill.fgColor.rgb.endswith("FDE8EC")
     assert wb["Constats"].freeze_panes == "B2"
+    link = wb["Contrats"].cell(row=2, column=CONTRACT_COLUMNS.index("report") + 1)
+    assert link.value == "sample.html" and link.hyperlink.target == "sample.html"
 
 
 def test_tables_in_english_with_a_reference_date(

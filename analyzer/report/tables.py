@@ -255,6 +255,8 @@ def write_findings_xlsx(path: Path, entries: Sequence[Mapping[str, Any]], load: 
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from analyzer.report.html import report_href
+
     wb = Workbook(write_only=True)
     wb.properties.creator = "hds-analyzer"
     fixed = datetime(2000, 1, 1)
@@ -286,10 +288,13 @@ def write_findings_xlsx(path: Path, entries: Sequence[Mapping[str, Any]], load: 
                                ("expired", "FDE8EC", "9F1239"))}
 
     def row(ws: Any, values: Iterable[Any], wrap_cols: frozenset[int] = frozenset(),
-            coloured: bool = False) -> None:
+            coloured: bool = False, link_col: int | None = None) -> None:
         cells = []
         for i, v in enumerate(values):
             cell = WriteOnlyCell(ws, value=_xlsx_text(v))
+            if i == link_col and isinstance(v, str) and report_href(v):
+                cell.hyperlink = v  # relative: the workbook sits next to the reports
+                cell.font = Font(color="1D4ED8", underline="single")
             if isinstance(v, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
             if i in wrap_cols:
@@ -321,7 +326,7 @@ def write_findings_xlsx(path: Path, entries: Sequence[Mapping[str, Any]], load: 
                          {"document": 40, "reason": 40, "checklist_gap_items": 50,
                           "warnings": 40, "certificates_required": 30, "report": 30})
     for values in contracts:
-        row(contracts_ws, values)
+        row(contracts_ws, values, link_col=CONTRACT_COLUMNS.index("report"))
     from analyzer.taxonomy import CHECKLIST_IDS
 
     items = list(CHECKLIST_IDS)
