@@ -740,33 +740,51 @@ def batch_summary(entries: Sequence[Mapping[str, Any]],
             "certificate_gaps": gaps, "certificate_expired": expired}
 
 
+def _wrap(label: str, width: int) -> list[str]:
+    """A chart label on at most two lines of about ``width`` characters (then an ellipsis)."""
+    import textwrap
+
+    lines = textwrap.wrap(label, width=width, break_long_words=True) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width=width, placeholder="…")]
+    return lines
+
+
 def _bar_chart(rows: Sequence[tuple[str, str, int]], total: int, title: str,
                m: Messages) -> Markup:
     """A horizontal SVG bar chart: (label, css class, value) rows; values out of ``total``.
 
-    Each row is a label line above its bar, so long French titles are never clipped.
+    Each row is its label (wrapped on two lines at most) above its bar, in a drawing narrow
+    enough to keep the labels readable once scaled down to a phone's width.
     """
-    bar_w, row_h, pad = 440, 40, 4
-    height = pad * 2 + row_h * max(1, len(rows))
+    bar_w, pad, line_h, wrap_at = 330, 4, 15, 50
     width = bar_w + 50
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" '
-             f'height="{height}" role="img" aria-label="{escape(title)}">'
-             f"<title>{escape(title)}</title>"]
-    for n, (label, css, value) in enumerate(rows):
-        y = pad + n * row_h
+    parts: list[str] = []
+    y = pad
+    for label, css, value in rows:
+        lines = _wrap(label, wrap_at)
         w = 0 if total <= 0 else round(bar_w * value / total)
+        spans = "".join(f'<tspan x="0" dy="{line_h if n else 0}">{escape(line)}</tspan>'
+                        for n, line in enumerate(lines))
+        top = y + 13
+        bar_y = y + 6 + line_h * len(lines)
         parts.append(
             f'<g><title>{escape(m("index.chart_value", label=label, n=value, total=total))}'
             f'</title>'
-            f'<text x="0" y="{y + 13}" class="lbl">{escape(label)}</text>'
-            f'<rect x="0" y="{y + 18}" width="{bar_w}" height="16" class="track"/>'
-            f'<rect x="0" y="{y + 18}" width="{w}" height="16" class="bar {css}"/>'
-            f'<text x="{bar_w + 8}" y="{y + 31}" class="val">{value}</text></g>')
+            f'<text x="0" y="{top}" class="lbl">{spans}</text>'
+            f'<rect x="0" y="{bar_y}" width="{bar_w}" height="14" class="track"/>'
+            f'<rect x="0" y="{bar_y}" width="{w}" height="14" class="bar {css}"/>'
+            f'<text x="{bar_w + 8}" y="{bar_y + 12}" class="val">{value}</text></g>')
+        y = bar_y + 14 + 10
     if not rows:
         parts.append(f'<text x="0" y="{pad + 16}" class="lbl">'
                      f'{escape(m("index.chart_empty"))}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+        y = pad + 30
+    height = y + pad
+    head = (f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" '
+            f'height="{height}" role="img" aria-label="{escape(title)}">'
+            f"<title>{escape(title)}</title>")
+    return Markup(head + "".join(parts) + "</svg>")
 
 
 def index_status_label(entry: Mapping[str, Any], m: Messages) -> str:

@@ -185,3 +185,20 @@ def test_print_puts_the_verdict_first_with_model_clauses_open(browser: Any, expi
     assert not model.is_visible()
     assert errors == []
     page.context.close()
+
+
+def test_index_chart_labels_stay_readable_on_a_phone(browser: Any, expired_out: Path,
+                                                     artifacts: Path) -> None:
+    page, errors = _open(browser, expired_out / "index.html", PHONE)
+    sizes = page.eval_on_selector_all(
+        "svg.chart text.lbl tspan",
+        "els => els.map(e => { const r = e.getBoundingClientRect(); "
+        "const s = e.closest('svg').getBoundingClientRect(); "
+        "return [r.height, r.right <= s.right + 0.5]; })")
+    assert sizes, "no chart label"
+    assert min(h for h, _ in sizes) >= 11, sizes  # CSS px once the drawing is scaled down
+    assert all(inside for _, inside in sizes)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(artifacts / "verdict-index-fr-phone.png"), full_page=True)
+    assert errors == []
+    page.context.close()
