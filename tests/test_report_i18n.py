@@ -224,7 +224,7 @@ def test_verdict_rows_link_to_article_numbers() -> None:
     for cid in report["coverage"]["A6"]:
         number = next(c["number"] for c in report["clauses"] if c["id"] == cid)
         if next(c["status"] for c in report["clauses"] if c["id"] == cid) == "included":
-            assert f'<a href="#{cid}" class="jump">art. {number}</a>' in a6
+            assert f'<a href="#{cid}" class="jump" title="art. {number}">art. {number}</a>' in a6
     assert "contrat muet" in _section(block, 'data-target="A2"', "</tr>")
     assert not re.search(r">c\d{4}<", block)
 
@@ -387,3 +387,25 @@ def test_an_input_with_no_clause_is_not_counted_as_a_contract_missing_everything
     row = next(r for r in html.split('<tr class="g-') if "courses.txt" in r)
     assert "aucune clause repérée : est-ce un contrat ?" in row
     assert "manquantes, exclues" not in row
+
+
+def test_unnumbered_clauses_are_cited_by_their_heading_and_rank_never_by_id() -> None:
+    from analyzer.report.html import _links, citation_index
+
+    report = {"segments": [
+        {"id": "c0001", "kind": "heading", "number": None, "heading_path": []},
+        {"id": "c0002", "kind": "clause", "number": None, "heading_path": ["Article 7 – Sauvegarde"]},
+        {"id": "c0003", "kind": "clause", "number": None, "heading_path": ["Article 7 – Sauvegarde"]},
+        {"id": "c0004", "kind": "clause", "number": "a)", "heading_path": ["4 Exploitation"]},
+        {"id": "c0005", "kind": "clause", "number": None, "heading_path": ["Glossaire"]},
+        {"id": "c0006", "kind": "clause", "number": None, "heading_path": ["Glossaire"]},
+        {"id": "c0007", "kind": "clause", "number": "7.2", "heading_path": ["Article 7"]},
+        {"id": "c0008", "kind": "clause", "number": None, "heading_path": []},
+    ], "clauses": []}
+    index = citation_index(report)
+    links, more = _links(["c0002", "c0003", "c0004", "c0005", "c0006", "c0007", "c0008"],
+                         index, messages("fr"))
+    assert [lk["ref"] for lk in links] == [
+        "art. 7, al. 1", "al. 2", "art. 4, point a)", "« Glossaire », al. 1", "al. 2",
+        "art. 7.2", "alinéa 1 (sans titre)"]
+    assert links[1]["full"] == "art. 7, al. 2" and more == 0

@@ -35,7 +35,7 @@ from analyzer.report.i18n import (
     resolve,
 )
 from analyzer.report.review import clause_key
-from analyzer.report.verdict import clause_ref, model_clauses, summarize
+from analyzer.report.verdict import clause_ref, model_clauses, reference_index, summarize
 
 TARGETS: tuple[str, ...] = ("A1", "A2", "A3", "A4", "A5", "A6", "infogerance", "transversal")
 CATEGORIES: tuple[str, ...] = ("hosting", "maintenance", "security", "training",
@@ -347,14 +347,23 @@ def _frequency(value: str, m: Messages) -> str:
 
 
 def ref_label(clause: Mapping[str, Any] | None, m: Messages) -> str:
-    """How a clause is cited: 'art. 7.2', 'point a) (p. 3)', 'p. 4' — never an internal id."""
-    ref = clause_ref(clause)
+    """How a clause is cited: 'art. 7.2', 'art. 4, point a)', 'art. 7, al. 2' — never an
+    internal id. Uses the ``_ref`` that ``reference_index`` put in the index, when there."""
+    ref = (clause or {}).get("_ref") or clause_ref(clause)
     if ref["kind"] == "article":
         return m("ref.article", number=ref["number"])
     if ref["kind"] == "number":
         page = (clause or {}).get("page")
         return m("ref.item_page", number=ref["number"], page=page) if page is not None \
             else m("ref.item", number=ref["number"])
+    if ref["kind"] == "article_item":
+        return m("ref.article_item", article=ref["article"], number=ref["number"])
+    if ref["kind"] == "article_para":
+        return m("ref.article_para", number=ref["number"], para=ref["para"])
+    if ref["kind"] == "heading_para":
+        return m("ref.heading_para", heading=ref["heading"], para=ref["para"])
+    if ref["kind"] == "para":
+        return m("ref.para", para=ref["para"])
     if ref["kind"] == "page":
         return m("ref.page", page=ref["page"])
     return m("ref.none")
@@ -366,8 +375,18 @@ def _links(ids: Sequence[str], index: Mapping[str, Any], m: Messages,
     more there are)."""
     known = [i for i in ids if safe_id(i) and i in index]
     shown = known if limit is None else known[:limit]
-    return ([{"id": i, "ref": ref_label(index[i], m)} for i in shown],
-            len(known) - len(shown))
+    links = []
+    previous: tuple[Any, ...] | None = None
+    for i in shown:
+        ref = index[i].get("_ref") or {}
+        group = (ref.get("kind"), ref.get("heading"), ref.get("number")) \
+            if ref.get("kind") in ("article_para", "heading_para") else None
+        full = ref_label(index[i], m)
+        # "« Sauvegarde », al. 2, al. 3": the heading once per run of paragraphs under it
+        label = m("ref.para_short", para=ref["para"]) if group and group == previous else full
+        links.append({"id": i, "ref": label, "full": full})
+        previous = group
+    return links, len(known) - len(shown)
 
 
 def plain_explanation(clause: Mapping[str, Any], m: Messages) -> str:
@@ -534,6 +553,21 @@ def _checklist_view(summary: Mapping[str, Any], index: Mapping[str, Any], m: Mes
     return problems, present
 
 
+def citation_index(report: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every segment (and tagged clause) by id, with how it is cited (``_ref``)."""
+    refs = reference_index(report)
+    index: dict[str, dict[str, Any]] = {
+        str(s["id"]): dict(s) for s in report.get("segments") or []
+        if isinstance(s, Mapping) and "id" in s}
+    for c in report.get("clauses", []):
+        if isinstance(c, Mapping) and safe_id(c.get("id")):
+            index[str(c["id"])] = {**index.get(str(c["id"]), {}), **c}
+    for cid, entry in index.items():
+        if cid in refs:
+            entry["_ref"] = refs[cid]
+    return index
+
+
 def render_document(report: Mapping[str, Any],
                     reviews: Mapping[str, Mapping[str, Any]] | None = None,
                     options: ReportOptions | None = None) -> str:
@@ -559,9 +593,7 @@ def render_document(report: Mapping[str, Any],
         key = clause_key(cid, clause.get("text", ""))
         findings[cid] = _finding(clause, m, reviews.get(key), key)
     ocr_pages = set(doc.get("ocr_pages") or [])
-    seg_index: dict[str, Any] = {s["id"]: s for s in report.get("segments") or []
-                                 if isinstance(s, Mapping) and "id" in s}
-    seg_index.update(tagged)
+    seg_index = citation_index(report)
     rows: list[dict[str, Any]] = []
     page = None
     for seg in _segments(report, tagged):
@@ -580,7 +612,8 @@ def render_document(report: Mapping[str, Any],
         if number and seg["text"].lstrip().startswith(str(number)):
             number = None  # the text shows it already: no second copy in the gutter
         rows.append({"kind": seg.get("kind", "clause"), "id": sid, "number": number,
-                     "ref": ref_label(seg, m), "body": body, "finding": finding,
+                     "ref": ref_label(seg_index.get(sid, seg), m), "body": body,
+                     "finding": finding,
                      "level": level})
     counts = Counter(c for f in findings.values() for c in (x["key"] for x in f["categories"]))
     map_counts = Counter(mp["key"] for f in findings.values() for mp in f["mapping"])

@@ -65,6 +65,7 @@ def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None)
         _checklist_view,
         _clean,
         certificate_view,
+        citation_index,
         fact_rows,
         format_date,
         plain_explanation,
@@ -76,9 +77,7 @@ def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None)
     m = options.m
     summary = summarize(report, options.reference_date)
     clauses = {str(c["id"]): c for c in report.get("clauses", []) if "id" in c}
-    index: dict[str, Any] = {str(s["id"]): s for s in report.get("segments") or []
-                             if isinstance(s, Mapping) and "id" in s}
-    index.update(clauses)
+    index = citation_index(report)
     cert = certificate_view(report, summary, index, m)
     problems, present = _checklist_view(summary, index, m)
     c = summary["counts"]

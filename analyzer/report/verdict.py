@@ -50,6 +50,42 @@ def clause_ref(clause: Mapping[str, Any] | None) -> dict[str, Any]:
     return {"kind": "none"}
 
 
+_HEADING_NUMBER = re.compile(r"^\s*(?:art(?:icle|\.)?\s*)?(\d+(?:\.\d+)*)(?=[\s.\-–—:)]|$)", re.I)
+
+
+def reference_index(report: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """How every clause of a report is cited, in document order, never by internal id.
+
+    A numbered clause is cited by its number ("art. 7.2"); an unnumbered paragraph by the number
+    or title of the heading above it and its rank under that heading ("art. 7, al. 2",
+    "« Sauvegarde », al. 3"); a list item by its heading and its marker ("art. 4, point a)").
+    """
+    segments = report.get("segments")
+    items = segments if isinstance(segments, list) else report.get("clauses", [])
+    ranks: dict[tuple[str, ...], int] = {}
+    out: dict[str, dict[str, Any]] = {}
+    for seg in items:
+        if not isinstance(seg, Mapping) or "id" not in seg or seg.get("kind") == "heading":
+            continue
+        path = tuple(str(h) for h in seg.get("heading_path") or [])
+        ranks[path] = ranks.get(path, 0) + 1
+        heading = path[-1].strip() if path else ""
+        hnum = _HEADING_NUMBER.match(heading)
+        ref = clause_ref(seg)
+        if ref["kind"] == "number" and hnum:
+            ref = {"kind": "article_item", "article": hnum.group(1), "number": ref["number"]}
+        elif ref["kind"] in ("page", "none"):
+            if hnum:
+                ref = {"kind": "article_para", "number": hnum.group(1), "para": ranks[path]}
+            elif heading:
+                short = heading if len(heading) <= 40 else heading[:39].rstrip() + "…"
+                ref = {"kind": "heading_para", "heading": short, "para": ranks[path]}
+            elif ref["kind"] == "none":
+                ref = {"kind": "para", "para": ranks[path]}
+        out[str(seg["id"])] = ref
+    return out
+
+
 def _ids(clauses: Sequence[Mapping[str, Any]], target: str, status: str) -> list[str]:
     return [str(c["id"]) for c in clauses
             if c.get("status") == status and target in (c.get("mapping") or [])]
