@@ -384,7 +384,9 @@ def _links(ids: Sequence[str], index: Mapping[str, Any], m: Messages,
         full = ref_label(index[i], m)
         # "« Sauvegarde », al. 2, al. 3": the heading once per run of paragraphs under it
         label = m("ref.para_short", para=ref["para"]) if group and group == previous else full
-        links.append({"id": i, "ref": label, "full": full})
+        snippet = _snippet(str(index[i].get("text") or ""), 90)
+        links.append({"id": i, "ref": label,
+                      "full": f"{full} \u2014 {snippet}" if snippet else full})
         previous = group
     return links, len(known) - len(shown)
 
@@ -562,9 +564,12 @@ def citation_index(report: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     for c in report.get("clauses", []):
         if isinstance(c, Mapping) and safe_id(c.get("id")):
             index[str(c["id"])] = {**index.get(str(c["id"]), {}), **c}
+    text = report.get("text") if isinstance(report.get("text"), str) else None
     for cid, entry in index.items():
         if cid in refs:
             entry["_ref"] = refs[cid]
+        if "text" not in entry and text is not None:
+            entry["text"] = text[int(entry.get("start", 0)):int(entry.get("end", 0))]
     return index
 
 
