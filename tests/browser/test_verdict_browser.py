@@ -226,3 +226,37 @@ def test_verdict_pages_have_no_axe_violations(browser: Any, expired_out: Path,
         assert problems == []
     finally:
         context.close()
+
+
+def test_a_decision_needs_a_name_and_wiping_asks_first(browser: Any, tmp_path: Path) -> None:
+    from analyzer.report.sample import sample_report
+
+    report = sample_report()
+    atomic_write_text(tmp_path / "s.html", render_document(report))
+    page, errors = _open(browser, tmp_path / "s.html", DESKTOP)
+    first = report["clauses"][0]["id"]
+    page.locator(f'#{first} button[data-action="accept"]').click()
+    assert page.get_attribute(f"#{first}", "data-review") == "pending"  # not recorded
+    assert page.locator("#review-progress").inner_text() == \
+        "Indiquez votre nom avant votre première décision."
+    assert page.evaluate("document.activeElement.id") == "reviewer"
+    page.locator("#reviewer").fill("Claire Dupont")
+    page.locator(f'#{first} button[data-action="accept"]').click()
+    assert page.get_attribute(f"#{first}", "data-review") == "accept"
+    assert "Acceptée par Claire Dupont" in page.locator(f"#{first} .rv-badge").inner_text()
+
+    answers: list[str] = []
+
+    def answer(dialog: Any) -> None:
+        answers.append(dialog.message)
+        dialog.dismiss() if len(answers) == 1 else dialog.accept()
+
+    page.on("dialog", answer)
+    page.locator("#clear-btn").click()  # dismissed: nothing is lost
+    assert answers == ["Oublier les décisions non exportées (1) ? Cette action est définitive."]
+    assert page.get_attribute(f"#{first}", "data-review") == "accept"
+    page.locator("#clear-btn").click()  # confirmed
+    assert len(answers) == 2
+    assert page.get_attribute(f"#{first}", "data-review") == "pending"
+    assert errors == []
+    page.context.close()
