@@ -205,11 +205,17 @@ def scan(paths: tuple[Path, ...], out_dir: Path, lang: str, formats: tuple[str, 
                           patterns_dir=patterns_dir, jobs=jobs or _default_jobs(), ocr=ocr,
                           pdf_engine=pdf_engine, force=not since_last, engine=engine,
                           scheduler=scheduler, limits=limits, progress=not quiet)
-        rerender = previous is not None and previous != options and bool(result.unchanged)
+        from analyzer.report.i18n import ReportOptions
+
+        # Reports of unchanged inputs written with other options, or rendered by Dask workers
+        # that may not share this environment: re-render them here.
+        stale = previous is not None and previous != options and bool(result.unchanged)
+        remote = engine == "dask" and options != ReportOptions()
+        rerender = stale or remote
         if rerender:
-            # reports of unchanged inputs were written with other options: re-render them
             rebuild(out_dir, _engine_formats(formats))
-            click.echo(m("cli.rerendered", n=result.unchanged), err=True)
+            if stale:
+                click.echo(m("cli.rerendered", n=result.unchanged), err=True)
         if MEMO_FORMAT in formats:
             _memos(out_dir, result.entries, options, only_missing=not rerender)
         record_options(out_dir, options)
