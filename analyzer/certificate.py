@@ -13,11 +13,18 @@ without accents reads the same; captured values (number, body) are cut from the 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from analyzer.nlp import fold
+
+def fold(text: str) -> str:
+    """``analyzer.nlp.fold``, imported on first use: the verdict functions of this module run in
+    the parent process of a scan, which never imports spaCy."""
+    from analyzer.nlp import fold as _fold
+
+    return _fold(text)
+
 
 HDS_TARGETS = ("A1", "A2", "A3", "A4", "A5", "A6")
 CERTIFICATE_OF = {"A1": "infrastructure_physique", "A2": "infrastructure_physique",
@@ -54,8 +61,9 @@ _ISSUED = re.compile(r"(?:delivre\w*|emis\w*|obtenu\w*|issued|granted|date de de
 _EXPIRES = re.compile(r"(?:valable jusqu'?\s*au|expire\w*(?:\s+le)?|valid until|expires?(?:\s+on)?"
                       r"|valide jusqu'?\s*au|date d'expiration|renouvel\w*(?:\s+le|\s+on)?)"
                       r"\s+(?:" + _DATE + ")")
-_ACT_RANGE = re.compile(r"activit\w*\s+(?P<a>[1-6])\s*(?:a|to|-|\u2013)\s*(?P<b>[1-6])")
-_ACT_LIST = re.compile(r"activit\w*\s+(?P<list>[1-6](?:\s*(?:,|et|and|&)\s*[1-6])*)")
+_ACT_NO = r"(?:n\s?[°o]s?\s*|numeros?\s+)?"
+_ACT_RANGE = re.compile(r"activit\w*\s+" + _ACT_NO + r"(?P<a>[1-6])\s*(?:a|to|-|\u2013)\s*(?P<b>[1-6])")
+_ACT_LIST = re.compile(r"activit\w*\s+" + _ACT_NO + r"(?P<list>[1-6](?:\s*(?:,|et|and|&)\s*[1-6])*)")
 _ACT_NAMES = (
     (re.compile(r"sites? physiques?|physical sites?"), "A1"),
     (re.compile(r"infrastructure materielle|hardware infrastructure"), "A2"),
@@ -82,7 +90,12 @@ def _parse_date(m: re.Match[str]) -> str | None:
         return None
 
 
-def _activities(folded: str) -> set[str]:
+def _activities(folded: str) -> tuple[set[str], set[str]]:
+    """(activities the text lists or names, activities implied by a certificate name it cites).
+
+    The caller prefers the first: "activités 5 et 6 … au titre du certificat « hébergeur
+    infogéreur »" covers A5–A6, not the whole A3–A6 range the certificate's name stands for.
+    """
     acts: set[str] = set()
     for m in _ACT_RANGE.finditer(folded):
         a, b = sorted((int(m.group("a")), int(m.group("b"))))
@@ -94,10 +107,11 @@ def _activities(folded: str) -> set[str]:
     for regex, target in _ACT_NAMES:
         if regex.search(folded):
             acts.add(target)
+    named: set[str] = set()
     for regex, targets in _SCOPES:
         if regex.search(folded):
-            acts.update(targets)
-    return acts
+            named.update(targets)
+    return acts, named
 
 
 def declared_certificate(clauses: Iterable[tuple[str, str]]) -> dict[str, Any] | None:
@@ -112,7 +126,7 @@ def declared_certificate(clauses: Iterable[tuple[str, str]]) -> dict[str, Any] |
         "clauses": [...]}`` (absent values are None), or None when no clause declares one.
     """
     items = list(clauses)
-    found: dict[str, Any] = {"activities": set(), "number": None, "body": None,
+    found: dict[str, Any] = {"activities": set(), "named": set(), "number": None, "body": None,
                              "issued": None, "valid_until": None, "clauses": []}
     for i, (cid, text) in enumerate(items):
         folded = fold(text)
@@ -124,12 +138,13 @@ def declared_certificate(clauses: Iterable[tuple[str, str]]) -> dict[str, Any] |
             window.append(items[i + 1])
         for wid, wtext in window:
             wf = fold(wtext)
-            acts = _activities(wf)
-            if not acts and not _NUMBER.search(wtext) and wid != cid:
+            acts, named = _activities(wf)
+            if not acts and not named and not _NUMBER.search(wtext) and wid != cid:
                 continue
             if wid not in found["clauses"]:
                 found["clauses"].append(wid)
             found["activities"] |= acts
+            found["named"] |= named
             if found["number"] is None and (m := _NUMBER.search(wtext)):
                 found["number"] = m.group("num").rstrip(".")
             if found["body"] is None and (m := _BODY.search(wf)):
@@ -142,10 +157,13 @@ def declared_certificate(clauses: Iterable[tuple[str, str]]) -> dict[str, Any] |
                 found["valid_until"] = _parse_date(m)
     if not found["clauses"]:
         return None
-    activities = sorted(found["activities"])
+    # Listed activities take precedence; the certificate's name only when none is listed.
+    activities = sorted(found["activities"] or found["named"])
     return {
         "activities": activities,
         "scopes": sorted({CERTIFICATE_OF[a] for a in activities}),
+        "scope_from": "activities" if found["activities"] else
+        "certificate_name" if found["named"] else None,
         "number": found["number"], "body": found["body"],
         "issued": found["issued"], "valid_until": found["valid_until"],
         "clauses": found["clauses"],
@@ -177,3 +195,46 @@ def certificate_gaps(declared: dict[str, Any] | None, coverage: dict[str, list[s
                         f"but outside the declared certificate scope "
                         f"({', '.join(declared['activities'])})")
     return gaps
+
+
+def certificate_verdict(declared: Mapping[str, Any] | None, performed: Iterable[str],
+                        reference_date: date | None) -> dict[str, Any]:
+    """The certificate verdict a reviewer reads: declared scope against activities performed.
+
+    Args:
+        declared: the report's ``declared_certificate`` (None when the contract declares none).
+        performed: the HDS activities (A1…A6) the provider performs, even only optionally.
+        reference_date: the date the validity is judged at; None: expiry is not judged (a
+            report never depends on the day it is written).
+
+    Returns:
+        ``{"declared": bool, "scope": [...], "scope_known": bool, "performed": [...],
+        "gaps": [...], "required": [...], "valid_until": str | None, "expiry": "valid" |
+        "expired" | "unchecked" | "unknown", "reference_date": str | None, "ok": bool}``;
+        ``expiry`` is "unknown" when the contract gives no end date, "unchecked" when no
+        reference date was given.
+    """
+    acts = [t for t in HDS_TARGETS if t in set(performed)]
+    scope = list(declared.get("activities") or []) if declared else []
+    scope_known = bool(scope)
+    gaps = [t for t in acts if t not in scope] if (declared is None or scope_known) else []
+    valid_until = declared.get("valid_until") if declared else None
+    if not declared or not valid_until:
+        expiry = "unknown"
+    elif reference_date is None:
+        expiry = "unchecked"
+    else:
+        try:
+            end = date.fromisoformat(str(valid_until))
+        except ValueError:
+            expiry = "unknown"
+        else:
+            expiry = "expired" if end < reference_date else "valid"
+    return {
+        "declared": declared is not None, "scope": scope, "scope_known": scope_known,
+        "performed": acts, "gaps": gaps,
+        "required": sorted({CERTIFICATE_OF[t] for t in acts}),
+        "valid_until": valid_until, "expiry": expiry,
+        "reference_date": reference_date.isoformat() if reference_date else None,
+        "ok": not gaps and expiry != "expired" and (declared is not None or not acts),
+    }

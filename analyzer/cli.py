@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from analyzer import __version__
 from analyzer.errors import AnalyzerError
 
 if TYPE_CHECKING:
+    from analyzer.report.i18n import Messages, ReportOptions
     from analyzer.rules import RuleSet
 
 patterns_option = click.option(
@@ -28,14 +30,77 @@ lang_option = click.option(
 )
 
 
+def _reference_date(ctx: click.Context, param: click.Parameter,
+                    value: str | None) -> date | None:
+    from analyzer.report.i18n import parse_reference_date
+
+    if value is None:
+        return None
+    try:
+        return parse_reference_date(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from e
+
+
+def _report_options(func):  # type: ignore[no-untyped-def]
+    """--ui-lang and --reference-date: what the reports show, not what is analysed."""
+    func = click.option(
+        "--reference-date", callback=_reference_date, default=None, metavar="YYYY-MM-DD",
+        help="Date the HDS certificate's validity is checked at, recorded in the reports "
+             "(default: none, expiry not judged).")(func)
+    return click.option(
+        "--ui-lang", type=click.Choice(["fr", "en"]), default=None,
+        help="Language of the reports, index, tables and messages (default: fr, or the "
+             "language OUT was last written in).")(func)
+
+
+def _options(out_dir: Path, ui_lang: str | None, reference_date: date | None,
+             ) -> tuple[ReportOptions, ReportOptions | None]:
+    """(options to use, options OUT was last written with): unset options keep the recorded
+    ones, so ``report OUT`` does not switch language; the CLI exports them to the workers."""
+    import os
+
+    from analyzer.report.i18n import ReportOptions, recorded_options
+
+    previous = recorded_options(out_dir)
+    base = previous or ReportOptions()
+    options = ReportOptions(ui_lang or base.ui_lang,
+                            reference_date if reference_date is not None
+                            else base.reference_date)
+    os.environ.update(options.env())
+    return options, previous
+
+
+MEMO_FORMAT = "docx"
+DEFAULT_FORMATS = "html,json,csv,xlsx,docx"
+
+
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
     from analyzer.scan import ALL_FORMATS
 
+    choices = (*ALL_FORMATS, MEMO_FORMAT)
     formats = tuple(f.strip() for f in value.split(",") if f.strip())
-    unknown = [f for f in formats if f not in ALL_FORMATS]
-    if unknown or not formats:
-        raise click.BadParameter(f"choose among {', '.join(ALL_FORMATS)} (got {value!r})")
+    unknown = [f for f in formats if f not in choices]
+    if unknown or not formats or formats == (MEMO_FORMAT,):
+        raise click.BadParameter(f"choose among {', '.join(choices)} (got {value!r})")
     return formats
+
+
+def _engine_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats the scan engine writes (the Word memo is written here, after it)."""
+    return tuple(f for f in formats if f != MEMO_FORMAT)
+
+
+def _memos(out_dir: Path, entries: list[dict[str, object]], options: ReportOptions,
+           *, only_missing: bool) -> None:
+    """OUT/<name>.docx for every analysed input (only new or changed ones when possible)."""
+    from analyzer.batch.store import Store
+    from analyzer.report.memo import write_memos
+    from analyzer.scan import StoreReports
+
+    with Store(out_dir) as store:
+        write_memos(out_dir, entries, StoreReports(store, [str(e["path"]) for e in entries]),
+                    options, only_missing=only_missing)
 
 
 @click.group()
@@ -116,9 +181,9 @@ def _default_jobs() -> int:
 @click.option("-o", "--out", "out_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @lang_option
-@click.option("--format", "formats", default="html,json,csv,xlsx", show_default=True,
-              callback=_formats, help="Comma-separated outputs: per-document html and json, "
-              "batch findings.csv and findings.xlsx.")
+@click.option("--format", "formats", default=DEFAULT_FORMATS, show_default=True,
+              callback=_formats, help="Comma-separated outputs: per-document html, json and "
+              "docx (Word memo), batch findings.csv and findings.xlsx.")
 @patterns_option
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of cores).")
@@ -138,11 +203,12 @@ def _default_jobs() -> int:
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Dask scheduler address (tcp://host:8786); default: a local Dask cluster.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+@_report_options
 @_limits_options
 def scan(paths: tuple[Path, ...], out_dir: Path, lang: str, formats: tuple[str, ...],
          patterns_dir: Path | None, jobs: int | None, ocr: str, pdf_engine: str,
          since_last: bool, retry_failed: bool, engine: str, scheduler: str | None,
-         quiet: bool,
+         quiet: bool, ui_lang: str | None, reference_date: date | None,
          **limit_values: float) -> None:
     """Analyse contracts (files or folders) and write reports to OUT.
 
@@ -153,21 +219,36 @@ def scan(paths: tuple[Path, ...], out_dir: Path, lang: str, formats: tuple[str, 
     usage error.
     """
     from analyzer.batch.limits import Limits
-    from analyzer.scan import Interrupted, OutputFolderError
+    from analyzer.report.i18n import ReportOptions, record_options
+    from analyzer.scan import Interrupted, OutputFolderError, rebuild
     from analyzer.scan import scan as run_scan
 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
     limits = Limits().replace(**limit_values)
+    options, previous = _options(out_dir, ui_lang, reference_date)
+    m = options.m
     try:
         with _sigterm_as_interrupt():
-            result = run_scan(list(paths), out_dir, lang=lang, formats=formats,
+            result = run_scan(list(paths), out_dir, lang=lang, formats=_engine_formats(formats),
                               patterns_dir=patterns_dir, jobs=jobs or _default_jobs(), ocr=ocr,
                               pdf_engine=pdf_engine, force=not since_last, engine=engine,
                               scheduler=scheduler, limits=limits, progress=not quiet,
                               retry_failed=retry_failed)
+            # Reports of unchanged inputs written with other options, or rendered by Dask
+            # workers that may not share this environment: re-render them here.
+            stale = previous is not None and previous != options and bool(result.unchanged)
+            remote = engine == "dask" and options != ReportOptions()
+            rerender = stale or remote
+            if rerender:
+                rebuild(out_dir, _engine_formats(formats))
+                if stale:
+                    click.echo(m("cli.rerendered", n=result.unchanged), err=True)
+            if MEMO_FORMAT in formats:
+                _memos(out_dir, result.entries, options, only_missing=not rerender)
+            record_options(out_dir, options)
     except Interrupted as e:
-        _summary(e.result, out_dir)
+        _summary(e.result, out_dir, options)
         _interrupted()
     except KeyboardInterrupt:  # before the batch started: nothing to keep
         _interrupted()
@@ -180,7 +261,7 @@ def scan(paths: tuple[Path, ...], out_dir: Path, lang: str, formats: tuple[str, 
     if not result.entries:
         click.echo("warning: no document found in " + ", ".join(map(str, paths))
                    + " (aucun document trouvé)", err=True)
-    _summary(result, out_dir)
+    _summary(result, out_dir, options)
     sys.exit(result.exit_code)
 
 
@@ -225,39 +306,56 @@ def failure_line(entry: dict[str, Any]) -> str:
     return f"failed: {path}: {entry['status']}: {reason}"
 
 
-def _summary(result, out_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def _status_counts(counts: dict[str, int], m: Messages) -> str:
+    return ", ".join(f"{m(f'cli.status.{k}') if m.has(f'cli.status.{k}') else k} {v}"
+                     for k, v in counts.items())
+
+
+def _summary(result, out_dir: Path,  # type: ignore[no-untyped-def]
+             options: ReportOptions) -> None:
+    m = options.m
     ok = sum(1 for e in result.entries if e["status"] in ("ok", "ok_no_text"))
     skipped = sum(1 for e in result.entries if e["status"] == "skipped")
     for entry in result.failed:
         click.echo(failure_line(entry), err=True)
-    counts = ", ".join(f"{k} {v}" for k, v in result.counts().items())
-    click.echo(f"statuses: {counts}; {result.unchanged} unchanged since the last run")
-    click.echo(f"{ok} analysed, {len(result.failed)} failed, {skipped} skipped; "
-               f"index: {out_dir / 'index.html'}")
+    click.echo(m("cli.statuses", counts=_status_counts(result.counts(), m),
+                 unchanged=result.unchanged))
+    click.echo(m("cli.summary", ok=ok, failed=len(result.failed), skipped=skipped,
+                 index=out_dir / "index.html"))
 
 
 @cli.command()
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--format", "formats", default="html,json,csv,xlsx", show_default=True,
-              callback=_formats, help="Comma-separated outputs: per-document html and json, "
-              "batch findings.csv and findings.xlsx.")
-def report(out_dir: Path, formats: tuple[str, ...]) -> None:
+@click.option("--format", "formats", default=DEFAULT_FORMATS, show_default=True,
+              callback=_formats, help="Comma-separated outputs: per-document html, json and "
+              "docx (Word memo), batch findings.csv and findings.xlsx.")
+@_report_options
+def report(out_dir: Path, formats: tuple[str, ...], ui_lang: str | None,
+           reference_date: date | None) -> None:
     """Rebuild the index, tables and every report of OUT from its results store.
 
-    Nothing is analysed again. Exit code 0, or 1 when OUT has no results store.
+    Nothing is analysed again, so another --ui-lang or --reference-date is cheap. Options not
+    given keep the values OUT was last written with. Exit code 0, or 1 when OUT has no results
+    store.
     """
+    from analyzer.report.i18n import record_options
     from analyzer.scan import OutputFolderError, rebuild
 
+    options, _ = _options(out_dir, ui_lang, reference_date)
+    m = options.m
     try:
-        result = rebuild(out_dir, formats)
+        result = rebuild(out_dir, _engine_formats(formats))
+        if MEMO_FORMAT in formats:
+            _memos(out_dir, result.entries, options, only_missing=False)
+        record_options(out_dir, options)
     except OutputFolderError as e:
         _usage_failure(str(e))
     except AnalyzerError as e:
         raise click.ClickException(str(e)) from e
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    counts = ", ".join(f"{k} {v}" for k, v in result.counts().items())
-    click.echo(f"{len(result.entries)} inputs ({counts}); index: {out_dir / 'index.html'}")
+    click.echo(m("cli.report_summary", n=len(result.entries),
+                 counts=_status_counts(result.counts(), m), index=out_dir / "index.html"))
 
 
 @cli.command()
@@ -367,6 +465,7 @@ def review_import(decisions_file: Path, out_dir: Path, reviewer: str) -> None:
     from analyzer.report.review import import_reviews
     from analyzer.scan import OutputFolderError, output_lock
 
+    _options(out_dir, None, None)  # re-render in the language and with the date OUT was written
     try:
         with output_lock(out_dir):  # not while a scan rewrites the same reports
             result = import_reviews(decisions_file, out_dir, reviewer=reviewer)

@@ -805,9 +805,9 @@ def write_batch_outputs(out_dir: Path, entries: list[dict[str, Any]], store: Sto
     and, when asked for, the findings tables."""
     from analyzer.report.html import render_index
 
-    atomic_write_text(out_dir / "index.html", render_index(entries))
-    atomic_write_text(out_dir / FILES_CSV, files_csv(entries))
     reports = StoreReports(store, [e["path"] for e in entries])
+    atomic_write_text(out_dir / "index.html", render_index(entries, reports))
+    atomic_write_text(out_dir / FILES_CSV, files_csv(entries))
     if "html" in formats:  # reviewer decisions (OUT/reviews.json) survive re-runs
         from analyzer.report.review import apply_stored_reviews
 

@@ -367,6 +367,7 @@ SAMPLES = {
         ),
     ),
     "fr-formation-tma.txt": ("fr-formation-tma.txt", build_txt),
+    "fr-hebergement-certificat-expire.txt": ("fr-hebergement-certificat-expire.txt", build_txt),
     "en-cloud-hosting-agreement.md": ("en-cloud-hosting-agreement.md", lambda s: s.encode("utf-8")),
 }
 

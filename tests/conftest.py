@@ -43,3 +43,11 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"shared corpus not present at {CORPUS}")
     return CORPUS
+
+
+@pytest.fixture(autouse=True)
+def _default_report_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reports render with the defaults (French, no reference date) unless a test says otherwise,
+    whatever the developer's environment; the CLI's exports are undone after each test."""
+    monkeypatch.setenv("HDS_ANALYZER_UI_LANG", "")  # setenv, not delenv: undone at teardown
+    monkeypatch.setenv("HDS_ANALYZER_REFERENCE_DATE", "")

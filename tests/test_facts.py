@@ -100,7 +100,7 @@ FR_CERT = (
 def test_declared_certificate_french() -> None:
     cert = declared_certificate(FR_CERT)
     assert cert == {
-        "activities": ["A3", "A4", "A5", "A6"], "scopes": ["infogereur"],
+        "activities": ["A3", "A4", "A5", "A6"], "scopes": ["infogereur"], "scope_from": "activities",
         "number": "HDS-EX-2024-0315", "body": "Certi-Santé Exemple",
         "issued": "2024-10-14", "valid_until": "2027-10-13", "clauses": ["c1", "c2"],
     }

@@ -133,8 +133,8 @@ def test_every_tagged_clause_is_highlighted_with_label_and_status() -> None:
                       rf'id="{clause["id"]}"', html)
         assert m, clause["id"]
     assert html.count('<mark class="hit') >= sum(len(c["hits"]) for c in report["clauses"]) - 1
-    assert "Excluded / client&#39;s duty" in html
-    assert "Conditional / optional" in html
+    assert "Exclue / à la charge du client" in html
+    assert "En option / sur demande" in html
     # rule ids and explanations are in the hover/focus details
     assert "fr.hosting.backup_daily" in html
     assert 'role="tooltip"' in html
@@ -149,14 +149,18 @@ def test_every_segment_is_rendered_in_order() -> None:
 
 def test_header_shows_certificates_declared_and_gaps() -> None:
     html = render_document(sample_report())
-    assert "Hébergeur infogéreur" in html
-    assert "Declared in the contract" in html and "2027-05-31" in html
+    assert "hébergeur infogéreur (activités 3 à 6)" in html
+    assert "Certificat déclaré" in html and "31 mai 2027" in html
     assert "Organisme &lt;Certif&gt;" in html
     assert "A3 \u2013 Infrastructure virtuelle" in html
-    assert "Certificate gap" in html
+    assert "Activités réalisées hors du périmètre du certificat : 1" in html
     report = sample_report()
     gap_clause = report["coverage"]["A1"][0]
-    assert f'<a href="#{gap_clause}" class="jump">{gap_clause} (§3.1)</a>' in html
+    # evidence links show the article number, never the internal id
+    # (the link's title holds the start of the clause text)
+    assert re.search(rf'<a href="#{gap_clause}" class="jump" title="art\. 3\.1 — Le [^"]+">'
+                     r"art\. 3\.1</a>", html)
+    assert f">{gap_clause}<" not in html
     assert "page 2: text recognised by OCR" in html
 
 
@@ -167,18 +171,18 @@ def test_optional_fields_may_be_missing() -> None:
     for key in ("ocr_pages", "warnings", "pages", "rules_version", "sha256"):
         report["document"].pop(key)
     html = render_document(report)
-    assert "Declared in the contract" not in html
-    assert "Certificate gap" not in html
+    assert "Numéro" not in html
+    assert "Aucun certificat HDS déclaré alors que le prestataire réalise" in html
     for clause in report["clauses"]:  # without the full text, the tagged clauses are shown
         assert f'id="{clause["id"]}"' in html
 
 
 def test_no_gap_is_said_explicitly() -> None:
     report = sample_report()
-    report["certificate_gaps"] = []
-    assert "No certificate gap found" in render_document(report)
+    report["declared_certificate"]["activities"] = ["A1", "A2", "A3", "A4", "A5", "A6"]
+    assert "Le certificat déclaré couvre les activités réalisées" in render_document(report)
     del report["declared_certificate"]
-    assert "no HDS certificate found" in render_document(report)
+    assert "Aucun certificat HDS déclaré" in render_document(report)
 
 
 def test_declared_certificate_of_another_shape_is_shown() -> None:
@@ -211,7 +215,7 @@ def test_stored_decisions_are_shown() -> None:
     html = render_document(report, reviews={key: {
         "decision": "reject", "comment": "not <b>A3</b>", "reviewer": "Alice <a>",
         "at": "2026-11-28T10:00:00Z"}})
-    assert "Rejected by Alice &lt;a&gt;" in html
+    assert "Rejetée par Alice &lt;a&gt;" in html
     assert "not &lt;b&gt;A3&lt;/b&gt;" in html
     data = json.loads(next(s for a, s in _parse(html).scripts if a.get("type")))
     assert data["stored"][key]["decision"] == "reject"
@@ -262,7 +266,7 @@ def test_index_lists_every_input_with_status_and_reason(entries: list[dict]) -> 
 def test_index_escapes_and_has_csp(entries: list[dict]) -> None:
     html = render_index(entries)
     parsed = _parse(html)
-    [code] = [s for _, s in parsed.scripts]
+    [code] = [s for a, s in parsed.scripts if not a.get("type")]
     [csp] = [a["content"] for t, a in parsed.tags if t == "meta" and a.get("http-equiv")]
     assert f"script-src {_hash(code)};" in (csp or "")
     assert not [a for _, attrs in parsed.tags for a in attrs if a.startswith("on")]
@@ -276,7 +280,7 @@ def test_index_tolerates_unknown_and_missing_keys() -> None:
 
 
 def test_index_is_fine_when_empty() -> None:
-    assert "No input." in render_index([])
+    assert "Aucun fichier." in render_index([])
 
 
 def test_batch_summary_counts(entries: list[dict]) -> None:
@@ -291,7 +295,7 @@ def test_batch_summary_counts(entries: list[dict]) -> None:
 def test_index_chart_is_inline_svg(entries: list[dict]) -> None:
     html = render_index(entries)
     assert html.count("<svg") == 2
-    assert "Contracts per HDS activity" in html
+    assert "Contrats réalisant chaque activité" in html
 
 
 def test_sample_report_is_consistent() -> None:
@@ -306,10 +310,11 @@ def test_sample_report_is_consistent() -> None:
 
 def test_index_shows_certificate_gaps_when_entries_have_them(entries: list[dict]) -> None:
     html = render_index([{**entries[0], "certificate_gaps": ["A1 <not> certified"]}])
-    assert "gap: A1 &lt;not&gt; certified" in html
+    assert "⚠ A1 &lt;not&gt; certified" in html
 
 
 def test_index_flags_no_text_and_unchanged_inputs(entries: list[dict]) -> None:
     html = render_index([{**entries[0], "status": "ok_no_text", "unchanged": True,
                           "reason": "no text layer"}])
-    assert "no text: needs OCR" in html and "unchanged: from the previous run" in html
+    assert "sans texte : OCR nécessaire" in html
+    assert "inchangé : repris de l&#39;analyse précédente" in html

@@ -102,7 +102,7 @@ def test_import_stores_and_rerenders(out: Path, tmp_path: Path) -> None:
     stored = store.for_document(report["document"]["path"])
     assert {r["reviewer"] for r in stored.values()} == {"alice"}
     html = (out / "sample.html").read_text()
-    assert "Accepted by alice" in html and "Rejected by alice" in html
+    assert "Acceptée par alice" in html and "Rejetée par alice" in html
     assert "wrong &lt;b&gt;" in html
 
 
@@ -120,8 +120,8 @@ def test_decisions_survive_reruns_only_for_unchanged_clauses(out: Path, tmp_path
     written = apply_stored_reviews(out, sample_entries(rerun))
     assert written == ["sample.html"]
     html = (out / "sample.html").read_text()
-    assert "Accepted by alice" in html
-    assert "Rejected by alice" not in html
+    assert "Acceptée par alice" in html
+    assert "Rejetée par alice" not in html
     assert set(decisions_for(rerun, load_store(out))) == {
         clause_key(rerun["clauses"][1]["id"], rerun["clauses"][1]["text"])}
 

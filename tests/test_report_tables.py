@@ -10,13 +10,25 @@ import pytest
 from openpyxl import load_workbook
 
 from analyzer.output import atomic_write_text, dump_json
+from analyzer.report.i18n import ReportOptions, messages
 from analyzer.report.review import ReviewStore, clause_key, save_store
 from analyzer.report.sample import sample_entries, sample_report
 from analyzer.report.tables import (
     CONTRACT_COLUMNS,
     FINDING_COLUMNS,
+    column_labels,
     write_batch_tables,
 )
+
+FR = messages("fr")
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    """Rows of findings.csv keyed by column id (the headers are French)."""
+    reader = csv.reader(io.StringIO(path.read_text("utf-8-sig")))
+    header = next(reader)
+    assert header == column_labels(FINDING_COLUMNS, FR)
+    return [dict(zip(FINDING_COLUMNS, r, strict=True)) for r in reader]
 
 
 @pytest.fixture
@@ -34,12 +46,16 @@ def test_csv_has_one_row_per_tagged_clause(batch: tuple[Path, list[dict], dict])
     assert written == [out / "findings.csv"]
     raw = (out / "findings.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    rows = _csv_rows(out / "findings.csv")
     assert len(rows) == len(report["clauses"])
-    assert list(rows[0]) == list(FINDING_COLUMNS)
     by_id = {r["clause_id"]: r for r in rows}
     c = report["clauses"][2]
     assert by_id[c["id"]]["mapping"] == ", ".join(c["mapping"])
+    # statuses, parties and explanations are French words, not ids or rule jargon
+    excluded = next(x for x in report["clauses"] if x["status"] == "excluded")
+    assert by_id[excluded["id"]]["status"] == "Exclue / à la charge du client"
+    assert by_id[excluded["id"]]["party"] in ("client", "prestataire")
+    assert by_id[c["id"]]["explanation"].startswith(("Le prestataire", "Le client", "À la"))
     assert by_id[c["id"]]["document"] == report["document"]["path"]
     assert by_id[c["id"]]["rules"]
 
@@ -47,7 +63,7 @@ def test_csv_has_one_row_per_tagged_clause(batch: tuple[Path, list[dict], dict])
 def test_csv_neutralises_formulas(batch: tuple[Path, list[dict], dict]) -> None:
     out, entries, report = batch
     write_batch_tables(out, entries, formats=["csv"])
-    rows = list(csv.DictReader(io.StringIO((out / "findings.csv").read_text("utf-8-sig"))))
+    rows = _csv_rows(out / "findings.csv")
     first = next(r for r in rows if r["clause_id"] == report["clauses"][0]["id"])
     assert first["text"].startswith("'=HYPERLINK")
 
@@ -56,26 +72,55 @@ def test_xlsx_sheets_and_content(batch: tuple[Path, list[dict], dict]) -> None:
     out, entries, report = batch
     write_batch_tables(out, entries, formats=["xlsx"])
     wb = load_workbook(out / "findings.xlsx")
-    assert wb.sheetnames == ["Findings", "Contracts", "Checklist"]
-    findings = list(wb["Findings"].iter_rows(values_only=True))
-    assert findings[0] == FINDING_COLUMNS
+    assert wb.sheetnames == ["Constats", "Contrats", "Clauses obligatoires"]
+    findings = list(wb["Constats"].iter_rows(values_only=True))
+    assert list(findings[0]) == column_labels(FINDING_COLUMNS, FR)
     assert len(findings) == 1 + len(report["clauses"])
-    cell = wb["Findings"].cell(row=2, column=FINDING_COLUMNS.index("text") + 1)
+    cell = wb["Constats"].cell(row=2, column=FINDING_COLUMNS.index("text") + 1)
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
-    contracts = list(wb["Contracts"].iter_rows(values_only=True))
-    assert contracts[0] == CONTRACT_COLUMNS
-    assert [r[1] for r in contracts[1:]] == ["ok", "skipped", "encrypted"]
+    contracts = list(wb["Contrats"].iter_rows(values_only=True))
+    assert list(contracts[0]) == column_labels(CONTRACT_COLUMNS, FR)
+    assert [r[1] for r in contracts[1:]] == ["✓ analysé", "– ignoré", "✗ chiffré"]
     ok = dict(zip(CONTRACT_COLUMNS, contracts[1], strict=True))
     assert ok["A6"] == len(report["coverage"]["A6"])
     assert ok["findings"] == len(report["clauses"])
-    assert "valid until: 2027-05-31" in ok["declared_certificate"]
+    assert "valable jusqu'au 31 mai 2027" in ok["declared_certificate"]
+    assert "activités A3, A5, A6" in ok["declared_certificate"]
+    assert ok["certificate_gaps"] == "A1"
+    assert ok["certificate_expiry"] == "non vérifiée (31 mai 2027)"
+    # the same count as the HTML report's verdict (missing + excluded items)
+    assert ok["checklist_gaps"] == sum(1 for i in report["checklist"] if i["status"] != "present")
     failed = dict(zip(CONTRACT_COLUMNS, contracts[3], strict=True))
     assert failed["reason"] == "PDF is password-protected"
-    checklist = list(wb["Checklist"].iter_rows(values_only=True))
-    assert checklist[0][0] == "document" and "r1111_11_6_sla" in checklist[0]
+    checklist = list(wb["Clauses obligatoires"].iter_rows(values_only=True))
+    assert checklist[0][0] == "Document" and "Restitution de la totalité des données" in \
+        checklist[0]
     row = dict(zip(checklist[0], checklist[1], strict=True))
-    assert row["r1111_11_13_return"] == "excluded"
-    assert wb["Findings"].freeze_panes == "B2"
+    assert row["Restitution de la totalité des données"] == "Exclue"
+    sla = list(checklist[0]).index("Indicateurs de qualité, niveau garanti, périodicité, pénalités")
+    status_cell = wb["Clauses obligatoires"].cell(row=2, column=sla + 1)
+    assert status_cell.value == "Manquante" and status_cell.fill.fgColor.rgb.endswith("FDE8EC")
+    assert wb["Constats"].freeze_panes == "B2"
+    link = wb["Contrats"].cell(row=2, column=CONTRACT_COLUMNS.index("report") + 1)
+    assert link.value == "sample.html" and link.hyperlink.target == "sample.html"
+
+
+def test_tables_in_english_with_a_reference_date(
+        batch: tuple[Path, list[dict], dict]) -> None:
+    from datetime import date
+
+    out, entries, _ = batch
+    write_batch_tables(out, entries, formats=["xlsx"],
+                       options=ReportOptions("en", date(2027, 6, 1)))
+    wb = load_workbook(out / "findings.xlsx")
+    assert wb.sheetnames == ["Findings", "Contracts", "Checklist"]
+    contracts = list(wb["Contracts"].iter_rows(values_only=True))
+    assert list(contracts[0]) == list(CONTRACT_COLUMNS)
+    ok = dict(zip(CONTRACT_COLUMNS, contracts[1], strict=True))
+    assert ok["certificate_expiry"] == "EXPIRED (31 May 2027)"
+    checklist = list(wb["Checklist"].iter_rows(values_only=True))
+    row = dict(zip(checklist[0], checklist[1], strict=True))
+    assert row["Scope and dates of the HDS certificate"] == "Certificate expired"
 
 
 def test_tables_carry_stored_review_decisions(batch: tuple[Path, list[dict], dict]) -> None:
@@ -88,13 +133,13 @@ def test_tables_carry_stored_review_decisions(batch: tuple[Path, list[dict], dic
                 source="t.json")
     save_store(out, store)
     write_batch_tables(out, entries)
-    rows = list(csv.DictReader(io.StringIO((out / "findings.csv").read_text("utf-8-sig"))))
+    rows = _csv_rows(out / "findings.csv")
     row = next(r for r in rows if r["clause_id"] == c["id"])
     assert (row["review_decision"], row["reviewer"], row["review_comment"]) == (
-        "accept", "alice", "ok")
+        "acceptée", "alice", "ok")
     wb = load_workbook(out / "findings.xlsx")
-    values = next(r for r in wb["Findings"].iter_rows(values_only=True) if r[1] == c["id"])
-    assert values[FINDING_COLUMNS.index("review_decision")] == "accept"
+    values = next(r for r in wb["Constats"].iter_rows(values_only=True) if r[1] == c["id"])
+    assert values[FINDING_COLUMNS.index("review_decision")] == "acceptée"
 
 
 def test_reports_may_come_from_a_mapping(tmp_path: Path) -> None:
@@ -102,7 +147,7 @@ def test_reports_may_come_from_a_mapping(tmp_path: Path) -> None:
     entries = sample_entries(report)
     entries[0]["json"] = None  # JSON not written: the reports come from the results store
     write_batch_tables(tmp_path, entries, {report["document"]["path"]: report}, ["csv", "xlsx"])
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "findings.csv").read_text("utf-8-sig"))))
+    rows = _csv_rows(tmp_path / "findings.csv")
     assert len(rows) == len(report["clauses"])
 
 
@@ -118,7 +163,7 @@ def test_illegal_xml_characters_do_not_break_the_workbook(tmp_path: Path) -> Non
     entries = sample_entries(report)
     write_batch_tables(tmp_path, entries, {report["document"]["path"]: report}, ["xlsx"])
     wb = load_workbook(tmp_path / "findings.xlsx")
-    assert wb["Findings"].cell(row=2, column=FINDING_COLUMNS.index("text") + 1).value == \
+    assert wb["Constats"].cell(row=2, column=FINDING_COLUMNS.index("text") + 1).value == \
         "bad \ufffd\ufffd char"
 
 
@@ -137,6 +182,6 @@ def test_both_tables_read_each_report_once(tmp_path: Path) -> None:
     assert reads == [report["document"]["path"]]
     rows = list(csv.DictReader(io.StringIO((tmp_path / "findings.csv").read_text("utf-8-sig"))))
     assert len(rows) == len(report["clauses"])
-    assert load_workbook(tmp_path / "findings.xlsx").sheetnames == ["Findings", "Contracts",
-                                                                    "Checklist"]
+    assert load_workbook(tmp_path / "findings.xlsx").sheetnames == [
+        "Constats", "Contrats", "Clauses obligatoires"]  # French by default
     assert not list(tmp_path.glob(".*.tmp"))

@@ -18,6 +18,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from datetime import date
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
@@ -26,19 +27,20 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from analyzer.report.i18n import (
+    DEFAULT_UI_LANG,
+    UI_LANGS,
+    Messages,
+    ReportOptions,
+    resolve,
+)
 from analyzer.report.review import clause_key
+from analyzer.report.verdict import clause_ref, model_clauses, reference_index, summarize
 
 TARGETS: tuple[str, ...] = ("A1", "A2", "A3", "A4", "A5", "A6", "infogerance", "transversal")
 CATEGORIES: tuple[str, ...] = ("hosting", "maintenance", "security", "training",
                                "project_management")
 STATUSES: tuple[str, ...] = ("included", "conditional", "excluded", "definition")
-STATUS_LABELS = {"included": "Included", "conditional": "Conditional / optional",
-                 "excluded": "Excluded / client's duty", "definition": "Definition only"}
-CHECK_LABELS = {"present": "Present", "missing": "Missing", "excluded": "Excluded"}
-TARGET_SHORT = {"infogerance": "Infogérance", "transversal": "Transversal"}
-CERT_SHORT = {"infogereur": "infogéreur", "infrastructure_physique": "infra. physique"}
-CERT_LABELS = {"infogereur": "Hébergeur infogéreur (A3\u2013A6)",
-               "infrastructure_physique": "Hébergeur d'infrastructure physique (A1\u2013A2)"}
 OK_STATUSES = ("ok", "ok_no_text")
 
 _SAFE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]{0,63}$")
@@ -120,8 +122,8 @@ _ENV.filters["visible"] = visible
 _ENV.filters["fmt"] = fmt
 _ENV.filters["plain"] = plain
 _ENV.globals.update(
-    TARGETS=TARGETS, CATEGORIES=CATEGORIES, STATUSES=STATUSES, STATUS_LABELS=STATUS_LABELS,
-    CHECK_LABELS=CHECK_LABELS, safe_id=safe_id, report_href=report_href,
+    TARGETS=TARGETS, CATEGORIES=CATEGORIES, STATUSES=STATUSES, safe_id=safe_id,
+    report_href=report_href,
 )
 
 
@@ -174,9 +176,9 @@ def _title(kind: str, key: str, lang: str) -> str:
     return titles.get(lang) or titles.get("en") or key
 
 
-def category_label(key: str) -> str:
-    """English label of a category (UI language)."""
-    return _title("categories", key, "en")
+def category_label(key: str, lang: str = DEFAULT_UI_LANG) -> str:
+    """Label of a category in the interface language."""
+    return _title("categories", key, lang)
 
 
 def _hit_category(rule: str, categories: Sequence[str]) -> str:
@@ -217,31 +219,6 @@ def _css(key: str) -> str:
     return key if re.fullmatch(r"[a-z0-9_]{1,40}", key) else "other"
 
 
-def _finding(clause: Mapping[str, Any], lang: str, decision: Mapping[str, Any] | None,
-             key: str) -> dict[str, Any]:
-    cats = [str(c) for c in clause.get("categories", [])]
-    rules = sorted({str(h.get("rule", "")) for h in clause.get("hits", [])})
-    matched = list(dict.fromkeys(str(h.get("text", "")) for h in clause.get("hits", [])))
-    return {
-        "categories": [{"key": c, "css": _css(c), "label": category_label(c)} for c in cats],
-        "topics": [{"key": t, "label": _title("topics", str(t), lang)}
-                   for t in clause.get("topics", [])],
-        "mapping": [{"key": m, "label": _title("targets", str(m), lang)}
-                    for m in clause.get("mapping", [])],
-        "status": clause.get("status", "included") if clause.get("status") in STATUSES
-        else "included",
-        "party": clause.get("party") or "",
-        "rules": rules,
-        "matched": matched,
-        "explanation": clause.get("explanation", ""),
-        "key": key,
-        "decision": {"decision": decision.get("decision"), "comment": decision.get("comment") or "",
-                     "reviewer": decision.get("reviewer") or "unknown",
-                     "at": decision.get("at") or ""} if decision else None,
-        "main_css": _css(cats[0]) if cats else "other",
-    }
-
-
 def _segments(report: Mapping[str, Any], tagged: Mapping[str, Any]) -> list[dict[str, Any]]:
     text = report.get("text")
     segments = report.get("segments")
@@ -254,52 +231,351 @@ def _segments(report: Mapping[str, Any], tagged: Mapping[str, Any]) -> list[dict
     return [{**s, "text": text[s["start"]:s["end"]]} for s in segments]
 
 
-_ID_IN_TEXT = re.compile(r"\b[cC]\d{3,6}\b")
-_DECLARED_LABELS = {"activities": "Activities", "scopes": "Certificate", "number": "Number",
-                    "body": "Certifying body", "issued": "Issued", "valid_until": "Valid until"}
+
+# ---------------------------------------------------------------- wording helpers
 
 
-def _linkify_ids(text: str, known: Mapping[str, Any]) -> Markup:
-    """Escape text and turn the clause ids it mentions (``c0042``) into in-page links."""
-    out: list[str] = []
-    last = 0
-    for m in _ID_IN_TEXT.finditer(text):
-        cid = m.group()
-        if cid not in known or safe_id(cid) is None:
-            continue
-        out.append(str(visible(text[last:m.start()])))
-        number = (known[cid] or {}).get("number")
-        label = f"{cid} (§{number})" if number else cid
-        out.append(f'<a href="#{cid}" class="jump">{escape(label)}</a>')
-        last = m.end()
-    out.append(str(visible(text[last:])))
-    return Markup("".join(out))
+def _lower_first(text: str) -> str:
+    """'Sauvegarde' -> 'sauvegarde' inside a sentence; acronyms ('TMA', 'PaaS') unchanged."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
 
 
-def _declared(value: Any, lang: str, segments: Mapping[str, Any]) -> dict[str, Any] | None:
-    """Rows and evidence links of ``declared_certificate`` (a dict, or any other JSON value)."""
-    if value is None or value == {} or value == []:
-        return None
-    if not isinstance(value, Mapping):
-        return {"rows": [("Declared", fmt(value))], "links": []}
+def target_label(target: str, m: Messages, *, long: bool = True) -> str:
+    """'A6' -> 'activité 6 (sauvegarde des données de santé)'; infogérance, transversal."""
+    title = _title("targets", target, m.lang)
+    if re.fullmatch(r"A[1-6]", target):
+        return m("target.activity_long", n=target[1:], title=_lower_first(title)) if long \
+            else m("target.activity", n=target[1:])
+    if m.has(f"target.{target}"):
+        return m(f"target.{target}")
+    return target
+
+
+def target_short(target: str, m: Messages) -> str:
+    """Short code shown on chips and filters: A1…A6, 'Infogérance', 'Transverse'."""
+    return m(f"target.short.{target}") if m.has(f"target.short.{target}") else target
+
+
+def certificate_label(key: str, m: Messages) -> str:
+    """Name of a certificate type (``infogereur``, ``infrastructure_physique``)."""
+    return m(f"certificate.{key}") if m.has(f"certificate.{key}") else key
+
+
+def format_date(value: Any, m: Messages) -> str:
+    """An ISO date as '1er mars 2025' / '1 March 2025'; other values unchanged."""
+    try:
+        d = date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    day = m("date.first_day") if d.day == 1 and m.has("date.first_day") else str(d.day)
+    return m("date.format", day=day, month=m(f"date.month.{d.month}"), year=d.year)
+
+
+def fmt_value(value: Any, m: Messages) -> str:
+    """Plain-text rendering of a value of any JSON shape, in the interface language."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return m("value.yes") if value else m("value.no")
+    if isinstance(value, float):
+        text = f"{value:g}"
+        return text.replace(".", m("value.decimal_sep"))
+    if isinstance(value, Mapping):
+        return "; ".join(f"{str(k).replace('_', ' ')}: {fmt_value(v, m)}"
+                         for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(fmt_value(v, m) for v in value) if value else "—"
+    return str(value)
+
+
+def _duration(minutes: Any, m: Messages) -> str:
+    try:
+        value = float(minutes)
+    except (TypeError, ValueError):
+        return str(minutes)
+    if value >= 1440 and value % 1440 == 0:
+        return m("unit.days", n=int(value // 1440))
+    if value >= 60 and value % 60 == 0:
+        return m("unit.hours", n=int(value // 60))
+    return m("unit.minutes", n=fmt_value(value if value % 1 else int(value), m))
+
+
+def fact_rows(facts: Mapping[str, Any], m: Messages) -> list[dict[str, Any]]:
+    """Key facts as (label, readable value) rows; the details of hosting locations are folded
+    into one readable line ('Dijon (France, EEE)')."""
     rows = []
-    for key, v in value.items():
-        if key == "clauses" or v in (None, "", []):
+    details = facts.get("hosting_location_details")
+    for key in sorted(facts):
+        if key == "hosting_location_details":
             continue
-        if key == "activities" and isinstance(v, list):
-            text = ", ".join(f"{a} \u2013 {_title('targets', str(a), lang)}" for a in v)
-        elif key == "scopes" and isinstance(v, list):
-            text = ", ".join(CERT_LABELS.get(str(x), str(x)) for x in v)
+        value = facts[key]
+        found = bool(value)
+        if key == "hosting_locations" and isinstance(details, list) and details:
+            parts = []
+            for d in details:
+                if not isinstance(d, Mapping):
+                    continue
+                name, country = str(d.get("name", "")), str(d.get("country") or "")
+                eea = m("fact.eea") if d.get("eea") else m("fact.outside_eea")
+                inside = ", ".join(x for x in (country if country != name else "", eea) if x)
+                parts.append(f"{name} ({inside})")
+            text = ", ".join(parts)
+        elif not value:
+            text = m("facts.not_found")
+        elif key.endswith("_minutes") and isinstance(value, list):
+            text = ", ".join(_duration(v, m) for v in value)
+        elif key.endswith("_days") and isinstance(value, list):
+            text = ", ".join(m("unit.days", n=fmt_value(v, m)) for v in value)
+        elif key.endswith("_percent") and isinstance(value, list):
+            text = ", ".join(m("unit.percent", n=fmt_value(v, m)) for v in value)
+        elif key == "backup_frequency" and isinstance(value, list):
+            text = ", ".join(_frequency(str(v), m) for v in value)
         else:
-            text = fmt(v)
-        rows.append((_DECLARED_LABELS.get(key, key.replace("_", " ").capitalize()), text))
-    links = [{"id": c, "number": (segments.get(c) or {}).get("number")}
-             for c in value.get("clauses") or [] if safe_id(c) and c in segments]
-    return {"rows": rows, "links": links}
+            text = fmt_value(value, m)
+        label = m(f"fact.{key}") if m.has(f"fact.{key}") else key.replace("_", " ").capitalize()
+        rows.append({"key": key, "label": label, "value": text, "found": found})
+    return rows
+
+
+def _frequency(value: str, m: Messages) -> str:
+    every = re.fullmatch(r"every (\d+)h", value)
+    if every:
+        return m("freq.every_hours", n=every.group(1))
+    return m(f"freq.{value}") if m.has(f"freq.{value}") else value
+
+
+def ref_label(clause: Mapping[str, Any] | None, m: Messages) -> str:
+    """How a clause is cited: 'art. 7.2', 'art. 4, point a)', 'art. 7, al. 2' — never an
+    internal id. Uses the ``_ref`` that ``reference_index`` put in the index, when there."""
+    ref = (clause or {}).get("_ref") or clause_ref(clause)
+    if ref["kind"] == "article":
+        return m("ref.article", number=ref["number"])
+    if ref["kind"] == "number":
+        page = (clause or {}).get("page")
+        return m("ref.item_page", number=ref["number"], page=page) if page is not None \
+            else m("ref.item", number=ref["number"])
+    if ref["kind"] == "article_item":
+        return m("ref.article_item", article=ref["article"], number=ref["number"])
+    if ref["kind"] == "article_para":
+        return m("ref.article_para", number=ref["number"], para=ref["para"])
+    if ref["kind"] == "heading_para":
+        return m("ref.heading_para", heading=ref["heading"], para=ref["para"])
+    if ref["kind"] == "para":
+        return m("ref.para", para=ref["para"])
+    if ref["kind"] == "page":
+        return m("ref.page", page=ref["page"])
+    return m("ref.none")
+
+
+def _links(ids: Sequence[str], index: Mapping[str, Any], m: Messages,
+           limit: int | None = None) -> tuple[list[dict[str, str]], int]:
+    """In-page links to clauses, labelled by article number (at most ``limit``; and how many
+    more there are)."""
+    known = [i for i in ids if safe_id(i) and i in index]
+    shown = known if limit is None else known[:limit]
+    links = []
+    previous: tuple[Any, ...] | None = None
+    for i in shown:
+        ref = index[i].get("_ref") or {}
+        group = (ref.get("kind"), ref.get("heading"), ref.get("number")) \
+            if ref.get("kind") in ("article_para", "heading_para") else None
+        full = ref_label(index[i], m)
+        # "« Sauvegarde », al. 2, al. 3": the heading once per run of paragraphs under it
+        label = m("ref.para_short", para=ref["para"]) if group and group == previous else full
+        snippet = _snippet(str(index[i].get("text") or ""), 90)
+        links.append({"id": i, "ref": label,
+                      "full": f"{full} \u2014 {snippet}" if snippet else full})
+        previous = group
+    return links, len(known) - len(shown)
+
+
+def plain_explanation(clause: Mapping[str, Any], m: Messages) -> str:
+    """What a tagged clause means for the reader, from its status, party, topics and mapping:
+    'Le prestataire s'engage sur : sauvegarde — activité 6 (sauvegarde des données de santé).'"""
+    status = str(clause.get("status")) if clause.get("status") in STATUSES else "included"
+    party = "client" if clause.get("party") == "client" else "provider"
+    topics = [_lower_first(_title("topics", str(t), m.lang)) for t in clause.get("topics", [])]
+    targets = [target_label(str(t), m) for t in clause.get("mapping", [])]
+    key = {"included": f"explain.included_{party}", "conditional": "explain.conditional",
+           "excluded": f"explain.excluded_{party}", "definition": "explain.definition"}[status]
+    lead = m(key, topics=", ".join(topics) or m("explain.no_topic"))
+    tail = m("explain.targets", targets=", ".join(targets)) if targets \
+        else m("explain.no_target")
+    return lead + tail
+
+
+# ---------------------------------------------------------------- per-document page
+
+
+def _finding(clause: Mapping[str, Any], m: Messages, decision: Mapping[str, Any] | None,
+             key: str) -> dict[str, Any]:
+    cats = [str(c) for c in clause.get("categories", [])]
+    rules = sorted({str(h.get("rule", "")) for h in clause.get("hits", [])})
+    matched = list(dict.fromkeys(str(h.get("text", "")) for h in clause.get("hits", [])))
+    dec = {"decision": decision.get("decision"), "comment": decision.get("comment") or "",
+           "reviewer": decision.get("reviewer") or m("review.unknown_reviewer"),
+           "at": decision.get("at") or ""} if decision else None
+    word = ""
+    if dec:
+        word = {"accept": m("review.accepted"), "reject": m("review.rejected")}.get(
+            str(dec["decision"]), m("review.commented"))
+    when = plain(dec["at"][:16].replace("T", " ")) if dec and dec["at"] else ""
+    badge = (m("review.by", word=word, who=plain(dec["reviewer"]))
+             + (f" \u00b7 {when}" if when else "")) if dec and dec["decision"] else ""
+    state = (m("review.by", word=word, who=plain(dec["reviewer"]))
+             + (f", {plain(dec['at'])}" if dec["at"] else "")) if dec \
+        else m("review.pending")
+    return {
+        "categories": [{"key": c, "css": _css(c), "label": category_label(c, m.lang)}
+                       for c in cats],
+        "topics": [{"key": t, "label": _title("topics", str(t), m.lang)}
+                   for t in clause.get("topics", [])],
+        "mapping": [{"key": t, "short": target_short(str(t), m),
+                     "label": _title("targets", str(t), m.lang)}
+                    for t in clause.get("mapping", [])],
+        "status": clause.get("status", "included") if clause.get("status") in STATUSES
+        else "included",
+        "party": clause.get("party") or "",
+        "rules": rules, "matched": matched,
+        "explanation": clause.get("explanation", ""),
+        "plain": plain_explanation(clause, m),
+        "key": key, "decision": dec, "badge": badge, "state": state,
+        "main_css": _css(cats[0]) if cats else "other",
+    }
+
+
+def _activity_rows(summary: Mapping[str, Any], index: Mapping[str, Any],
+                   m: Messages) -> list[dict[str, Any]]:
+    rows = []
+    for a in summary["activities"]:
+        links, more = _links(a["clauses"], index, m, limit=6)
+        also = []
+        if a["also_optional"]:
+            also.append(m("verdict.also_optional", refs=", ".join(
+                lk["ref"] for lk in _links(a["also_optional"], index, m, limit=4)[0])))
+        if a["also_excluded"]:
+            also.append(m("verdict.also_excluded", refs=", ".join(
+                lk["ref"] for lk in _links(a["also_excluded"], index, m, limit=4)[0])))
+        rows.append({"key": a["key"], "title": _title("targets", a["key"], m.lang),
+                     "verdict": a["verdict"], "label": m(f"activity.{a['verdict']}"),
+                     "strong": a["strong"], "links": links, "more": more,
+                     "also": "; ".join(also)})
+    return rows
+
+
+def certificate_view(report: Mapping[str, Any], summary: Mapping[str, Any],
+                     index: Mapping[str, Any], m: Messages) -> dict[str, Any]:
+    """The certificate verdict as sentences and rows in the interface language."""
+    cert = summary["certificate"]
+    declared = report.get("declared_certificate") or None
+    codes = ", ".join
+    sentences = []
+    if not cert["declared"]:
+        sentences.append(m("cert.none_declared_needed", acts=codes(cert["performed"]))
+                         if cert["performed"] else m("cert.none_needed"))
+    elif not cert["scope_known"]:
+        sentences.append(m("cert.scope_unknown"))
+    elif cert["gaps"]:
+        sentences.append(m("cert.gaps_headline", acts=codes(cert["gaps"])))
+    elif cert["performed"]:
+        sentences.append(m("cert.covers", acts=codes(cert["performed"])))
+    else:
+        sentences.append(m("cert.declared_no_activity"))
+    if cert["expiry"] == "expired":
+        sentences.append(m("cert.expired_headline",
+                           date=format_date(cert["valid_until"], m)))
+    rows: list[tuple[str, str]] = []
+    links: list[dict[str, str]] = []
+    if isinstance(declared, Mapping):
+        if declared.get("scopes"):
+            rows.append((m("cert.type"), ", ".join(certificate_label(str(x), m)
+                                                   for x in declared["scopes"])))
+        if cert["scope"]:
+            scope = ", ".join(f"{a} \u2013 {_title('targets', str(a), m.lang)}"
+                              for a in cert["scope"])
+            if declared.get("scope_from") == "certificate_name":
+                scope += " " + m("cert.scope_from_name")
+            rows.append((m("cert.scope"), scope))
+        for field_key in ("number", "body"):
+            if declared.get(field_key):
+                rows.append((m(f"cert.{field_key}"), str(declared[field_key])))
+        for field_key in ("issued", "valid_until"):
+            if declared.get(field_key):
+                rows.append((m(f"cert.{field_key}"), format_date(declared[field_key], m)))
+        links = _links([str(c) for c in declared.get("clauses") or []], index, m)[0]
+    elif declared is not None:
+        rows.append((m("cert.declared"), fmt_value(declared, m)))
+    by_target = {a["key"]: a for a in summary["activities"]}
+    gaps = []
+    for t in cert["gaps"]:
+        gaps.append({"text": m("cert.gap_item", code=t,
+                               title=_lower_first(_title("targets", t, m.lang)),
+                               cert=certificate_label(
+                                   "infrastructure_physique" if t in ("A1", "A2")
+                                   else "infogereur", m)),
+                     "links": _links(by_target[t]["clauses"], index, m, limit=5)[0]})
+    if cert["expiry"] == "valid":
+        expiry = m("cert.expiry_valid", date=format_date(cert["valid_until"], m),
+                   ref=format_date(cert["reference_date"], m))
+    elif cert["expiry"] == "expired":
+        expiry = m("cert.expiry_expired", date=format_date(cert["valid_until"], m),
+                   ref=format_date(cert["reference_date"], m))
+    elif cert["expiry"] == "unchecked":
+        expiry = m("cert.expiry_unchecked", date=format_date(cert["valid_until"], m))
+    elif cert["declared"]:
+        expiry = m("cert.expiry_unknown")
+    else:
+        expiry = m("cert.expiry_no_certificate")
+    return {"ok": cert["ok"], "headline": " ".join(sentences), "rows": rows, "links": links,
+            "gaps": gaps, "expiry": cert["expiry"], "expiry_text": expiry,
+            "required": [certificate_label(c, m) for c in cert["required"]]}
+
+
+def _checklist_view(summary: Mapping[str, Any], index: Mapping[str, Any], m: Messages,
+                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    models = model_clauses()
+    other = next(x for x in UI_LANGS if x != m.lang)
+    order = {s: n for n, s in enumerate(("missing", "excluded", "expired", "present"))}
+    problems: list[dict[str, Any]] = []
+    present: list[dict[str, Any]] = []
+    for item in sorted(summary["checklist"], key=lambda i: order[i["status"]]):
+        model = models.get(item["id"]) or {}
+        view = {"id": item["id"] if safe_id(item["id"]) else "item",
+                "status": item["status"], "label": m(f"check.status.{item['status']}"),
+                "title": _title("checklist", item["id"], m.lang),
+                "reference": (_taxonomy_titles()["references"].get(item["id"]) or {}).get(
+                    m.lang, ""),
+                "links": _links(item["clauses"], index, m, limit=6)[0],
+                "requirement": (model.get("requirement") or {}).get(m.lang, ""),
+                "model": (model.get("model") or {}).get(m.lang, ""),
+                "model_other": (model.get("model") or {}).get(other, "")}
+        (present if item["status"] == "present" else problems).append(view)
+    return problems, present
+
+
+def citation_index(report: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every segment (and tagged clause) by id, with how it is cited (``_ref``)."""
+    refs = reference_index(report)
+    index: dict[str, dict[str, Any]] = {
+        str(s["id"]): dict(s) for s in report.get("segments") or []
+        if isinstance(s, Mapping) and "id" in s}
+    for c in report.get("clauses", []):
+        if isinstance(c, Mapping) and safe_id(c.get("id")):
+            index[str(c["id"])] = {**index.get(str(c["id"]), {}), **c}
+    text = report.get("text") if isinstance(report.get("text"), str) else None
+    for cid, entry in index.items():
+        if cid in refs:
+            entry["_ref"] = refs[cid]
+        if "text" not in entry and text is not None:
+            entry["text"] = text[int(entry.get("start", 0)):int(entry.get("end", 0))]
+    return index
 
 
 def render_document(report: Mapping[str, Any],
-                    reviews: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+                    reviews: Mapping[str, Mapping[str, Any]] | None = None,
+                    options: ReportOptions | None = None) -> str:
     """Render one document's report page.
 
     Args:
@@ -307,21 +583,22 @@ def render_document(report: Mapping[str, Any],
             and ``segments``; without them only the tagged clauses are shown.
         reviews: stored reviewer decisions for this document, by review key
             (see ``analyzer.report.review.decisions_for``).
+        options: interface language and reference date; default: from the environment
+            (``analyzer.report.i18n.options_from_env``: French, no reference date).
     """
+    options = resolve(options)
+    m = options.m
     reviews = reviews or {}
     doc = report["document"]
     lang = doc.get("language") if isinstance(doc.get("language"), str) \
         and _LANG.match(doc.get("language", "")) else "und"
-    title_lang = lang if lang in ("fr", "en") else "en"
     tagged = {c["id"]: c for c in report.get("clauses", []) if safe_id(c.get("id"))}
     findings: dict[str, dict[str, Any]] = {}
     for cid, clause in tagged.items():
         key = clause_key(cid, clause.get("text", ""))
-        findings[cid] = _finding(clause, title_lang, reviews.get(key), key)
+        findings[cid] = _finding(clause, m, reviews.get(key), key)
     ocr_pages = set(doc.get("ocr_pages") or [])
-    seg_index: dict[str, Any] = {s["id"]: s for s in report.get("segments") or []
-                                 if isinstance(s, Mapping) and "id" in s}
-    seg_index.update(tagged)
+    seg_index = citation_index(report)
     rows: list[dict[str, Any]] = []
     page = None
     for seg in _segments(report, tagged):
@@ -340,28 +617,25 @@ def render_document(report: Mapping[str, Any],
         if number and seg["text"].lstrip().startswith(str(number)):
             number = None  # the text shows it already: no second copy in the gutter
         rows.append({"kind": seg.get("kind", "clause"), "id": sid, "number": number,
-                     "ref": seg.get("number") or sid, "body": body, "finding": finding,
+                     "ref": ref_label(seg_index.get(sid, seg), m), "body": body,
+                     "finding": finding,
                      "level": level})
     counts = Counter(c for f in findings.values() for c in (x["key"] for x in f["categories"]))
-    map_counts = Counter(m["key"] for f in findings.values() for m in f["mapping"])
+    map_counts = Counter(mp["key"] for f in findings.values() for mp in f["mapping"])
     status_counts = Counter(f["status"] for f in findings.values())
-    coverage = []
-    cov = report.get("coverage", {})
-    for t in TARGETS:
-        ids = [i for i in cov.get(t, []) if i in tagged]
-        coverage.append({"key": t, "short": TARGET_SHORT.get(t, t),
-                         "title": _title("targets", t, title_lang), "ids": ids,
-                         "links": [{"id": i, "number": tagged[i].get("number"),
-                                    "snippet": _snippet(tagged[i].get("text", ""))} for i in ids]})
-    checklist = []
-    for item in report.get("checklist", []):
-        status = item.get("status") if item.get("status") in CHECK_LABELS else "missing"
-        checklist.append({
-            "id": item.get("id", ""), "status": status,
-            "title": _title("checklist", str(item.get("id", "")), title_lang),
-            "links": [{"id": i, "number": (seg_index.get(i) or {}).get("number")}
-                      for i in item.get("clauses", []) if safe_id(i) and i in seg_index],
-        })
+    summary = summarize(report, options.reference_date)
+    cert = certificate_view(report, summary, seg_index, m)
+    problems, present = _checklist_view(summary, seg_index, m)
+    c = summary["counts"]
+    other = []
+    for t in ("infogerance", "transversal"):
+        ids = [i for i in (report.get("coverage") or {}).get(t, []) if i in tagged]
+        other.append({"label": m(f"verdict.other.{t}", n=len(ids)),
+                      "first": ids[0] if ids else None})
+    lead = [m("verdict.lead_activities", n=c["activities_performed"],
+              total=c["activities_total"]),
+            m("verdict.lead_cert_ok") if cert["ok"] else m("verdict.lead_cert_bad"),
+            m("verdict.lead_checklist", n=c["checklist_problems"], total=c["checklist_total"])]
     extra_categories = sorted(set(counts) - set(CATEGORIES))
     data = {
         "doc": {"path": _clean(str(doc.get("path", ""))), "sha256": str(doc.get("sha256", "")),
@@ -373,22 +647,35 @@ def render_document(report: Mapping[str, Any],
                                             [:12] or "document") + ".json"},
         "findings": [{"id": cid, "key": f["key"]} for cid, f in findings.items()],
         "stored": {f["key"]: f["decision"] for f in findings.values() if f["decision"]},
+        "messages": m.subset("js."),
     }
     script, style = _asset("document.js"), _asset("document.css")
+    contract_lang = m(f"lang.{lang}") if m.has(f"lang.{lang}") else (doc.get("language") or "—")
     html = _ENV.get_template("document.html").render(
+        m=m, ui_lang=m.lang, other_lang=next(x for x in UI_LANGS if x != m.lang),
         report=report, doc=doc, lang=lang, rows=rows, findings=findings,
-        coverage=coverage, checklist=checklist, facts=report.get("facts") or {},
-        categories=[c for c in CATEGORIES if counts.get(c)] + extra_categories,
+        contract_lang=contract_lang,
+        reference_date=format_date(options.reference_date.isoformat(), m)
+        if options.reference_date else None,
+        counts=c, activities=_activity_rows(summary, seg_index, m), other=other, cert=cert,
+        problems=problems, present=present,
+        checklist_counts=m("check.counts", present=c["present"], total=c["checklist_total"],
+                           missing=c["missing"], excluded=c["excluded"],
+                           expired=c["expired"]),
+        verdict_lead=" · ".join(lead),
+        facts=fact_rows(report.get("facts") or {}, m),
+        categories=[x for x in CATEGORIES if counts.get(x)] + extra_categories,
         cat_counts=counts, map_counts=map_counts, status_counts=status_counts,
-        category_label=category_label, csp=content_security_policy([script], [style]),
+        status_labels={s: m(f"status.{s}") for s in STATUSES},
+        target_short={t: target_short(t, m) for t in TARGETS},
+        category_label=lambda k: category_label(k, m.lang),
+        csp=content_security_policy([script], [style]),
         script=Markup(script), style=Markup(style), data=json_script(data),
-        cert_labels=CERT_LABELS, has_gaps="certificate_gaps" in report,
-        declared=_declared(report.get("declared_certificate"), title_lang, seg_index),
-        gaps=[_linkify_ids(fmt(g), seg_index) for g in report.get("certificate_gaps") or []],
-        missing=sum(1 for c in checklist if c["status"] == "missing"),
-        covered=sum(1 for c in coverage if c["ids"]),
     )
     return _clean(html)
+
+
+# ---------------------------------------------------------------- batch index
 
 
 def _snippet(text: str, limit: int = 80) -> str:
@@ -403,83 +690,242 @@ def _int(value: Any) -> int:
         return 0
 
 
-def batch_summary(entries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Counts behind the index charts: statuses, contracts per target, most missing items."""
-    ok = [e for e in entries if e.get("status") in OK_STATUSES]
+def entry_verdict(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
+                  reference_date: date | None) -> dict[str, Any] | None:
+    """The certificate and checklist verdict of one analysed input, for the index and tables.
+
+    From its report when there is one (``summarize``); else from the entry's own keys
+    (``declared_certificate``, ``certificate_gaps``, ``checklist_missing``), if any.
+    """
+    if entry.get("status") not in OK_STATUSES:
+        return None
+    if report is not None:
+        s = summarize(report, reference_date)
+        cert = s["certificate"]
+        return {"declared": cert["declared"], "scope": cert["scope"],
+                "scope_known": cert["scope_known"], "gaps": cert["gaps"],
+                "gap_texts": [], "expiry": cert["expiry"], "valid_until": cert["valid_until"],
+                "performed": cert["performed"], "required": cert["required"],
+                "problems": [i["id"] for i in s["checklist"] if i["status"] != "present"],
+                "counts": s["counts"]}
+    declared = entry.get("declared_certificate")
+    gap_texts = [str(g) for g in entry.get("certificate_gaps") or []]
+    return {"declared": bool(declared),
+            "scope": list(declared.get("activities") or []) if isinstance(declared, Mapping)
+            else [],
+            "scope_known": isinstance(declared, Mapping) and bool(declared.get("activities")),
+            "gaps": [], "gap_texts": gap_texts, "expiry": "unknown", "valid_until": None,
+            "performed": [],
+            "required": [str(c) for c in entry.get("certificates_required") or []],
+            "problems": [str(i) for i in entry.get("checklist_missing") or []],
+            "counts": None}
+
+
+def looks_like_a_contract(entry: Mapping[str, Any],
+                          verdict: Mapping[str, Any] | None) -> bool:
+    """An analysed input with no tagged clause and no mandatory clause present is probably not a
+    hosting contract (a shopping list, a letter): it is shown apart and kept out of the charts,
+    instead of counting as a contract "missing all 15 clauses"."""
+    if entry.get("status") != "ok":
+        return False
+    if _int(entry.get("clauses")) > 0:
+        return True
+    counts = (verdict or {}).get("counts")
+    if counts:
+        return bool(counts.get("findings") or counts.get("present"))
+    from analyzer.taxonomy import CHECKLIST_IDS
+
+    return len(entry.get("checklist_missing") or CHECKLIST_IDS) < len(CHECKLIST_IDS)
+
+
+def batch_summary(entries: Sequence[Mapping[str, Any]],
+                  verdicts: Mapping[int, Mapping[str, Any] | None] | None = None,
+                  ) -> dict[str, Any]:
+    """Counts behind the index tiles and charts, computed once.
+
+    Inputs without readable text (``ok_no_text``) and inputs that do not look like a contract
+    (``looks_like_a_contract``) count as analysed but stay out of the charts and of the
+    certificate counts: they say nothing about a contract.
+
+    Args:
+        entries: the index entries.
+        verdicts: ``entry_verdict`` by position in ``entries`` (default: from the entries).
+    """
+    verdicts = verdicts if verdicts is not None else {
+        n: entry_verdict(e, None, None) for n, e in enumerate(entries)}
     statuses = Counter("analysed" if e.get("status") in OK_STATUSES
                        else "skipped" if e.get("status") == "skipped" else "failed"
                        for e in entries)
-    per_target = {t: sum(1 for e in ok if _int((e.get("coverage") or {}).get(t)) > 0)
+    readable = [n for n, e in enumerate(entries) if looks_like_a_contract(e, verdicts.get(n))]
+    per_target = {t: sum(1 for n in readable
+                         if _int((entries[n].get("coverage") or {}).get(t)) > 0)
                   for t in TARGETS}
-    missing = Counter(i for e in ok for i in (e.get("checklist_missing") or []))
-    certs = Counter(c for e in ok for c in (e.get("certificates_required") or []))
+    missing = Counter(i for n in readable for i in ((verdicts.get(n) or {}).get("problems")
+                                                    or []))
+    certs = Counter(c for n in readable for c in ((verdicts.get(n) or {}).get("required")
+                                                  or []))
+    gaps = sum(1 for n in readable if (verdicts.get(n) or {}).get("gaps")
+               or (verdicts.get(n) or {}).get("gap_texts"))
+    expired = sum(1 for n in readable if (verdicts.get(n) or {}).get("expiry") == "expired")
     return {"total": len(entries), "analysed": statuses["analysed"],
             "skipped": statuses["skipped"], "failed": statuses["failed"],
+            "no_text": sum(1 for e in entries if e.get("status") == "ok_no_text"),
+            "not_contract": sum(1 for n, e in enumerate(entries) if e.get("status") == "ok"
+                                and not looks_like_a_contract(e, verdicts.get(n))),
+            "readable": len(readable),
             "per_target": per_target, "missing": missing.most_common(8),
-            "certificates": dict(sorted(certs.items()))}
+            "certificates": dict(sorted(certs.items())),
+            "certificate_gaps": gaps, "certificate_expired": expired}
 
 
-def _bar_chart(rows: Sequence[tuple[str, str, int]], total: int, title: str) -> Markup:
+def _wrap(label: str, width: int) -> list[str]:
+    """A chart label on at most two lines of about ``width`` characters (then an ellipsis)."""
+    import textwrap
+
+    lines = textwrap.wrap(label, width=width, break_long_words=True) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width=width, placeholder="…")]
+    return lines
+
+
+def _bar_chart(rows: Sequence[tuple[str, str, int]], total: int, title: str,
+               m: Messages) -> Markup:
     """A horizontal SVG bar chart: (label, css class, value) rows; values out of ``total``.
 
-    Each row is a label line above its bar, so long French titles are never clipped.
+    Each row is its label (wrapped on two lines at most) above its bar, in a drawing narrow
+    enough to keep the labels readable once scaled down to a phone's width.
     """
-    bar_w, row_h, pad = 440, 40, 4
-    height = pad * 2 + row_h * max(1, len(rows))
+    bar_w, pad, line_h, wrap_at = 330, 4, 15, 50
     width = bar_w + 50
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" '
-             f'height="{height}" role="img" aria-label="{escape(title)}">'
-             f"<title>{escape(title)}</title>"]
-    for n, (label, css, value) in enumerate(rows):
-        y = pad + n * row_h
+    parts: list[str] = []
+    y = pad
+    for label, css, value in rows:
+        lines = _wrap(label, wrap_at)
         w = 0 if total <= 0 else round(bar_w * value / total)
+        spans = "".join(f'<tspan x="0" dy="{line_h if n else 0}">{escape(line)}</tspan>'
+                        for n, line in enumerate(lines))
+        top = y + 13
+        bar_y = y + 6 + line_h * len(lines)
         parts.append(
-            f'<g><title>{escape(label)}: {value} of {total}</title>'
-            f'<text x="0" y="{y + 13}" class="lbl">{escape(label)}</text>'
-            f'<rect x="0" y="{y + 18}" width="{bar_w}" height="16" class="track"/>'
-            f'<rect x="0" y="{y + 18}" width="{w}" height="16" class="bar {css}"/>'
-            f'<text x="{bar_w + 8}" y="{y + 31}" class="val">{value}</text></g>')
+            f'<g><title>{escape(m("index.chart_value", label=label, n=value, total=total))}'
+            f'</title>'
+            f'<text x="0" y="{top}" class="lbl">{spans}</text>'
+            f'<rect x="0" y="{bar_y}" width="{bar_w}" height="14" class="track"/>'
+            f'<rect x="0" y="{bar_y}" width="{w}" height="14" class="bar {css}"/>'
+            f'<text x="{bar_w + 8}" y="{bar_y + 12}" class="val">{value}</text></g>')
+        y = bar_y + 14 + 10
     if not rows:
-        parts.append(f'<text x="0" y="{pad + 16}" class="lbl">nothing to show</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+        parts.append(f'<text x="0" y="{pad + 16}" class="lbl">'
+                     f'{escape(m("index.chart_empty"))}</text>')
+        y = pad + 30
+    height = y + pad
+    head = (f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" '
+            f'height="{height}" role="img" aria-label="{escape(title)}">'
+            f"<title>{escape(title)}</title>")
+    return Markup(head + "".join(parts) + "</svg>")
 
 
-def render_index(entries: Sequence[Mapping[str, Any]]) -> str:
+def index_status_label(entry: Mapping[str, Any], m: Messages) -> str:
+    """An input's status in words: analysed, no readable text, skipped, failed (why)."""
+    status = str(entry.get("status", ""))
+    if status == "ok":
+        return m("index.status_ok")
+    if status == "ok_no_text":
+        return m("index.status_no_text")
+    if status == "skipped":
+        return m("index.status_skipped")
+    return m("index.status_failed", status=m(f"failure.{status}")
+             if m.has(f"failure.{status}") else status.replace("_", " "))
+
+
+def render_index(entries: Sequence[Mapping[str, Any]],
+                 reports: Mapping[str, Mapping[str, Any]] | None = None,
+                 options: ReportOptions | None = None) -> str:
     """Render the batch index: one row per input (analysed, skipped or failed, with the reason),
-    sortable and filterable, with a summary of the batch drawn as inline SVG."""
-    summary = batch_summary(entries)
-    ok_total = summary["analysed"]
-    target_rows = [(f"{TARGET_SHORT.get(t, t)} \u2013 {_title('targets', t, 'fr')}",
+    sortable and filterable, with a summary of the batch drawn as inline SVG.
+
+    Args:
+        entries: the index entries (``analyzer.scan``).
+        reports: the reports by input path (read lazily); they give the declared certificate,
+            the certificate gaps and expiry columns. Without them, only the entries' keys.
+        options: interface language and reference date (default: the environment's).
+    """
+    options = resolve(options)
+    m = options.m
+    verdicts: dict[int, dict[str, Any] | None] = {}
+    for n, e in enumerate(entries):
+        report = None
+        if reports is not None and e.get("status") in OK_STATUSES:
+            try:
+                report = reports.get(str(e.get("path")))
+            except (OSError, ValueError):
+                report = None
+        verdicts[n] = entry_verdict(e, report, options.reference_date)
+    summary = batch_summary(entries, verdicts)
+    readable = summary["readable"]
+    target_rows = [(f"{target_short(t, m)} \u2013 {_title('targets', t, m.lang)}",
                     "t-" + t.lower(), summary["per_target"][t]) for t in TARGETS]
-    missing_rows = [(_title("checklist", i, "fr"), "t-missing", n) for i, n in summary["missing"]]
+    missing_rows = [(_title("checklist", i, m.lang), "t-missing", n)
+                    for i, n in summary["missing"]]
     rows = []
-    for e in entries:
+    for n, e in enumerate(entries):
         status = str(e.get("status", ""))
         group = "ok" if status in OK_STATUSES else "skipped" if status == "skipped" else "failed"
         cov = e.get("coverage") or {}
+        v = verdicts[n]
+        contract = looks_like_a_contract(e, v)
+        label = index_status_label(e, m) if contract or status != "ok" \
+            else m("index.status_not_contract")
+        cert_cell = None
+        if v is not None and contract:
+            if v["declared"]:
+                declared_text = ", ".join(v["scope"]) if v["scope_known"] \
+                    else m("index.scope_unknown")
+            else:
+                declared_text = m("index.no_certificate")
+            gap_text = ", ".join(v["gaps"]) or "; ".join(v["gap_texts"])
+            expiry = v["expiry"]
+            cert_cell = {
+                "declared": declared_text, "declared_ok": v["declared"],
+                "gaps": gap_text,
+                "expiry": expiry,
+                "expiry_text": m(f"index.expiry.{expiry}",
+                                 date=format_date(v["valid_until"], m)
+                                 if v["valid_until"] else ""),
+                "expiry_sort": {"expired": 0, "unchecked": 2, "valid": 3}.get(expiry, 1),
+            }
+        problems = v["problems"] if v and contract else []
         rows.append({
             "path": _clean(str(e.get("path", ""))), "status": status, "group": group,
+            "contract": contract,
+            "status_label": label,
             "reason": _clean(str(e.get("reason") or "")), "language": e.get("language") or "",
             "clauses": _int(e.get("clauses")) if group == "ok" else None,
             "coverage": {t: _int(cov.get(t)) for t in TARGETS} if group == "ok" else None,
-            "certificates": list(e.get("certificates_required") or []),
-            "cert_gaps": [fmt(g) for g in (e.get("certificate_gaps") or [])],
-            "missing": [(i, _title("checklist", str(i), "fr"))
-                        for i in (e.get("checklist_missing") or [])],
+            "certificates": [{"short": m(f"certificate.short.{c}")
+                              if m.has(f"certificate.short.{c}") else str(c),
+                              "label": certificate_label(str(c), m)}
+                             for c in (v["required"] if v else
+                                       e.get("certificates_required") or [])],
+            "cert": cert_cell,
+            "missing": [(i, _title("checklist", str(i), m.lang)) for i in problems],
             "warnings": [_clean(str(w)) for w in (e.get("warnings") or [])],
             "href": report_href(e.get("html")),
             "covered": " ".join(t for t in TARGETS if cov.get(t)),
+            "has_gap": bool(cert_cell and cert_cell["gaps"]),
             "unchanged": bool(e.get("unchanged")),
         })
     script, style = _asset("index.js"), _asset("index.css")
     html = _ENV.get_template("index.html").render(
-        rows=rows, summary=summary, ok_total=ok_total,
-        chart_targets=_bar_chart(target_rows, ok_total, "Contracts per HDS activity"),
-        chart_missing=_bar_chart(missing_rows, ok_total,
-                                 "Most often missing or excluded checklist items"),
-        target_short=TARGET_SHORT, cert_labels=CERT_LABELS, cert_short=CERT_SHORT,
+        m=m, ui_lang=m.lang, rows=rows, summary=summary, readable=readable,
+        reference_date=format_date(options.reference_date.isoformat(), m)
+        if options.reference_date else None,
+        chart_targets=_bar_chart(target_rows, readable, m("index.chart_targets"), m),
+        chart_missing=_bar_chart(missing_rows, readable, m("index.chart_missing"), m),
+        target_short={t: target_short(t, m) for t in TARGETS},
+        cert_labels={k: certificate_label(k, m) for k in summary["certificates"]},
         csp=content_security_policy([script], [style]),
         script=Markup(script), style=Markup(style),
+        data=json_script({"messages": m.subset("jsindex.")}),
     )
     return _clean(html)

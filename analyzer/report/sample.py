@@ -196,9 +196,12 @@ def sample_entries(report: dict[str, Any], name: str = "sample") -> list[dict[st
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write the sample report and an index to the folder given as the only argument."""
-    from analyzer.output import atomic_write_text, dump_json
+    """Write the sample report, its Word memo, an English copy and an index to the folder given
+    as the only argument (set HDS_ANALYZER_REFERENCE_DATE to see the expiry verdict)."""
+    from analyzer.output import atomic_write_bytes, atomic_write_text, dump_json
     from analyzer.report.html import render_document, render_index
+    from analyzer.report.i18n import ReportOptions, resolve
+    from analyzer.report.memo import render_memo
 
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
@@ -208,7 +211,11 @@ def main(argv: list[str] | None = None) -> int:
     report = sample_report(hostile=True)
     atomic_write_text(out / "sample.json", dump_json(report))
     atomic_write_text(out / "sample.html", render_document(report))
-    atomic_write_text(out / "index.html", render_index(sample_entries(report)))
+    atomic_write_bytes(out / "sample.docx", render_memo(report))
+    english = ReportOptions("en", resolve().reference_date)
+    atomic_write_text(out / "sample-en.html", render_document(report, options=english))
+    atomic_write_text(out / "index.html", render_index(sample_entries(report),
+                                                       {report["document"]["path"]: report}))
     return 0
 
 

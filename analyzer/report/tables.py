@@ -1,5 +1,8 @@
 """Batch tables for people who live in Excel: ``findings.csv`` and ``findings.xlsx``.
 
+Headers and values are in the interface language (``analyzer.report.i18n``: French by default);
+the column ids (``FINDING_COLUMNS``, ``CONTRACT_COLUMNS``) stay the same in every language.
+
 - ``findings.csv``: one row per tagged clause of every analysed document (UTF-8 with BOM so
   Excel reads accents; cells that a spreadsheet would run as a formula are prefixed with ``'``).
 - ``findings.xlsx``: sheet "Findings" (same rows), sheet "Contracts" (one row per input, failed
@@ -21,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.output import atomic_writer
+from analyzer.report.i18n import Messages, ReportOptions, resolve
 from analyzer.report.review import ReviewStore, clause_key, load_store
 
 log = logging.getLogger(__name__)
@@ -33,7 +37,8 @@ FINDING_COLUMNS: tuple[str, ...] = (
 )
 CONTRACT_COLUMNS: tuple[str, ...] = (
     "document", "status", "reason", "language", "findings", *TARGETS, "certificates_required",
-    "declared_certificate", "certificate_gaps", "checklist_gaps", "checklist_gap_items",
+    "declared_certificate", "certificate_gaps", "certificate_expiry", "checklist_gaps",
+    "checklist_gap_items",
     "warnings", "report",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -45,60 +50,127 @@ def _join(values: Iterable[Any], sep: str = "; ") -> str:
     return sep.join(str(v) for v in values if v is not None and v != "")
 
 
-def _fmt(value: Any) -> str:
-    from analyzer.report.html import fmt
-
-    return "" if value is None else fmt(value)
+def _m(m: Messages | None) -> Messages:
+    return m if m is not None else resolve().m
 
 
 def finding_rows(
     report: Mapping[str, Any], decisions: Mapping[str, Mapping[str, Any]] | None = None,
+    m: Messages | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """One row per tagged clause of a report (columns ``FINDING_COLUMNS``)."""
+    """One row per tagged clause of a report (columns ``FINDING_COLUMNS``), in the interface
+    language: statuses, parties, categories, topics and decisions are words, ``explanation`` is
+    the plain-language explanation (the rule ids stay in ``rules``)."""
+    from analyzer.report.html import _title, plain_explanation, target_short
+
+    m = _m(m)
     decisions = decisions or {}
     path = report["document"]["path"]
     for c in report.get("clauses", []):
         d = decisions.get(clause_key(c["id"], c.get("text", ""))) or {}
+        status = str(c.get("status", ""))
+        party = str(c.get("party") or "")
+        decision = str(d.get("decision") or "")
         yield {
             "document": path, "clause_id": c["id"], "number": c.get("number") or "",
             "heading_path": _join(c.get("heading_path", []), " > "),
             "page": c.get("page") if c.get("page") is not None else "",
-            "status": c.get("status", ""), "party": c.get("party") or "",
-            "categories": _join(c.get("categories", []), ", "),
-            "topics": _join(c.get("topics", []), ", "),
-            "mapping": _join(c.get("mapping", []), ", "),
+            "status": m(f"status.{status}") if m.has(f"status.{status}") else status,
+            "party": m(f"party.{party}") if m.has(f"party.{party}") else party,
+            "categories": _join((_title("categories", str(x), m.lang)
+                                 for x in c.get("categories", [])), ", "),
+            "topics": _join((_title("topics", str(x), m.lang) for x in c.get("topics", [])),
+                            ", "),
+            "mapping": _join((target_short(str(x), m) for x in c.get("mapping", [])), ", "),
             "rules": _join(sorted({h.get("rule", "") for h in c.get("hits", [])}), ", "),
             "matched": _join(dict.fromkeys(h.get("text", "") for h in c.get("hits", []))),
-            "explanation": c.get("explanation", ""), "text": c.get("text", ""),
-            "review_decision": d.get("decision") or "", "review_comment": d.get("comment") or "",
+            "explanation": plain_explanation(c, m), "text": c.get("text", ""),
+            "review_decision": m(f"table.decision.{decision}")
+            if m.has(f"table.decision.{decision}") else decision,
+            "review_comment": d.get("comment") or "",
             "reviewer": d.get("reviewer") or "", "reviewed_at": d.get("at") or "",
         }
 
 
-def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Summary row of one input (columns ``CONTRACT_COLUMNS``); ``report`` may be None."""
+def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
+                 options: ReportOptions | None = None) -> dict[str, Any]:
+    """Summary row of one input (columns ``CONTRACT_COLUMNS``); ``report`` may be None.
+
+    The certificate and checklist columns come from the same verdict as the HTML report
+    (``analyzer.report.verdict.summarize``), so the counts agree everywhere.
+    """
+    from analyzer.report.html import (
+        _title,
+        certificate_label,
+        entry_verdict,
+        format_date,
+        index_status_label,
+        looks_like_a_contract,
+    )
+
+    options = resolve(options)
+    m = options.m
     ok = entry.get("status") == "ok"
     cov = entry.get("coverage") or {}
-    missing = list(entry.get("checklist_missing") or [])
-    report = report or {}
+    verdict = entry_verdict(entry, report, options.reference_date) if ok else None
+    status_label = index_status_label(entry, m)
+    if ok and not looks_like_a_contract(entry, verdict):
+        status_label, verdict = m("index.status_not_contract"), None
+    problems = verdict["problems"] if verdict else []
+    declared = (report or {}).get("declared_certificate")
+    declared_text = ""
+    if ok and verdict is not None:
+        if isinstance(declared, Mapping):
+            parts = [", ".join(certificate_label(str(x), m) for x in declared.get("scopes") or [])]
+            if declared.get("activities"):
+                parts.append(m("table.activities", acts=", ".join(declared["activities"])))
+            if declared.get("number"):
+                parts.append(m("table.number", number=declared["number"]))
+            if declared.get("valid_until"):
+                parts.append(m("table.valid_until",
+                               date=format_date(declared["valid_until"], m)))
+            declared_text = "; ".join(p for p in parts if p)
+        elif declared:
+            declared_text = str(declared)
+        else:
+            declared_text = m("index.no_certificate")
+    expiry = ""
+    if verdict is not None:
+        expiry = m(f"index.expiry.{verdict['expiry']}",
+                   date=format_date(verdict["valid_until"], m) if verdict["valid_until"]
+                   else "")
+    gaps = (", ".join(verdict["gaps"]) or "; ".join(verdict["gap_texts"])) if verdict else ""
     return {
-        "document": entry.get("path", ""), "status": entry.get("status", ""),
+        "document": entry.get("path", ""), "status": status_label,
         "reason": entry.get("reason") or "", "language": entry.get("language") or "",
         "findings": entry.get("clauses", 0) if ok else "",
         **{t: (int(cov.get(t) or 0) if ok else "") for t in TARGETS},
-        "certificates_required": _join(entry.get("certificates_required") or [], ", "),
-        "declared_certificate": _fmt(report.get("declared_certificate")),
-        "certificate_gaps": _fmt(report.get("certificate_gaps")),
-        "checklist_gaps": len(missing) if ok else "",
-        "checklist_gap_items": _join(missing, ", "),
+        "certificates_required": _join((certificate_label(str(c), m)
+                                        for c in (verdict["required"] if verdict else
+                                                  entry.get("certificates_required") or [])),
+                                       ", "),
+        "declared_certificate": declared_text,
+        "certificate_gaps": gaps if verdict is not None else "",
+        "certificate_expiry": expiry,
+        "checklist_gaps": len(problems) if verdict is not None else "",
+        "checklist_gap_items": _join((_title("checklist", str(i), m.lang) for i in problems),
+                                     "; "),
         "warnings": _join(entry.get("warnings") or []),
         "report": entry.get("html") or "",
     }
 
 
-def checklist_row(report: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
-    """(document, item id → status) of one report."""
-    return report["document"]["path"], {i["id"]: i["status"] for i in report.get("checklist", [])}
+def checklist_row(report: Mapping[str, Any],
+                  options: ReportOptions | None = None) -> tuple[str, dict[str, str]]:
+    """(document, item id → status in words) of one report; an expired certificate shows as
+    such, as in the HTML report."""
+    from analyzer.report.verdict import summarize
+
+    options = resolve(options)
+    m = options.m
+    items = summarize(report, options.reference_date)["checklist"]
+    return report["document"]["path"], {i["id"]: m(f"check.status.{i['status']}")
+                                        for i in items}
 
 
 def _csv_cell(value: Any) -> Any:
@@ -141,24 +213,29 @@ def report_loader(out_dir: Path,
     return load
 
 
+def column_labels(columns: Sequence[str], m: Messages) -> list[str]:
+    """Headers of a table in the interface language (``col.<id>``; activity codes as is)."""
+    return [m(f"col.{c}") if m.has(f"col.{c}") else c for c in columns]
+
+
 class _CsvTable:
     """``findings.csv``, streamed to its temporary file row by row (never built in memory)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, options: ReportOptions) -> None:
+        self.m = options.m
         self._context = atomic_writer(path, text=True, encoding="utf-8", newline="")
         self._file = self._context.__enter__()
         self._file.write("\ufeff")
-        self._writer = csv.DictWriter(self._file, fieldnames=FINDING_COLUMNS,
-                                      lineterminator="\r\n")
-        self._writer.writeheader()
+        self._writer = csv.writer(self._file, lineterminator="\r\n")
+        self._writer.writerow(column_labels(FINDING_COLUMNS, self.m))
         self.rows = 0
 
     def add(self, entry: Mapping[str, Any], report: Mapping[str, Any] | None,
             decisions: Mapping[str, dict[str, Any]]) -> None:
         if report is None:
             return
-        for row in finding_rows(report, decisions):
-            self._writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+        for row in finding_rows(report, decisions, self.m):
+            self._writer.writerow([_csv_cell(row[c]) for c in FINDING_COLUMNS])
             self.rows += 1
 
     def close(self, error: BaseException | None = None) -> None:
@@ -169,16 +246,20 @@ class _CsvTable:
 
 
 class _XlsxTable:
-    """``findings.xlsx`` (sheets Findings, Contracts, Checklist), written with openpyxl's
-    write-only workbook; the Contracts and Checklist rows (one short row per input) wait for the
-    Findings sheet to be complete."""
+    """``findings.xlsx`` (sheets of findings, contracts and mandatory clauses, named in the
+    interface language), written with openpyxl's write-only workbook; the contract and checklist
+    rows (one short row per input) wait for the findings sheet to be complete. Statuses of the
+    checklist sheet are coloured (and written as words, so they read without colour); each
+    contract row links to its report."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, options: ReportOptions) -> None:
         from datetime import datetime
 
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Font, PatternFill
 
+        self.options = options
+        self.m = m = options.m
         self.path = path
         self.wb = Workbook(write_only=True)
         self.wb.properties.creator = "hds-analyzer"
@@ -188,8 +269,13 @@ class _XlsxTable:
         self._head_font = Font(bold=True, color="FFFFFF")
         self._head_fill = PatternFill("solid", fgColor="1E293B")
         self._wrap = Alignment(wrap_text=True, vertical="top")
+        self._link_font = Font(color="1D4ED8", underline="single")
+        self._fills = {
+            m(f"check.status.{k}"): (PatternFill("solid", fgColor=bg), Font(color=fg, bold=True))
+            for k, bg, fg in (("present", "E6F4EA", "166534"), ("missing", "FDE8EC", "9F1239"),
+                              ("excluded", "F3E8FF", "581C87"), ("expired", "FDE8EC", "9F1239"))}
         self.findings = self._sheet(
-            "Findings", FINDING_COLUMNS,
+            m("sheet.findings"), FINDING_COLUMNS,
             {"document": 36, "heading_path": 30, "explanation": 50, "text": 80, "matched": 30,
              "rules": 30, "review_comment": 30, "categories": 18, "topics": 28})
         self._wrap_f = frozenset(FINDING_COLUMNS.index(c) for c in ("text", "explanation"))
@@ -197,7 +283,8 @@ class _XlsxTable:
         self.checklists: list[tuple[str, dict[str, str]]] = []
         self.rows = 0
 
-    def _sheet(self, title: str, columns: Sequence[str], widths: Mapping[str, int]) -> Any:
+    def _sheet(self, title: str, columns: Sequence[str], widths: Mapping[str, int],
+               labels: Sequence[str] | None = None) -> Any:
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.utils import get_column_letter
 
@@ -207,7 +294,7 @@ class _XlsxTable:
             ws.column_dimensions[get_column_letter(i)].width = widths.get(col, 14)
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}1"
         header = []
-        for col in columns:
+        for col in labels if labels is not None else column_labels(columns, self.m):
             cell = WriteOnlyCell(ws, value=col)
             cell.font = self._head_font
             cell.fill = self._head_fill
@@ -215,46 +302,58 @@ class _XlsxTable:
         ws.append(header)
         return ws
 
-    def _row(self, ws: Any, values: Iterable[Any], wrap_cols: frozenset[int] = frozenset()
-             ) -> None:
+    def _row(self, ws: Any, values: Iterable[Any], wrap_cols: frozenset[int] = frozenset(),
+             coloured: bool = False, link_col: int | None = None) -> None:
         from openpyxl.cell import WriteOnlyCell
+
+        from analyzer.report.html import report_href
 
         cells = []
         for i, v in enumerate(values):
             cell = WriteOnlyCell(ws, value=_xlsx_text(v))
+            if i == link_col and isinstance(v, str) and report_href(v):
+                cell.hyperlink = v  # relative: the workbook sits next to the reports
+                cell.font = self._link_font
             if isinstance(v, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
             if i in wrap_cols:
                 cell.alignment = self._wrap
+            if coloured and isinstance(v, str) and v in self._fills:
+                cell.fill, cell.font = self._fills[v]
             cells.append(cell)
         ws.append(cells)
 
     def add(self, entry: Mapping[str, Any], report: Mapping[str, Any] | None,
             decisions: Mapping[str, dict[str, Any]]) -> None:
-        self.contracts.append([contract_row(entry, report)[c] for c in CONTRACT_COLUMNS])
+        self.contracts.append([contract_row(entry, report, self.options)[c]
+                               for c in CONTRACT_COLUMNS])
         if report is None:
             return
-        self.checklists.append(checklist_row(report))
-        for r in finding_rows(report, decisions):
+        self.checklists.append(checklist_row(report, self.options))
+        for r in finding_rows(report, decisions, self.m):
             self._row(self.findings, [r[c] for c in FINDING_COLUMNS], self._wrap_f)
             self.rows += 1
 
     def close(self, error: BaseException | None = None) -> None:
         if error is not None:
             return
+        from analyzer.report.html import _title
         from analyzer.taxonomy import CHECKLIST_IDS
 
-        contracts_ws = self._sheet("Contracts", CONTRACT_COLUMNS,
+        m = self.m
+        contracts_ws = self._sheet(m("sheet.contracts"), CONTRACT_COLUMNS,
                                    {"document": 40, "reason": 40, "checklist_gap_items": 50,
                                     "warnings": 40, "certificates_required": 30, "report": 30})
         for values in self.contracts:
-            self._row(contracts_ws, values)
+            self._row(contracts_ws, values, link_col=CONTRACT_COLUMNS.index("report"))
         items = list(CHECKLIST_IDS)
         for _, statuses in self.checklists:
             items.extend(i for i in statuses if i not in items)
-        checklist_ws = self._sheet("Checklist", ["document", *items], {"document": 40})
+        checklist_ws = self._sheet(m("sheet.checklist"), ["document", *items], {"document": 40},
+                                   labels=[m("col.document"),
+                                           *(_title("checklist", i, m.lang) for i in items)])
         for doc, statuses in self.checklists:
-            self._row(checklist_ws, [doc, *(statuses.get(i, "") for i in items)])
+            self._row(checklist_ws, [doc, *(statuses.get(i, "") for i in items)], coloured=True)
         with atomic_writer(self.path) as f:
             self.wb.save(f)
 
@@ -279,24 +378,27 @@ def _write_tables(tables: Sequence[_CsvTable | _XlsxTable], entries: Sequence[Ma
 
 
 def write_findings_csv(path: Path, entries: Sequence[Mapping[str, Any]], load: ReportLoader,
-                       store: ReviewStore | None = None) -> int:
+                       store: ReviewStore | None = None,
+                       options: ReportOptions | None = None) -> int:
     """Write ``findings.csv``; returns the number of finding rows."""
-    table = _CsvTable(path)
+    table = _CsvTable(path, resolve(options))
     _write_tables([table], entries, load, store)
     return table.rows
 
 
 def write_findings_xlsx(path: Path, entries: Sequence[Mapping[str, Any]], load: ReportLoader,
-                        store: ReviewStore | None = None) -> int:
-    """Write ``findings.xlsx`` (sheets Findings, Contracts, Checklist); returns finding rows."""
-    table = _XlsxTable(path)
+                        store: ReviewStore | None = None,
+                        options: ReportOptions | None = None) -> int:
+    """Write ``findings.xlsx`` (findings, contracts, mandatory clauses); returns finding rows."""
+    table = _XlsxTable(path, resolve(options))
     _write_tables([table], entries, load, store)
     return table.rows
 
 
 def write_batch_tables(out_dir: Path, entries: Sequence[Mapping[str, Any]],
                        reports: Mapping[str, dict[str, Any]] | None = None,
-                       formats: Iterable[str] = ("csv", "xlsx")) -> list[Path]:
+                       formats: Iterable[str] = ("csv", "xlsx"),
+                       options: ReportOptions | None = None) -> list[Path]:
     """Write ``OUT/findings.csv`` and/or ``OUT/findings.xlsx`` for a finished batch.
 
     Stored reviewer decisions (``OUT/reviews.json``) that still match a clause fill the review
@@ -308,6 +410,7 @@ def write_batch_tables(out_dir: Path, entries: Sequence[Mapping[str, Any]],
         reports: report dicts keyed by input path (read lazily, e.g. from the results store);
             default: read ``OUT/<entry['json']>``.
         formats: the scan's formats; only "csv" and "xlsx" matter here.
+        options: interface language and reference date (default: the environment's).
 
     Returns:
         The files written.
@@ -321,12 +424,13 @@ def write_batch_tables(out_dir: Path, entries: Sequence[Mapping[str, Any]],
     written = [out_dir / f"findings.{kind}" for kind in ("csv", "xlsx") if kind in formats]
     if not written:
         return []
+    resolved = resolve(options)
     tables: list[_CsvTable | _XlsxTable] = []
     try:
         if "csv" in formats:
-            tables.append(_CsvTable(out_dir / "findings.csv"))
+            tables.append(_CsvTable(out_dir / "findings.csv", resolved))
         if "xlsx" in formats:
-            tables.append(_XlsxTable(out_dir / "findings.xlsx"))
+            tables.append(_XlsxTable(out_dir / "findings.xlsx", resolved))
     except BaseException as e:
         for table in tables:
             table.close(e)

@@ -113,7 +113,8 @@ def test_filters_and_search_change_what_is_visible(tab: Any, sample_out: Path) -
     report = sample_report(hostile=True)
     all_ids = [c["id"] for c in report["clauses"]]
     assert _visible_ids(page) == all_ids
-    assert page.locator("#filter-count").inner_text().startswith(f"Showing {len(all_ids)} of")
+    assert page.locator("#filter-count").inner_text().startswith(
+        f"Clauses repérées affichées : {len(all_ids)} sur")
 
     # category: without "hosting", clauses tagged only hosting disappear
     page.locator('input[name="cat"][value="hosting"]').uncheck()
@@ -148,7 +149,7 @@ def test_filters_and_search_change_what_is_visible(tab: Any, sample_out: Path) -
     # search, accent-insensitive, over tagged and untagged clauses
     page.locator("#search").fill("habilitations")
     assert _visible_ids(page) == a5
-    assert "1 clause match" in page.locator("#filter-count").inner_text()
+    assert "clauses contenant « habilitations » : 1" in page.locator("#filter-count").inner_text()
     page.locator("#search").fill("securite")  # matches "sécurité" in a heading? no: clauses only
     page.locator("#search").fill("prestataire forme")
     assert len(_visible_ids(page)) == 1
@@ -166,26 +167,30 @@ def _in_viewport(page: Any, selector: str) -> bool:
 def test_coverage_link_scrolls_to_the_clause(tab: Any, sample_out: Path) -> None:
     page = _open(tab, sample_out / "sample.html")
     report = sample_report(hostile=True)
-    target = report["coverage"]["A5"][0]
+    link = page.locator('#v-activities tr[data-target="A5"] a.jump').first
+    target = (link.get_attribute("href") or "")[1:]
+    assert target in report["coverage"]["A5"]
+    assert link.inner_text().startswith("art. ")  # article numbers, never internal ids
     assert not _in_viewport(page, f"#{target}")
-    page.locator('a.cov-link[data-target="A5"]').click()
+    link.click()
     page.wait_for_timeout(100)
     assert _in_viewport(page, f"#{target}")
     assert page.evaluate("document.activeElement.id") == target
 
     # a clause hidden by a filter is revealed when its link is followed
     page.locator('input[name="cat"][value="hosting"]').uncheck()
-    backup = report["coverage"]["A6"][0]
+    a6 = page.locator('#v-activities tr[data-target="A6"] a.jump').first
+    backup = (a6.get_attribute("href") or "")[1:]
     assert page.locator(f"#{backup}").is_hidden()
     page.evaluate("window.scrollTo(0, 0)")
-    page.locator('a.cov-link[data-target="A6"]').click()
+    a6.click()
     page.wait_for_timeout(100)
     assert page.locator(f"#{backup}").is_visible()
     assert _in_viewport(page, f"#{backup}")
 
     # checklist evidence links work the same way
     page.evaluate("window.scrollTo(0, 0)")
-    page.locator("#checklist a.jump").first.click()
+    page.locator("#v-checklist a.jump").first.click()
     page.wait_for_timeout(100)
     assert page.evaluate("document.activeElement.tagName") == "ARTICLE"
     assert tab.errors == []
@@ -200,8 +205,15 @@ def test_hover_and_focus_show_the_details(tab: Any, sample_out: Path) -> None:
     page.locator(f"#{clause['id']} .ctext").hover()
     assert detail.is_visible()
     text = detail.inner_text()
-    assert "fr.hosting.backup_daily" in text and "sauvegarde quotidienne" in text
-    assert "A6" in text and "Matched" in text
+    # plain words on hover; the rule ids wait in the collapsed technical details
+    assert "Le prestataire s'engage sur : sauvegarde" in text and "activité 6" in text
+    assert "fr.hosting.backup_daily" not in text
+    tech = page.locator(f"#{clause['id']} details.tech")
+    assert not tech.locator("dl").is_visible()
+    tech.locator("summary").click()
+    assert "fr.hosting.backup_daily" in tech.inner_text()
+    assert "«sauvegarde quotidienne»" in tech.inner_text()
+    page.evaluate("document.activeElement.blur()")
     page.mouse.move(0, 0)
     assert detail.is_hidden()
     # keyboard: j moves to the first finding, whose details then show; Esc hides them
@@ -231,7 +243,7 @@ def test_decisions_survive_a_reload_and_are_exported(tab: Any, tmp_path: Path,
     d = report["clauses"][4]["id"]
     page.locator(f"#{d}").focus()
     page.keyboard.press("a")
-    assert "1 rejected" in page.locator("#review-progress").inner_text()
+    assert "rejetées : 1" in page.locator("#review-progress").inner_text()
 
     page.reload()
     page.wait_for_selector("#filter-count:not(:empty)")
@@ -240,7 +252,7 @@ def test_decisions_survive_a_reload_and_are_exported(tab: Any, tmp_path: Path,
     assert page.get_attribute(f"#{b}", "data-review") == "reject"
     assert page.get_attribute(f"#{d}", "data-review") == "accept"
     assert page.locator(f"#{c} textarea").input_value() == "Vérifier l'annexe 3"
-    assert "Accepted by Alice Martin" in page.locator(f"#{a} .rv-state").inner_text()
+    assert "Acceptée par Alice Martin" in page.locator(f"#{a} .rv-state").inner_text()
     assert page.locator("#reviewer").input_value() == "Alice Martin"
 
     # review filter
@@ -268,7 +280,7 @@ def test_decisions_survive_a_reload_and_are_exported(tab: Any, tmp_path: Path,
     result = CliRunner().invoke(cli, ["review", "import", str(exported), str(out)])
     assert result.exit_code == 0, result.output
     html = (out / "sample.html").read_text()
-    assert "Accepted by Alice Martin" in html and "Rejected by Alice Martin" in html
+    assert "Acceptée par Alice Martin" in html and "Rejetée par Alice Martin" in html
 
     # a fresh browser profile (no localStorage) sees the stored decisions
     fresh = page.context.browser.new_context()
@@ -289,7 +301,10 @@ def test_print_stylesheet(tab: Any, sample_out: Path, artifacts: Path) -> None:
     assert page.locator("#review-box").is_hidden()
     first = sample_report(hostile=True)["clauses"][0]["id"]
     assert page.locator(f"#d-{first}").is_visible()  # explanations printed inline
-    assert page.locator("#coverage").is_visible() and page.locator("#checklist").is_visible()
+    assert page.locator("#v-activities").is_visible() and page.locator("#v-checklist").is_visible()
+    # verdict first on paper too, and the model clauses print open
+    y = page.evaluate("sel => document.querySelector(sel).getBoundingClientRect().top", "#verdict")
+    assert y < page.evaluate("() => document.querySelector('#text').getBoundingClientRect().top")
     page.screenshot(path=str(artifacts / "report-print.png"), full_page=True)
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
@@ -301,12 +316,12 @@ def test_index_sorts_and_filters(tab: Any, sample_out: Path, scanned_out: Path) 
     rows = page.locator("#table tbody tr")
     assert rows.count() == 3
     statuses = page.locator("#table tbody tr td:nth-child(2)").all_inner_texts()
-    assert any("skipped" in s for s in statuses) and any("analysed" in s for s in statuses)
+    assert any("ignoré" in s for s in statuses) and any("analysé" in s for s in statuses)
     assert any("parse error" in s or "unsupported" in s or "✗" in s for s in statuses)
 
     page.select_option("#f-status", "failed")
     assert [r.is_visible() for r in rows.all()].count(True) == 1
-    assert page.locator("#row-count").inner_text() == "1 of 3 inputs shown"
+    assert page.locator("#row-count").inner_text() == "Fichiers affichés : 1 sur 3"
     page.select_option("#f-status", "")
     page.select_option("#f-target", "A6")
     visible = [r for r in rows.all() if r.is_visible()]
@@ -349,6 +364,7 @@ def test_browser_decisions_follow_unchanged_clauses_to_a_new_version(tab: Any,
     atomic_write_text(page_path, render_document(report))
     page = _open(tab, page_path)
     a, b = report["clauses"][1]["id"], report["clauses"][2]["id"]
+    page.locator("#reviewer").fill("Alice Martin")
     page.locator(f'#{a} button[data-action="accept"]').click()
     page.locator(f'#{b} button[data-action="reject"]').click()
     # a new version of the same contract (same path, new hash): clause b reworded

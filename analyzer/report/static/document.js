@@ -13,6 +13,12 @@
   var countEl = document.getElementById("filter-count");
   var progressEl = document.getElementById("review-progress");
   var reviewerEl = document.getElementById("reviewer");
+  var MSG = data.messages || {};
+  function t(key, values) {
+    var text = MSG[key] || key;
+    Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(String(values[k])); });
+    return text;
+  }
 
   /* ---------- storage ---------- */
   function readLocal(key, fallback) {
@@ -55,22 +61,32 @@
     var rej = article.querySelector('[data-action="reject"]');
     acc.setAttribute("aria-pressed", decision === "accept" ? "true" : "false");
     rej.setAttribute("aria-pressed", decision === "reject" ? "true" : "false");
-    var who = d ? (d.reviewer || "unknown") : "";
-    var word = decision === "accept" ? "Accepted" : decision === "reject" ? "Rejected" : (d && d.comment ? "Commented" : "");
+    var who = d ? (d.reviewer || t("js.unknown_reviewer")) : "";
+    var word = decision === "accept" ? t("js.accepted") : decision === "reject" ? t("js.rejected") : (d && d.comment ? t("js.commented") : "");
     var when = d && d.at ? fmtTime(d.at) : "";
-    article.querySelector('[data-role="badge"]').textContent = decision === "pending" ? "" : word + " by " + who + (when ? " \u00b7 " + when : "");
-    article.querySelector('[data-role="state"]').textContent = word ? word + " by " + who + (when ? ", " + when : "") : "Not reviewed";
+    article.querySelector('[data-role="badge"]').textContent = decision === "pending" ? "" : t("js.by", { word: word, who: who }) + (when ? " \u00b7 " + when : "");
+    article.querySelector('[data-role="state"]').textContent = word ? t("js.by", { word: word, who: who }) + (when ? ", " + when : "") : t("js.pending");
     var box = article.querySelector('[data-role="comment"]');
     if (box && document.activeElement !== box) { box.value = d && d.comment ? d.comment : ""; }
     if (d && d.comment) { article.querySelector(".rv-comment").hidden = false; }
   }
+  /* a decision needs a name: the first one without it asks for the name instead */
+  function named() {
+    if (reviewerEl.value.trim()) { return true; }
+    progressEl.textContent = t("js.name_required");
+    reviewerEl.setAttribute("aria-invalid", "true");
+    reviewerEl.focus();
+    return false;
+  }
+  reviewerEl.addEventListener("input", function () { reviewerEl.removeAttribute("aria-invalid"); });
   function record(article, changes) {
+    if (!named()) { return; }
     var key = article.getAttribute("data-key");
     var prev = current(key) || {};
     local[key] = {
       decision: "decision" in changes ? changes.decision : (prev.decision || null),
       comment: "comment" in changes ? changes.comment : (prev.comment || ""),
-      reviewer: reviewerEl.value.trim() || "anonymous",
+      reviewer: reviewerEl.value.trim(),
       at: new Date().toISOString()
     };
     writeLocal(STORE, local);
@@ -108,7 +124,7 @@
   function progress() {
     var n = { accept: 0, reject: 0, pending: 0 };
     findings.forEach(function (a) { n[a.getAttribute("data-review")] += 1; });
-    progressEl.textContent = findings.length + " findings: " + n.accept + " accepted, " + n.reject + " rejected, " + n.pending + " not reviewed";
+    progressEl.textContent = t("js.progress", { n: findings.length, accepted: n.accept, rejected: n.reject, pending: n.pending });
   }
 
   /* ---------- export ---------- */
@@ -137,6 +153,8 @@
     window.setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
   });
   document.getElementById("clear-btn").addEventListener("click", function () {
+    var unsaved = Object.keys(local).length;
+    if (!unsaved || !window.confirm(t("js.confirm_clear", { n: unsaved }))) { return; }
     local = {};
     try { window.localStorage.removeItem(STORE); } catch (e) { /* ignore */ }
     findings.forEach(paint);
@@ -186,8 +204,8 @@
       el.hidden = !show;
       if (show && el.classList.contains("finding")) { shown += 1; }
     });
-    var msg = "Showing " + shown + " of " + findings.length + " findings";
-    if (q) { msg += "; " + matches + " clause" + (matches === 1 ? "" : "s") + " match \u201c" + search.value.trim() + "\u201d"; }
+    var msg = t("js.showing", { shown: shown, total: findings.length });
+    if (q) { msg += t("js.matches", { n: matches, q: search.value.trim() }); }
     countEl.textContent = msg;
   }
   function resetFilters() {
@@ -245,6 +263,20 @@
     else if (article && ev.key === "a") { toggle(article, "accept"); ev.preventDefault(); }
     else if (article && ev.key === "r") { toggle(article, "reject"); ev.preventDefault(); }
     else if (article && ev.key === "c") { openComment(article); ev.preventDefault(); }
+  });
+
+  /* print: the model clauses and the list of present clauses are printed open */
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("#verdict details:not([open])").forEach(function (d) {
+      d.setAttribute("data-print-open", "");
+      d.open = true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    document.querySelectorAll("#verdict details[data-print-open]").forEach(function (d) {
+      d.removeAttribute("data-print-open");
+      d.open = false;
+    });
   });
 
   progress();

@@ -1,4 +1,4 @@
-/* hds-analyzer batch index: sort by any column, filter rows. No data besides the table itself. */
+/* hds-analyzer batch index: sort by any column, filter rows. Reads only its messages (#index-data). */
 (function () {
   "use strict";
   var table = document.getElementById("table");
@@ -9,7 +9,14 @@
   var fTarget = document.getElementById("f-target");
   var fGaps = document.getElementById("f-gaps");
   var fWarn = document.getElementById("f-warn");
+  var fCert = document.getElementById("f-cert");
   var countEl = document.getElementById("row-count");
+  var MSG = JSON.parse(document.getElementById("index-data").textContent).messages || {};
+  function t(key, values) {
+    var text = MSG[key] || key;
+    Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(String(values[k])); });
+    return text;
+  }
 
   function norm(s) { return (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
   function value(row, col) { var c = row.cells[col]; return c ? c.getAttribute("data-v") || "" : ""; }
@@ -45,12 +52,13 @@
         ok = r.getAttribute("data-group") === "ok" && !covered.some(function (t) { return /^A[1-6]$/.test(t); });
       } else if (ok && fTarget.value) { ok = covered.indexOf(fTarget.value) !== -1; }
       if (ok && fGaps.checked) { ok = parseInt(r.getAttribute("data-gaps"), 10) > 0; }
+      if (ok && fCert.checked) { ok = r.getAttribute("data-cert-gap") === "1"; }
       if (ok && fWarn.checked) { ok = parseInt(r.getAttribute("data-warnings"), 10) > 0; }
       if (ok && text) { ok = norm(r.textContent).indexOf(text) !== -1; }
       r.hidden = !ok;
       if (ok) { shown += 1; }
     });
-    countEl.textContent = shown + " of " + rows.length + " inputs shown";
+    countEl.textContent = t("jsindex.shown", { shown: shown, total: rows.length });
   }
   document.getElementById("filters").addEventListener("change", apply);
   q.addEventListener("input", apply);

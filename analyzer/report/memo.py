@@ -1,0 +1,227 @@
+"""Per-contract Word memo (``<name>.docx``): what legal teams circulate.
+
+The memo holds the same verdict as the HTML report (``analyzer.report.verdict``): HDS activities
+with article numbers, the certificate verdict, the mandatory clauses missing, excluded or
+expired with what the text requires and a model clause, key facts, and the evidence excerpts.
+It is written in the interface language and is deterministic: same report and options, same
+bytes (fixed document properties and ZIP entry dates).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from analyzer.report.i18n import ReportOptions, resolve
+
+log = logging.getLogger(__name__)
+
+_FIXED = datetime(2000, 1, 1)
+_ZIP_DATE = (2000, 1, 1, 0, 0, 0)
+_EXCERPT = 700
+# Characters XML 1.0 forbids (python-docx would refuse them): shown as U+FFFD.
+_ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF], "\ufffd")
+
+
+def _text(value: Any) -> str:
+    text = str(value).translate(_ILLEGAL)
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 3
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _EXCERPT else text[: _EXCERPT - 1].rstrip() + "…"
+
+
+def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None) -> bytes:
+    """The Word memo of one report (DOCX bytes).
+
+    Args:
+        report: the JSON report (schema ``hds-analyzer/report/1``).
+        options: interface language and reference date (default: the environment's).
+    """
+    from docx import Document
+    from docx.shared import Pt
+
+    from analyzer.report.html import (
+        _activity_rows,
+        _checklist_view,
+        _clean,
+        certificate_view,
+        citation_index,
+        fact_rows,
+        format_date,
+        plain_explanation,
+        ref_label,
+    )
+    from analyzer.report.verdict import summarize
+
+    options = resolve(options)
+    m = options.m
+    summary = summarize(report, options.reference_date)
+    clauses = {str(c["id"]): c for c in report.get("clauses", []) if "id" in c}
+    index = citation_index(report)
+    cert = certificate_view(report, summary, index, m)
+    problems, present = _checklist_view(summary, index, m)
+    c = summary["counts"]
+    path = _clean(str(report["document"].get("path", "")))
+
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(10.5)
+    props = doc.core_properties
+    props.author = props.last_modified_by = "hds-analyzer"
+    props.title = _text(m("memo.title", path=path))
+    props.language = "fr-FR" if m.lang == "fr" else "en-GB"
+    props.revision = 1
+    props.created = props.modified = props.last_printed = _FIXED
+
+    def para(text: str, style_name: str | None = None, bold: bool = False) -> None:
+        p = doc.add_paragraph(style=style_name)
+        run = p.add_run(_text(text))
+        run.bold = bold
+
+    def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+        t = doc.add_table(rows=1, cols=len(header))
+        t.style = "Table Grid"
+        for cell, text in zip(t.rows[0].cells, header, strict=True):
+            cell.text = ""
+            cell.paragraphs[0].add_run(_text(text)).bold = True
+        for values in rows:
+            cells = t.add_row().cells
+            for cell, text in zip(cells, values, strict=True):
+                cell.text = _text(text)
+
+    doc.add_heading(_text(m("memo.title", path=path)), level=0)
+    ref = format_date(options.reference_date.isoformat(), m) if options.reference_date \
+        else m("meta.reference_date_none")
+    para(m("memo.meta", ref=ref, sha=str(report["document"].get("sha256", ""))[:12] or "—",
+           rules=str(report["document"].get("rules_version", "")) or "—"))
+    para(m("memo.disclaimer"), bold=False)
+
+    doc.add_heading(_text(m("verdict.h")), level=1)
+    for line in (m("verdict.lead_activities", n=c["activities_performed"],
+                   total=c["activities_total"]),
+                 cert["headline"],
+                 m("verdict.lead_checklist", n=c["checklist_problems"],
+                   total=c["checklist_total"])):
+        para(line[:1].upper() + line[1:], "List Bullet")
+
+    doc.add_heading(_text(m("verdict.activities_h")), level=1)
+    table([m("verdict.col_activity"), m("verdict.col_verdict"), m("verdict.col_clauses")],
+          [(f"{a['key']} – {a['title']}", a["label"],
+            ", ".join(lk["ref"] for lk in a["links"])
+            + (f" {m('verdict.more', n=a['more'])}" if a["more"] else "")
+            + (f" ({a['also']})" if a["also"] else ""))
+           for a in _activity_rows(summary, index, m)])
+
+    doc.add_heading(_text(m("cert.h")), level=1)
+    para(cert["headline"], bold=True)
+    rows = [(m("cert.required"), ", ".join(cert["required"]) or m("cert.required_none")),
+            *cert["rows"]]
+    if cert["links"]:
+        rows.append((m("cert.evidence"), ", ".join(lk["ref"] for lk in cert["links"])))
+    table([m("memo.field"), m("memo.value")], rows)
+    for g in cert["gaps"]:
+        refs = ", ".join(lk["ref"] for lk in g["links"])
+        para(g["text"] + (f" ({refs})" if refs else ""), "List Bullet")
+    para(f"{m('cert.validity')} {cert['expiry_text']}")
+
+    doc.add_heading(_text(m("check.h")), level=1)
+    para(m("check.counts", present=c["present"], total=c["checklist_total"],
+           missing=c["missing"], excluded=c["excluded"], expired=c["expired"]))
+    for item in problems:
+        doc.add_heading(_text(f"{item['label']} – {item['title']} ({item['reference']})"),
+                        level=2)
+        if item["links"]:
+            para(f"{m('check.evidence')} {', '.join(lk['ref'] for lk in item['links'])}")
+        if item["requirement"]:
+            para(f"{m('check.requirement')} {item['requirement']}")
+        if item["model"]:
+            para(m("check.model_clause"), bold=True)
+            para(item["model"], "Quote")
+    if present:
+        para(m("check.present_summary", n=len(present)), bold=True)
+        for item in present:
+            refs = ", ".join(lk["ref"] for lk in item["links"])
+            para(item["title"] + (f" ({refs})" if refs else ""), "List Bullet")
+
+    doc.add_heading(_text(m("facts.h")), level=1)
+    facts = fact_rows(report.get("facts") or {}, m)
+    if facts:
+        table([m("memo.field"), m("memo.value")], [(f["label"], f["value"]) for f in facts])
+    else:
+        para(m("facts.none"))
+
+    doc.add_heading(_text(m("memo.evidence_h")), level=1)
+    wanted: list[str] = []
+    for a in summary["activities"]:
+        wanted.extend(a["clauses"][:3])
+    declared = report.get("declared_certificate")
+    if isinstance(declared, Mapping):
+        wanted.extend(str(x) for x in declared.get("clauses") or [])
+    order = {cid: n for n, cid in enumerate(index)}
+    for cid in sorted(dict.fromkeys(w for w in wanted if w in index), key=order.__getitem__):
+        seg = index[cid]
+        text = seg.get("text")
+        if text is None and isinstance(report.get("text"), str):
+            text = report["text"][seg.get("start", 0):seg.get("end", 0)]
+        p = doc.add_paragraph()
+        p.add_run(_text(ref_label(seg, m) + " — ")).bold = True
+        if cid in clauses:
+            p.add_run(_text(plain_explanation(clauses[cid], m))).italic = True
+        para(_excerpt(str(text or "")), "Quote")
+
+    buf = io.BytesIO()
+    doc.save(buf)
+    return _normalise_zip(buf.getvalue())
+
+
+def write_memos(out_dir: Path, entries: Sequence[Mapping[str, Any]],
+                reports: Mapping[str, Mapping[str, Any]],
+                options: ReportOptions | None = None, *, only_missing: bool = False) -> int:
+    """Write ``OUT/<name>.docx`` next to each analysed input's report; returns how many.
+
+    Args:
+        reports: the reports by input path (read lazily, e.g. from the results store).
+        only_missing: write only the memos of inputs analysed by this run or without a memo
+            (the others are unchanged, so their memo is too).
+    """
+    from analyzer.output import atomic_write_bytes
+
+    options = resolve(options)
+    written = 0
+    for entry in entries:
+        name = entry.get("name")
+        if not isinstance(name, str) or "/" in name or "\\" in name or name.startswith("."):
+            continue
+        target = out_dir / f"{name}.docx"
+        if entry.get("status") != "ok":
+            target.unlink(missing_ok=True)  # no memo for an input that is no longer analysed
+            continue
+        if only_missing and entry.get("unchanged") and target.exists():
+            continue
+        report = reports.get(str(entry.get("path")))
+        if report is None:
+            continue
+        atomic_write_bytes(target, render_memo(report, options))
+        written += 1
+    return written

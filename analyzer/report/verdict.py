@@ -1,0 +1,181 @@
+"""The verdict of one report, computed once and shown everywhere (HTML, index, tables, memo).
+
+From a JSON report (schema ``hds-analyzer/report/1``) and the report options:
+
+- for each HDS activity A1–A6, whether the provider performs it (an included clause), only
+  optionally (conditional clauses only), explicitly not (excluded clauses only) or the contract is
+  silent, with the clauses behind it;
+- the certificate verdict (``analyzer.certificate.certificate_verdict``): declared scope against
+  the activities performed, gaps, expiry against the reference date;
+- the checklist, where an expired certificate turns item ``r1111_11_1_certificate`` from
+  "present" into "expired";
+- the counters every page shows (they are never recomputed elsewhere).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+from analyzer.certificate import HDS_TARGETS, certificate_verdict
+
+OTHER_TARGETS: tuple[str, ...] = ("infogerance", "transversal")
+ACTIVITY_VERDICTS: tuple[str, ...] = ("performed", "optional", "mentioned", "excluded", "silent")
+CHECK_STATUSES: tuple[str, ...] = ("missing", "excluded", "expired", "present")
+CERTIFICATE_ITEM = "r1111_11_1_certificate"
+_ARTICLE_NUMBER = re.compile(r"^(?:art(?:icle|\.)?\s*)?(\d+(?:\.\d+)*)\.?$", re.I)
+
+
+def clause_ref(clause: Mapping[str, Any] | None) -> dict[str, Any]:
+    """How a clause is cited to a lawyer: ``{"kind": "article"|"number"|"page"|"none", ...}``.
+
+    "7.2" and "Article 7" are articles; "a)" or "•" are other numbers; without a number, the
+    page. Internal ids (``c0042``) are never shown.
+    """
+    clause = clause or {}
+    number = str(clause.get("number") or "").strip()
+    if number:
+        m = _ARTICLE_NUMBER.match(number)
+        if m:
+            return {"kind": "article", "number": m.group(1)}
+        return {"kind": "number", "number": number}
+    if clause.get("page") is not None:
+        return {"kind": "page", "page": clause.get("page")}
+    return {"kind": "none"}
+
+
+_HEADING_NUMBER = re.compile(r"^\s*(?:art(?:icle|\.)?\s*)?(\d+(?:\.\d+)*)(?=[\s.\-–—:)]|$)", re.I)
+
+
+def reference_index(report: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """How every clause of a report is cited, in document order, never by internal id.
+
+    A numbered clause is cited by its number ("art. 7.2"); an unnumbered paragraph by the number
+    or title of the heading above it and its rank under that heading ("art. 7, al. 2",
+    "« Sauvegarde », al. 3"); a list item by its heading and its marker ("art. 4, point a)").
+    """
+    segments = report.get("segments")
+    items = segments if isinstance(segments, list) else report.get("clauses", [])
+    ranks: dict[tuple[str, ...], int] = {}
+    out: dict[str, dict[str, Any]] = {}
+    for seg in items:
+        if not isinstance(seg, Mapping) or "id" not in seg or seg.get("kind") == "heading":
+            continue
+        path = tuple(str(h) for h in seg.get("heading_path") or [])
+        ranks[path] = ranks.get(path, 0) + 1
+        heading = path[-1].strip() if path else ""
+        hnum = _HEADING_NUMBER.match(heading)
+        ref = clause_ref(seg)
+        if ref["kind"] == "number" and hnum:
+            ref = {"kind": "article_item", "article": hnum.group(1), "number": ref["number"]}
+        elif ref["kind"] in ("page", "none"):
+            if hnum:
+                ref = {"kind": "article_para", "number": hnum.group(1), "para": ranks[path]}
+            elif heading:
+                short = heading if len(heading) <= 40 else heading[:39].rstrip() + "…"
+                ref = {"kind": "heading_para", "heading": short, "para": ranks[path]}
+            elif ref["kind"] == "none":
+                ref = {"kind": "para", "para": ranks[path]}
+        out[str(seg["id"])] = ref
+    return out
+
+
+def _ids(clauses: Sequence[Mapping[str, Any]], target: str, status: str) -> list[str]:
+    return [str(c["id"]) for c in clauses
+            if c.get("status") == status and target in (c.get("mapping") or [])]
+
+
+def activity_verdicts(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per HDS activity: ``{"key", "verdict", "clauses": [ids], "strong": bool}``.
+
+    ``clauses`` are the clauses the verdict rests on (included ones for "performed", and so
+    on). ``strong`` says an included clause puts the obligation on the provider. The clause
+    that declares the certificate names activities without committing to perform them: when it
+    is the only one, the verdict is "mentioned" (a weak mention, no certificate required).
+    """
+    clauses = [c for c in report.get("clauses", []) if isinstance(c, Mapping) and "id" in c]
+    declared = report.get("declared_certificate")
+    cert_ids = {str(x) for x in declared.get("clauses") or []} \
+        if isinstance(declared, Mapping) else set()
+    rows = []
+    for t in HDS_TARGETS:
+        named = [i for i in _ids(clauses, t, "included") if i in cert_ids]
+        included = [i for i in _ids(clauses, t, "included") if i not in cert_ids]
+        conditional = [i for i in _ids(clauses, t, "conditional") if i not in cert_ids]
+        excluded = _ids(clauses, t, "excluded")
+        if included:
+            verdict, ids = "performed", included
+        elif conditional:
+            verdict, ids = "optional", conditional
+        elif named:
+            verdict, ids = "mentioned", named
+        elif excluded:
+            verdict, ids = "excluded", excluded
+        else:
+            verdict, ids = "silent", []
+        strong = any(c.get("party", "provider") == "provider" for c in clauses
+                     if str(c["id"]) in set(included))
+        rows.append({"key": t, "verdict": verdict, "clauses": ids, "strong": strong,
+                     "also_optional": conditional if verdict == "performed" else [],
+                     "also_excluded": excluded if verdict in ("performed", "optional") else []})
+    return rows
+
+
+def summarize(report: Mapping[str, Any], reference_date: date | None) -> dict[str, Any]:
+    """Everything the verdict block, the index row, the tables and the memo show.
+
+    Returns:
+        ``{"activities": [...], "performed": [...], "optional": [...], "other": {target: n},
+        "certificate": {...}, "checklist": [{"id", "status", "clauses"}], "counts": {...}}``;
+        ``counts`` holds ``findings``, ``activities_performed`` (A1–A6 performed or optional,
+        out of 6), ``checklist_total`` and one count per checklist status.
+    """
+    activities = activity_verdicts(report)
+    performed = [a["key"] for a in activities if a["verdict"] == "performed"]
+    optional = [a["key"] for a in activities if a["verdict"] == "optional"]
+    declared = report.get("declared_certificate") or None
+    if declared is not None and not isinstance(declared, Mapping):
+        declared = {"activities": []}  # declared in a shape this version cannot read
+    cert = certificate_verdict(declared, performed + optional, reference_date)
+    checklist = []
+    for item in report.get("checklist", []):
+        if not isinstance(item, Mapping):
+            continue
+        status = item.get("status")
+        status = status if status in ("present", "missing", "excluded") else "missing"
+        if item.get("id") == CERTIFICATE_ITEM and status == "present" \
+                and cert["expiry"] == "expired":
+            status = "expired"
+        checklist.append({"id": str(item.get("id", "")), "status": status,
+                          "clauses": [str(c) for c in item.get("clauses") or []]})
+    coverage = report.get("coverage") or {}
+    counts: dict[str, int] = {s: 0 for s in CHECK_STATUSES}
+    for item in checklist:
+        counts[str(item["status"])] += 1
+    counts.update(findings=len(report.get("clauses") or []),
+                  activities_performed=len(performed) + len(optional),
+                  activities_total=len(HDS_TARGETS), checklist_total=len(checklist),
+                  checklist_problems=len(checklist) - counts["present"])
+    return {
+        "activities": activities, "performed": performed, "optional": optional,
+        "other": {t: len(coverage.get(t) or []) for t in OTHER_TARGETS},
+        "certificate": cert, "checklist": checklist, "counts": counts,
+    }
+
+
+@lru_cache(maxsize=1)
+def model_clauses() -> dict[str, dict[str, dict[str, str]]]:
+    """``{item id: {"requirement": {lang: text}, "model": {lang: text}}}`` from
+    ``analyzer/report/model_clauses.yaml``."""
+    text = (files("analyzer.report") / "model_clauses.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    items = data.get("items") if isinstance(data, dict) else None
+    if not isinstance(items, dict):
+        raise ValueError("analyzer/report/model_clauses.yaml: expected an 'items' mapping")
+    return items
