@@ -63,6 +63,8 @@ _UNIT_START = re.compile(
 )
 # typographic bullets a list item may start with (besides "-", "–", "•", "*", handled by segment)
 _BULLET_GLYPHS = frozenset("▪▫■□●○◦◆◇♦❖➢➤►▶▸‣✓✔✗☐☑⁃∙·⦁⁃")
+_ARTICLE_START = re.compile(r"(?:article|art\.|section|chapitre|chapter|annexe|annex)\s+\d", re.I)
+_ITEM_START = re.compile(r"^(?:•|[-–—])\s")
 OCR_DPI = 300
 OCR_MIN_CONFIDENCE = 60.0
 MIN_TEXT_CHARS = 20  # a page with fewer non-blank characters has no usable text layer
@@ -154,11 +156,13 @@ def _bulleted(text: str, font: str = "") -> str:
             return text
     first = text[0]
     rest = text[1:]
-    if _is_private(first) or first in _BULLET_GLYPHS or (
+    if _is_private(first) or first in _BULLET_GLYPHS or first == "•" or (
             first in _symbol_letters(font) and (not rest or rest[0].isspace())):
         rest = rest.lstrip()
         if not rest:
             return "•"  # a bullet set apart from its text (a tab): the line joins them
+        if _ARTICLE_START.match(rest):
+            return rest  # a bullet drawn before "ARTICLE 9.4 – …" decorates a heading
         if not (_is_private(rest[0]) or rest[0] in _BULLET_GLYPHS):
             return f"• {rest}"
     return text
@@ -484,7 +488,8 @@ def _lines_of(frags: list[_Frag], page: int, group: int) -> list[_Line]:
         cells = [(f.x0, f.x1, f.text) for f in row]
         # "3.2<tab>Title", "a)<tab>text": a number alone in the first cell belongs to the text
         if len(cells) > 1 and _NUMBER_ONLY.match(cells[0][2]):
-            cells[:2] = [(cells[0][0], cells[1][1], f"{cells[0][2]} {cells[1][2]}")]
+            cells[:2] = [(cells[0][0], cells[1][1],
+                          _bulleted(f"{cells[0][2]} {cells[1][2]}"))]
         lines.append(_Line(
             text=" | ".join(t for _, _, t in cells), top=min(f.top for f in row),
             bottom=max(f.bottom for f in row), x0=row[0].x0, x1=row[-1].x1, page=page,
@@ -683,6 +688,15 @@ def _next_word_fits(prev: _Line, line: _Line) -> bool:
     return prev.right - prev.x1 > 1.25 * units * char_width
 
 
+def _opens_item(prev: _Line, line: _Line) -> bool:
+    """A bullet ("•", from any glyph) always opens a list item; a dash does after a line that ends
+    a sentence or a list item, or after another dash item."""
+    if line.text.startswith("• "):
+        return True
+    return bool(_ITEM_START.match(line.text)) and (
+        prev.text.endswith(_TERMINAL) or bool(_ITEM_START.match(prev.text)))
+
+
 @dataclass
 class _TableRow:
     """A table row being read: its columns (left edges) and the text lines of each cell."""
@@ -812,7 +826,8 @@ def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
                     if not continues(prev, line):
                         flush()
                 elif (line.top - prev.bottom > max(usual * 1.8, usual + 3)
-                      or _next_word_fits(prev, line) or restyled(prev, line)):
+                      or _next_word_fits(prev, line) or restyled(prev, line)
+                      or _opens_item(prev, line)):
                     flush()
             current.append(line)
     end_table()
