@@ -28,7 +28,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -612,6 +612,28 @@ def _split_page_number(first: _Line, second: _Line) -> bool:
     return bool(_PAGE_NUMBER.match(joined)) and any(c.isdigit() for c in joined)
 
 
+def _repeated_top(lines: list[_Line], previous: list[_Line],
+                  drop: Mapping[int, str]) -> list[_Line]:
+    """The lines at the top of a page (after its running header) that repeat, in the same order
+    and at the same left edge, a run of lines of the previous page: the header of a table (or of
+    a form) that Word repeats on every page the table runs across, when it has a bold line or a
+    row of cells. The first occurrence stays."""
+    top = [ln for ln in lines[:_BLOCK_LINES + len(drop)] if id(ln) not in drop]
+    best: list[_Line] = []
+    for start in range(len(previous)):
+        k = 0
+        while (k < len(top) and start + k < len(previous)
+               and previous[start + k].text == top[k].text
+               and abs(previous[start + k].x0 - top[k].x0) <= 2.0):
+            k += 1
+        if k > len(best):
+            best = top[:k]
+    # a table header is set apart: in bold, or as a row of cells (repeated body text is not)
+    if any(ln.bold or (ln.row and len(ln.cells) >= 2) for ln in best):
+        return best
+    return []
+
+
 def _body_lines(pages: list[list[_Line]]) -> tuple[list[list[_Line]], list[RemovedLine]]:
     """The body lines of every page, and the running headers and footers, page numbers and
     table-of-contents lines taken out of them (with their page and kind)."""
@@ -629,9 +651,10 @@ def _body_lines(pages: list[list[_Line]]) -> tuple[list[list[_Line]], list[Remov
             return depth < _EDGE_LINES
         return abs(line.top - height) <= 4.5 or depth < _EDGE_LINES
 
-    for lines in pages:
+    for number, lines in enumerate(pages):
         drop: dict[int, RemovedKind] = {}
-        for edge, kind in ((0, "header"), (-1, "footer")):
+        edges: tuple[tuple[int, RemovedKind], ...] = ((0, "header"), (-1, "footer"))
+        for edge, kind in edges:
             ordered = lines if edge == 0 else lines[::-1]
             zone = ordered[:_BLOCK_LINES]
             at_edge = True  # page numbers are taken only at the edge (or next to removed lines)
@@ -656,11 +679,14 @@ def _body_lines(pages: list[list[_Line]]) -> tuple[list[list[_Line]], list[Remov
                     skip = True
                     continue
                 at_edge = False
+        if number:
+            for line in _repeated_top(lines, pages[number - 1], drop):
+                drop[id(line)] = "header"
         body: list[_Line] = []
         for line in lines:
-            kind = drop.get(id(line)) or ("toc" if id(line) in toc else None)
-            if kind:
-                removed.append(RemovedLine(line.text, line.page, kind, round(line.top, 1)))
+            why: RemovedKind | None = drop.get(id(line)) or ("toc" if id(line) in toc else None)
+            if why:
+                removed.append(RemovedLine(line.text, line.page, why, round(line.top, 1)))
             else:
                 body.append(line)
         bodies.append(body)
