@@ -33,7 +33,7 @@ class Block:
     paragraph: int | None = None
 
 
-RemovedKind = Literal["header", "footer", "page_number", "toc"]
+RemovedKind = Literal["header", "footer", "page_number", "toc", "table_header"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,8 @@ class RemovedLine:
         text: the line as read ("cell | cell" for a table row).
         page: 1-based page number.
         kind: "header" or "footer" (repeated at the top or bottom of the pages), "page_number",
-            or "toc" (a table-of-contents entry, e.g. with dot leaders).
+            "toc" (a table-of-contents entry, e.g. with dot leaders), or "table_header" (a table
+            header repeated at the top of the next page; its first occurrence stays in the body).
         top: distance of the line's top from the top of the page, in points.
     """
 

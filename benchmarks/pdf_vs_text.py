@@ -67,11 +67,12 @@ class Comparison:
         return float(self.pdf.micro().scores()["f1"])
 
 
-_GLYPHS = re.compile(r"[\ue000-\uf8ff•▪■➢✓·]")
+_GLYPHS = re.compile(r"[\ue000-\uf8ff•▪■➢✓·*\\]")  # bullet glyphs, Markdown emphasis
+_LEAD = re.compile(r"^(?:[-–>|]\s*)+|[\s|]+$")  # Markdown list, quote and table marks
 
 
 def _plain(text: str) -> str:
-    return " ".join(_GLYPHS.sub(" ", normalize_for_match(text)).split())
+    return _LEAD.sub("", " ".join(_GLYPHS.sub(" ", normalize_for_match(text)).split()))
 
 
 def whole_clauses(golds: list[str], report: dict[str, Any]) -> int:

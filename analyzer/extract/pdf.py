@@ -651,10 +651,11 @@ def _body_lines(pages: list[list[_Line]]) -> tuple[list[list[_Line]], list[Remov
             return depth < _EDGE_LINES
         return abs(line.top - height) <= 4.5 or depth < _EDGE_LINES
 
+    tops = [ln.top for lines in pages for ln in lines]
+    middle = (min(tops) + max(tops)) / 2 if tops else 0.0
     for number, lines in enumerate(pages):
         drop: dict[int, RemovedKind] = {}
-        edges: tuple[tuple[int, RemovedKind], ...] = ((0, "header"), (-1, "footer"))
-        for edge, kind in edges:
+        for edge in (0, -1):
             ordered = lines if edge == 0 else lines[::-1]
             zone = ordered[:_BLOCK_LINES]
             at_edge = True  # page numbers are taken only at the edge (or next to removed lines)
@@ -666,7 +667,8 @@ def _body_lines(pages: list[list[_Line]]) -> tuple[list[list[_Line]], list[Remov
                 if id(line) in drop:
                     continue
                 if is_running(line, depth):
-                    drop[id(line)] = kind
+                    # a short page has its footer in its top zone too: the height decides
+                    drop[id(line)] = "footer" if line.top > middle else "header"
                     continue
                 if at_edge and _is_page_number(line.text):
                     drop[id(line)] = "page_number"
@@ -681,7 +683,7 @@ def _body_lines(pages: list[list[_Line]]) -> tuple[list[list[_Line]], list[Remov
                 at_edge = False
         if number:
             for line in _repeated_top(lines, pages[number - 1], drop):
-                drop[id(line)] = "header"
+                drop[id(line)] = "table_header"
         body: list[_Line] = []
         for line in lines:
             why: RemovedKind | None = drop.get(id(line)) or ("toc" if id(line) in toc else None)
