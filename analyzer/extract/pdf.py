@@ -828,8 +828,10 @@ def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
         doc_right = widths[int(len(widths) * 0.9)]
         for lines in bodies:
             for ln in lines:
+                # a table that runs into the margin must not make the page's text look short;
+                # a page much wider than the text (landscape) keeps its own right edge
                 if not ln.in_columns:
-                    ln.right = max(ln.right, doc_right)
+                    ln.right = doc_right if ln.right < 1.15 * doc_right else ln.right
     # the usual gap between the lines of a paragraph: a low quantile, as paragraph gaps are larger
     all_gaps = sorted(g for lines in bodies for g in line_gaps(lines))
     doc_usual = all_gaps[len(all_gaps) // 4] if all_gaps else 2.0
