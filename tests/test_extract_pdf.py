@@ -399,3 +399,21 @@ def test_split_page_number():
     assert pdf_module._split_page_number(_line("Page 10", 3, 800), _line("sur 25", 3, 810))
     assert pdf_module._split_page_number(_line("10", 3, 800), _line("/ 25", 3, 810))
     assert not pdf_module._split_page_number(_line("Article 10", 3, 800), _line("sur 25", 3, 810))
+
+
+def test_first_line_indent_starts_a_paragraph():
+    def ln(text: str, top: float, x0: float) -> pdf_module._Line:
+        return pdf_module._Line(text=text, top=top, bottom=top + 10, x0=x0, x1=500.0, page=1,
+                                size=10.0)
+
+    lines = [ln("Le Prestataire héberge les données du Client dans ses centres de", 100, 90),
+             ln("données situés en France et les sauvegarde chaque jour sur un site", 112, 72),
+             ln("distant, chiffrées, pendant trente jours au moins et sans exception.", 124, 72),
+             ln("Le Client désigne un référent chargé du suivi des incidents et de la", 136, 90),
+             ln("coordination avec le Prestataire pendant toute la durée du contrat.", 148, 72),
+             ln("• la sauvegarde quotidienne des machines virtuelles du Client et de", 160, 90),
+             ln("leurs disques, avec une conservation de trente jours au minimum.", 172, 108)]
+    blocks = pdf_module._paragraphs([lines])
+    assert [b.text.split("\n")[0][:20] for b in blocks] == [
+        "Le Prestataire héber", "Le Client désigne un", "• la sauvegarde quot"]
+    assert blocks[2].text.endswith("minimum.")

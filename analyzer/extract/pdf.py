@@ -725,6 +725,17 @@ def _opens_item(prev: _Line, line: _Line) -> bool:
         prev.text.endswith(_TERMINAL) or bool(_ITEM_START.match(prev.text)))
 
 
+def _indented_start(current: list[_Line], line: _Line) -> bool:
+    """A first-line indent: after two or more lines of a paragraph, a line that starts well to the
+    right of the paragraph's last line, when that last line is not itself indented (a hanging
+    indent, "• item" then its wrapped lines further right, is not a new paragraph)."""
+    if len(current) < 2 or line.row:
+        return False
+    prev = current[-1]
+    return line.x0 > prev.x0 + 8.0 and prev.x0 <= current[0].x0 + 2.0 and not (
+        line.text[:1].islower())
+
+
 @dataclass
 class _TableRow:
     """A table row being read: its columns (left edges) and the text lines of each cell."""
@@ -857,7 +868,7 @@ def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
                         flush()
                 elif (line.top - prev.bottom > max(usual * 1.8, usual + 3)
                       or _next_word_fits(prev, line) or restyled(prev, line)
-                      or _opens_item(prev, line)):
+                      or _opens_item(prev, line) or _indented_start(current, line)):
                     flush()
             current.append(line)
     end_table()
