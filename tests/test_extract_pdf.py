@@ -417,3 +417,12 @@ def test_first_line_indent_starts_a_paragraph():
     assert [b.text.split("\n")[0][:20] for b in blocks] == [
         "Le Prestataire héber", "Le Client désigne un", "• la sauvegarde quot"]
     assert blocks[2].text.endswith("minimum.")
+
+
+def test_page_number_split_across_lines_removed():
+    page = [_line("Article 1 – Objet", 1, 100), _line("Le présent contrat a pour objet", 1, 115),
+            _line("Page 10", 1, 790), _line("sur 25", 1, 802)]
+    bodies, removed = pdf_module._body_lines([page])
+    assert [ln.text for ln in bodies[0]] == ["Article 1 – Objet", "Le présent contrat a pour objet"]
+    assert [(r.text, r.kind, r.page) for r in removed] == [
+        ("Page 10", "page_number", 1), ("sur 25", "page_number", 1)]

@@ -8,12 +8,15 @@ Two text engines give the same intermediate form (text fragments with a bounding
 - ``pdfplumber`` (≈ 250 ms/page): words with positions, grouped into lines and fragments.
 
 Pages without a usable text layer are OCRed with Tesseract (page images rendered with pypdfium2),
-which gives the same fragments. Then, for every page: two-column layouts are detected by their
+which gives the same fragments. Bullet glyphs of symbol fonts (private-use characters, Symbol and
+Wingdings letters) become "• ". Then, for every page: two-column layouts are detected by their
 gutter and read column by column; lines with several distant fragments are table rows ("cell |
-cell"); running headers, footers and page numbers are removed (and kept in
-``ExtractedDocument.removed_lines``); lines are grouped into paragraphs by vertical gaps and short
-last lines, and a paragraph left unfinished at the bottom of a page (or column) continues on the
-next one.
+cell"); running headers and footers (also tables and blocks of several lines repeated at the same
+height), page numbers (also on two lines), table headers repeated on the next page and
+table-of-contents entries are removed (and kept in ``ExtractedDocument.removed_lines``, with their
+page and kind in ``ExtractedDocument.removed``); lines are grouped into paragraphs by vertical gaps,
+short last lines, font changes, list-item starts and first-line indents, and a paragraph left
+unfinished at the bottom of a page (or column) continues on the next one.
 """
 
 from __future__ import annotations
