@@ -67,6 +67,7 @@ _UNIT_START = re.compile(
 # typographic bullets a list item may start with (besides "-", "–", "•", "*", handled by segment)
 _BULLET_GLYPHS = frozenset("▪▫■□●○◦◆◇♦❖➢➤►▶▸‣✓✔✗☐☑⁃∙·⦁⁃")
 _ARTICLE_START = re.compile(r"(?:article|art\.|section|chapitre|chapter|annexe|annex)\s+\d", re.I)
+_SYMBOL_LETTERS = "o§Øüvnlq"
 _ITEM_START = re.compile(r"^(?:•|[-–—])\s")
 OCR_DPI = 300
 OCR_MIN_CONFIDENCE = 60.0
@@ -135,7 +136,7 @@ def _symbol_letters(font: str) -> str:
     bullet, drawn in Courier New."""
     name = font.lower()
     if any(k in name for k in ("symbol", "wingding", "webding", "dingbat")):
-        return "o§Øüvnlq"
+        return _SYMBOL_LETTERS
     return "o" if "courier" in name else ""
 
 
@@ -262,7 +263,8 @@ def _pdfium_frags(page: object, height: float) -> list[_Frag]:
             # character spans the font's ascent and descent, so line gaps compare fairly
             first = start + len(raw) - len(raw.lstrip())
             last = start + len(raw.rstrip()) - 1
-            font = _pdfium_font(raw_page, first)
+            # the font matters only for letters that stand for a bullet in symbol fonts
+            font = _pdfium_font(raw_page, first) if raw[first - start] in _SYMBOL_LETTERS else ""
             # the size, weight and height of a line are those of its text, not of a bullet glyph
             # drawn in another font (often smaller, with a shorter box)
             lead = first + next((i for i, c in enumerate(raw[first - start:]) if c.isalnum()), 0)
