@@ -376,6 +376,7 @@ def test_paragraph_runs_across_the_footer_block(published):
     ("▪ Point", "", "• Point"),
     ("• ARTICLE 9.4 – Moyens d'authentification :", "", "ARTICLE 9.4 – Moyens d'authentification :"),
     ("\uf04c\uf065\uf020\uf043\uf06c\uf069\uf065\uf06e\uf074", "", "Le Client"),
+    ("\uf0b7\uf020\uf04c\uf065\uf020\uf043\uf06c\uf069\uf065\uf06e\uf074", "", "• Le Client"),
     ("Le Client", "Wingdings", "Le Client"),
 ])
 def test_bullet_glyphs_mapped(raw: str, font: str, expected: str):

@@ -156,8 +156,6 @@ def _bulleted(text: str, font: str = "") -> str:
     private = sum(1 for c in body if "\uf020" <= c <= "\uf0ff")
     if len(body) >= 4 and private >= 0.8 * len(body):
         text = "".join(chr(ord(c) - 0xF000) if "\uf020" <= c <= "\uf0ff" else c for c in text)
-        if not _is_private(text[0]):
-            return text
     first = text[0]
     rest = text[1:]
     if _is_private(first) or first in _BULLET_GLYPHS or first == "•" or (
