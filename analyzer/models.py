@@ -37,6 +37,28 @@ class Block:
     paragraph: int | None = None
 
 
+RemovedKind = Literal["header", "footer", "page_number", "toc", "table_header"]
+
+
+@dataclass(frozen=True)
+class RemovedLine:
+    """A line kept out of the body text, with where it was found (PDF).
+
+    Attributes:
+        text: the line as read ("cell | cell" for a table row).
+        page: 1-based page number.
+        kind: "header" or "footer" (repeated at the top or bottom of the pages), "page_number",
+            "toc" (a table-of-contents entry, e.g. with dot leaders), or "table_header" (a table
+            header repeated at the top of the next page; its first occurrence stays in the body).
+        top: distance of the line's top from the top of the page, in points.
+    """
+
+    text: str
+    page: int
+    kind: RemovedKind
+    top: float = 0.0
+
+
 @dataclass(frozen=True)
 class ExtractedDocument:
     """The text of one input file, as blocks, with what the extractor noticed."""
@@ -48,8 +70,10 @@ class ExtractedDocument:
     ocr_pages: tuple[int, ...] = ()
     warnings: tuple[str, ...] = ()
     removed_lines: tuple[str, ...] = field(default=())
-    """Running headers, footers and page numbers removed from the body text (DOCX: header and
-    footer texts), kept as document metadata."""
+    """Running headers, footers, page numbers and table-of-contents lines removed from the body
+    text (DOCX: header and footer texts), kept as document metadata."""
+    removed: tuple[RemovedLine, ...] = field(default=())
+    """The same lines with their provenance (page, header/footer/page number/TOC), PDF only."""
 
 
 @dataclass(frozen=True)

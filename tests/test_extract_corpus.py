@@ -19,6 +19,7 @@ from tests.conftest import CORPUS
 from tests.data import build_fixtures as fx
 
 NAMES = sorted(p.name for p in CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
+_TOC = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\b")  # a table-of-contents entry's dot leader
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +52,10 @@ def test_rendered_corpus_gives_the_same_clauses(name: str, fmt: str, workdir: Pa
     if fmt == "docx":
         assert got == want
     else:
+        # The PDF extractor keeps table-of-contents entries out of the clauses (issue 12); the
+        # plain text does not know them: compare the rest.
+        want = [(t, kind, tuple(h for h in path if not _TOC.search(h)))
+                for t, kind, path in want if not _TOC.search(t)]
         # A paragraph that ends on a full line at the bottom of a page, followed by one that starts
         # with a capital on the next page, cannot be told from one paragraph: allow 1 % of such.
         matcher = difflib.SequenceMatcher(None, [g[0] for g in got], [w[0] for w in want],

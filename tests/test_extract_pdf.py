@@ -249,3 +249,181 @@ def test_gutter_of_two_text_columns_but_not_of_a_table():
     one_column = [_frag("une ligne pleine de texte courant", 72, 523, 100 + 14 * i)
                   for i in range(30)]
     assert pdf_module._find_gutter(one_column, 595) is None
+
+
+# ------------------------------------------------------------------ published PDFs (issue 12)
+
+
+def _published_like_pdf(path: Path) -> Path:
+    """Four pages laid out like a published contract: a table of contents with dot leaders, a
+    footer block (a table row and a line, then a page number set on two lines), bullets set
+    apart from their text, and a paragraph that runs across the footer to the next page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    font, bold = fx._fonts()
+    c = canvas.Canvas(str(path), pagesize=A4)
+    height = A4[1]
+    state = {"page": 1, "y": height - 90.0}
+    body = (
+        "Le Prestataire héberge les données de santé du Client dans ses centres de données situés "
+        "en France et assure leur sauvegarde quotidienne chiffrée sur un second site distant. ")
+
+    def footer() -> None:
+        c.setFont(font, 8)
+        c.drawString(72, 70, "Version Document : CT.AM.JUR_v2")
+        c.drawString(330, 70, "Niveau de Classification : Diffusion Limitée")
+        c.drawString(72, 60, "Rédigé par : XX     Validé par : XX")
+        c.drawString(480, 40, f"Page {state['page']}")
+        c.drawString(480, 28, f"sur {3 + state['page'] % 2}")  # varies: not a running line
+
+    def line(text: str, x: float = 72, face: str = font, size: float = 11) -> None:
+        c.setFont(face, size)
+        c.drawString(x, state["y"], text)
+        state["y"] -= 15
+
+    def new_page() -> None:
+        footer()
+        c.showPage()
+        state["page"] += 1
+        state["y"] = height - 90.0
+
+    line("TABLE DES MATIERES", face=bold)
+    for entry, page in (("1. OBJET", 2), ("2. HEBERGEMENT ET SAUVEGARDE", 2), ("3. GARANTIES", 3)):
+        c.setFont(font, 11)
+        c.drawString(72, state["y"], entry + " " + "." * (70 - len(entry)) + f" {page}")
+        state["y"] -= 15
+    new_page()
+    line("1. OBJET", face=bold)
+    for ln in fx._wrap(body * 2, 90):
+        line(ln)
+    state["y"] -= 8
+    line("Le Prestataire fournit :")
+    for item in ("la sauvegarde quotidienne des machines virtuelles ;",
+                 "la supervision continue de la plateforme."):
+        c.setFont(font, 11)
+        c.drawString(90, state["y"], "•")
+        c.drawString(110, state["y"], item)
+        state["y"] -= 15
+    state["y"] -= 8
+    line("2. HEBERGEMENT ET SAUVEGARDE", face=bold)
+    wrapped = fx._wrap(body * 12, 90)
+    for n, ln in enumerate(wrapped):
+        if state["y"] < 110:
+            new_page()
+        line(ln if n < len(wrapped) - 1 else ln + " Fin de la clause.")
+    new_page()
+    line("3. GARANTIES", face=bold)
+    line("Le Prestataire garantit une disponibilité de 99,9 % par mois.")
+    footer()
+    c.save()
+    return path
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def published(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+              ) -> tuple[ExtractedDocument, str, list[Segment]]:
+    path = _published_like_pdf(tmp_path_factory.mktemp("published") / "published.pdf")
+    document = extract(path, pdf_engine=request.param, ocr="never")
+    text, segments = segment(document)
+    return document, text, segments
+
+
+def test_multi_line_footer_block_removed_with_provenance(published):
+    document, text, _ = published
+    for furniture in ("Rédigé par", "Classification", "Page ", "sur 3", "sur 4"):
+        assert furniture not in text
+    pages = range(1, (document.pages or 0) + 1)
+    assert len(pages) >= 3
+    kinds = {(r.page, r.kind) for r in document.removed}
+    assert {(p, "footer") for p in pages} <= kinds
+    numbers = [r for r in document.removed if r.text.startswith(("Page ", "sur "))]
+    assert len(numbers) == 2 * len(pages)
+    assert all(r.kind in ("footer", "page_number") and r.top > 700 for r in numbers)
+    assert document.removed_lines == tuple(r.text for r in document.removed)
+
+
+def test_toc_lines_kept_out_of_the_clauses(published):
+    document, text, segments = published
+    assert "....." not in text
+    assert "TABLE DES MATIERES" not in text
+    assert sum(r.kind == "toc" for r in document.removed) == 4  # title and three entries
+    assert [s.text for s in segments if s.text.startswith("3. GARANTIES")] == ["3. GARANTIES"]
+
+
+def test_bullets_set_apart_are_list_items(published):
+    _, _, segments = published
+    item = find_segment(segments, "la sauvegarde quotidienne des machines")
+    assert item.text == "• la sauvegarde quotidienne des machines virtuelles ;"
+    assert find_segment(segments, "Le Prestataire fournit").text == "Le Prestataire fournit :"
+
+
+def test_paragraph_runs_across_the_footer_block(published):
+    _, _, segments = published
+    clause = find_segment(segments, "Fin de la clause.")
+    assert clause.text.startswith("Le Prestataire héberge") and clause.page == 2
+    assert len(clause.text) > 1500
+
+
+@pytest.mark.parametrize(("raw", "font", "expected"), [
+    ("\uf0b7 Le titulaire", "", "• Le titulaire"),
+    ("\uf0a7Sauvegarde", "", "• Sauvegarde"),
+    ("\uf0d8 item", "", "• item"),
+    ("\uf076", "", "•"),  # a bullet alone in its fragment: the line joins it to its text
+    ("o Sous-item", "CourierNewPSMT", "• Sous-item"),
+    ("o Sous-item", "Arial", "o Sous-item"),
+    ("§ Point", "Wingdings-Regular", "• Point"),
+    ("▪ Point", "", "• Point"),
+    ("• ARTICLE 9.4 – Moyens d'authentification :", "", "ARTICLE 9.4 – Moyens d'authentification :"),
+    ("\uf04c\uf065\uf020\uf043\uf06c\uf069\uf065\uf06e\uf074", "", "Le Client"),
+    ("\uf0b7\uf020\uf04c\uf065\uf020\uf043\uf06c\uf069\uf065\uf06e\uf074", "", "• Le Client"),
+    ("Le Client", "Wingdings", "Le Client"),
+])
+def test_bullet_glyphs_mapped(raw: str, font: str, expected: str):
+    assert pdf_module._bulleted(raw, font) == expected
+
+
+def _line(text: str, page: int, top: float, x0: float = 72.0) -> pdf_module._Line:
+    return pdf_module._Line(text=text, top=top, bottom=top + 10, x0=x0, x1=x0 + 6 * len(text),
+                            page=page)
+
+
+def test_toc_detection_with_wrapped_entries():
+    page = [_line("SOMMAIRE", 1, 100), _line("1. OBJET ............ 3", 1, 115),
+            _line("2. ACCES DISTANTS DE TIERS PARTICIPANT A LA FOURNITURE DU", 1, 130),
+            _line("SERVICE .............. 12", 1, 145), _line("Le présent contrat a pour objet", 1, 170)]
+    toc = pdf_module._toc_lines([page])
+    assert [ln.text for ln in page if id(ln) in toc] == [ln.text for ln in page[:4]]
+
+
+def test_split_page_number():
+    assert pdf_module._split_page_number(_line("Page 10", 3, 800), _line("sur 25", 3, 810))
+    assert pdf_module._split_page_number(_line("10", 3, 800), _line("/ 25", 3, 810))
+    assert not pdf_module._split_page_number(_line("Article 10", 3, 800), _line("sur 25", 3, 810))
+
+
+def test_first_line_indent_starts_a_paragraph():
+    def ln(text: str, top: float, x0: float) -> pdf_module._Line:
+        return pdf_module._Line(text=text, top=top, bottom=top + 10, x0=x0, x1=500.0, page=1,
+                                size=10.0)
+
+    lines = [ln("Le Prestataire héberge les données du Client dans ses centres de", 100, 90),
+             ln("données situés en France et les sauvegarde chaque jour sur un site", 112, 72),
+             ln("distant, chiffrées, pendant trente jours au moins et sans exception.", 124, 72),
+             ln("Le Client désigne un référent chargé du suivi des incidents et de la", 136, 90),
+             ln("coordination avec le Prestataire pendant toute la durée du contrat.", 148, 72),
+             ln("• la sauvegarde quotidienne des machines virtuelles du Client et de", 160, 90),
+             ln("leurs disques, avec une conservation de trente jours au minimum.", 172, 108)]
+    blocks = pdf_module._paragraphs([lines])
+    assert [b.text.split("\n")[0][:20] for b in blocks] == [
+        "Le Prestataire héber", "Le Client désigne un", "• la sauvegarde quot"]
+    assert blocks[2].text.endswith("minimum.")
+
+
+def test_page_number_split_across_lines_removed():
+    page = [_line("Article 1 – Objet", 1, 100), _line("Le présent contrat a pour objet", 1, 115),
+            _line("Page 10", 1, 790), _line("sur 25", 1, 802)]
+    bodies, removed = pdf_module._body_lines([page])
+    assert [ln.text for ln in bodies[0]] == ["Article 1 – Objet", "Le présent contrat a pour objet"]
+    assert [(r.text, r.kind, r.page) for r in removed] == [
+        ("Page 10", "page_number", 1), ("sur 25", "page_number", 1)]

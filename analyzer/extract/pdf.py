@@ -8,12 +8,15 @@ Two text engines give the same intermediate form (text fragments with a bounding
 - ``pdfplumber`` (≈ 250 ms/page): words with positions, grouped into lines and fragments.
 
 Pages without a usable text layer are OCRed with Tesseract (page images rendered with pypdfium2),
-which gives the same fragments. Then, for every page: two-column layouts are detected by their
+which gives the same fragments. Bullet glyphs of symbol fonts (private-use characters, Symbol and
+Wingdings letters) become "• ". Then, for every page: two-column layouts are detected by their
 gutter and read column by column; lines with several distant fragments are table rows ("cell |
-cell"); running headers, footers and page numbers are removed (and kept in
-``ExtractedDocument.removed_lines``); lines are grouped into paragraphs by vertical gaps and short
-last lines, and a paragraph left unfinished at the bottom of a page (or column) continues on the
-next one.
+cell"); running headers and footers (also tables and blocks of several lines repeated at the same
+height), page numbers (also on two lines), table headers repeated on the next page and
+table-of-contents entries are removed (and kept in ``ExtractedDocument.removed_lines``, with their
+page and kind in ``ExtractedDocument.removed``); lines are grouped into paragraphs by vertical gaps,
+short last lines, font changes, list-item starts and first-line indents, and a paragraph left
+unfinished at the bottom of a page (or column) continues on the next one.
 """
 
 from __future__ import annotations
@@ -28,14 +31,14 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
 from analyzer.errors import ExtractionError
-from analyzer.models import Block, ExtractedDocument
+from analyzer.models import Block, ExtractedDocument, RemovedKind, RemovedLine
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +50,8 @@ _PAGE_NUMBER = re.compile(
     re.I,
 )
 _DIGITS = re.compile(r"\d+")
-_EDGE_LINES = 2  # lines looked at at the top and bottom of each page
+_EDGE_LINES = 2  # lines at the top and bottom of each page that are running text wherever they are
+_BLOCK_LINES = 6  # deeper lines are running text when repeated at the same height on the pages
 _TERMINAL = (".", ";", ":", "!", "?", "»", '"')
 _CONTROL = re.compile(r"[\x00-\x01\x03-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NUMBER_ONLY = re.compile(
@@ -60,6 +64,11 @@ _UNIT_START = re.compile(
     r"|\(?[a-z]\)\s|\(?[ivx]{1,5}[.)]\s|[-•*–—▪●◦‣]\s)",
     re.I,
 )
+# typographic bullets a list item may start with (besides "-", "–", "•", "*", handled by segment)
+_BULLET_GLYPHS = frozenset("▪▫■□●○◦◆◇♦❖➢➤►▶▸‣✓✔✗☐☑⁃∙·⦁⁃")
+_ARTICLE_START = re.compile(r"(?:article|art\.|section|chapitre|chapter|annexe|annex)\s+\d", re.I)
+_SYMBOL_LETTERS = "o§Øüvnlq"
+_ITEM_START = re.compile(r"^(?:•|[-–—])\s")
 OCR_DPI = 300
 OCR_MIN_CONFIDENCE = 60.0
 MIN_TEXT_CHARS = 20  # a page with fewer non-blank characters has no usable text layer
@@ -117,6 +126,50 @@ def _clean(text: str) -> str:
     return _CONTROL.sub("", text.replace("\x02", "-").replace("\ufffe", "-"))
 
 
+def _is_private(char: str) -> bool:
+    return "\ue000" <= char <= "\uf8ff"
+
+
+def _symbol_letters(font: str) -> str:
+    """Letters that stand for a bullet in ``font``: in Symbol, Wingdings, Webdings, Zapf Dingbats
+    (Wingdings "l" ●, "n" ■, "q" ❑, "v" ❖, "Ø" ➢, "ü" ✓, "§" ▪), and Word's second-level "o"
+    bullet, drawn in Courier New."""
+    name = font.lower()
+    if any(k in name for k in ("symbol", "wingding", "webding", "dingbat")):
+        return _SYMBOL_LETTERS
+    return "o" if "courier" in name else ""
+
+
+def _bulleted(text: str, font: str = "") -> str:
+    """A fragment that starts with a bullet glyph starts with "• " instead.
+
+    Bullets drawn with Symbol, Wingdings or Webdings come out of the text layer as private-use
+    characters (U+F0B7, U+F0A7, U+F0D8, U+F076, U+F0FC, U+F06E, …) or as the letter the glyph
+    replaces ("o", "§", "Ø", "ü" in a Symbol or Wingdings font); typographic bullets (▪, ■, ➢, ✓, ·)
+    are mapped as well, so that ``segment`` sees a list item.
+    A fragment written entirely in the symbol area (U+F020–U+F0FF, a symbolic font without a
+    Unicode map) is shifted back to the characters it stands for.
+    """
+    if not text:
+        return text
+    body = [c for c in text if not c.isspace()]
+    private = sum(1 for c in body if "\uf020" <= c <= "\uf0ff")
+    if len(body) >= 4 and private >= 0.8 * len(body):
+        text = "".join(chr(ord(c) - 0xF000) if "\uf020" <= c <= "\uf0ff" else c for c in text)
+    first = text[0]
+    rest = text[1:]
+    if _is_private(first) or first in _BULLET_GLYPHS or first == "•" or (
+            first in _symbol_letters(font) and (not rest or rest[0].isspace())):
+        rest = rest.lstrip()
+        if not rest:
+            return "•"  # a bullet set apart from its text (a tab): the line joins them
+        if _ARTICLE_START.match(rest):
+            return rest  # a bullet drawn before "ARTICLE 9.4 – …" decorates a heading
+        if not (_is_private(rest[0]) or rest[0] in _BULLET_GLYPHS):
+            return f"• {rest}"
+    return text
+
+
 def _rows_of_rects(rects: list[tuple[float, float, float, float]]) -> list[list[tuple]]:
     """Split PDFium text rectangles into visual rows (PDFium may put two lines in one text line)."""
     rows: list[list[tuple]] = []
@@ -163,6 +216,18 @@ def _pdfium_style(raw: object, index: int) -> tuple[float, bool]:
     return size, _is_bold(buffer.value.decode("latin-1", "replace"))
 
 
+def _pdfium_font(raw: object, index: int) -> str:
+    """The name of the font of one character."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    buffer = ctypes.create_string_buffer(96)
+    flags = ctypes.c_int()
+    pdfium_c.FPDFText_GetFontInfo(raw, index, buffer, 96, ctypes.byref(flags))
+    return buffer.value.decode("latin-1", "replace")
+
+
 def _pdfium_frags(page: object, height: float) -> list[_Frag]:
     textpage = page.get_textpage()  # type: ignore[attr-defined]
     raw_page = textpage.raw
@@ -196,14 +261,20 @@ def _pdfium_frags(page: object, height: float) -> list[_Frag]:
             # character spans the font's ascent and descent, so line gaps compare fairly
             first = start + len(raw) - len(raw.lstrip())
             last = start + len(raw.rstrip()) - 1
-            loose = [textpage.get_charbox(first, loose=True)]
+            # the font matters only for letters that stand for a bullet in symbol fonts
+            font = _pdfium_font(raw_page, first) if raw[first - start] in _SYMBOL_LETTERS else ""
+            # the size, weight and height of a line are those of its text, not of a bullet glyph
+            # drawn in another font (often smaller, with a shorter box)
+            lead = first + next((i for i, c in enumerate(raw[first - start:]) if c.isalnum()), 0)
+            loose = [textpage.get_charbox(lead, loose=True)]
             if len(pieces) > 1:
                 loose.append(textpage.get_charbox(last, loose=True))
-            size, bold = _pdfium_style(raw_page, first)
+            size, bold = _pdfium_style(raw_page, lead)
             if bold:
                 bold = _pdfium_style(raw_page, last)[1]
-            for piece, (left, bottom, right, top) in zip(texts, pieces, strict=True):
-                clean = " ".join(_clean(piece).split())
+            for n_piece, (piece, (left, bottom, right, top)) in enumerate(
+                    zip(texts, pieces, strict=True)):
+                clean = _bulleted(" ".join(_clean(piece).split()), font if n_piece == 0 else "")
                 if not clean:
                     continue
                 middle = (bottom + top) / 2
@@ -249,13 +320,16 @@ def _plumber_frags(page: object) -> list[_Frag]:
         current: list[dict] = []
         for w in [*line, None]:
             if current and (w is None or w["x0"] - current[-1]["x1"] > gap):
-                text = " ".join(_clean(x["text"]) for x in current).strip()
+                text = _bulleted(" ".join(_clean(x["text"]) for x in current).strip(),
+                                 str(current[0]["fontname"]))
+                # style of the text, not of a bullet glyph in its own word
+                lead = current[1] if len(current) > 1 and text.startswith("• ") else current[0]
                 if text:
                     frags.append(_Frag(text, current[0]["x0"], current[-1]["x1"],
                                        min(x["top"] for x in current),
                                        max(x["bottom"] for x in current),
-                                       float(current[0]["size"]),
-                                       _is_bold(current[0]["fontname"])
+                                       float(lead["size"]),
+                                       _is_bold(lead["fontname"])
                                        and _is_bold(current[-1]["fontname"])))
                 current = []
             if w is not None:
@@ -417,7 +491,8 @@ def _lines_of(frags: list[_Frag], page: int, group: int) -> list[_Line]:
         cells = [(f.x0, f.x1, f.text) for f in row]
         # "3.2<tab>Title", "a)<tab>text": a number alone in the first cell belongs to the text
         if len(cells) > 1 and _NUMBER_ONLY.match(cells[0][2]):
-            cells[:2] = [(cells[0][0], cells[1][1], f"{cells[0][2]} {cells[1][2]}")]
+            cells[:2] = [(cells[0][0], cells[1][1],
+                          _bulleted(f"{cells[0][2]} {cells[1][2]}"))]
         lines.append(_Line(
             text=" | ".join(t for _, _, t in cells), top=min(f.top for f in row),
             bottom=max(f.bottom for f in row), x0=row[0].x0, x1=row[-1].x1, page=page,
@@ -464,16 +539,40 @@ def _page_lines(page: _Page) -> list[_Line]:
     return lines
 
 
-def _running_lines(pages: list[list[_Line]]) -> set[str]:
-    """Lines (digits masked) found at the top or bottom of at least half the pages."""
+def _masked(text: str) -> str:
+    return _DIGITS.sub("#", text)
+
+
+def _running_lines(pages: list[list[_Line]]) -> dict[str, float | None]:
+    """Running headers and footers: lines (digits masked) repeated near the top or bottom of at
+    least half the pages (and of two pages at least).
+
+    The first and last ``_EDGE_LINES`` lines of a page count wherever they are; deeper lines, down
+    to ``_BLOCK_LINES`` (a header or footer that is a table or a block of several lines), count
+    only when they come back at the same height on the page. Returns each running key with that
+    height (None: at the page edge only).
+    """
     if len(pages) < 2:
-        return set()
-    counts: Counter[str] = Counter()
-    for lines in pages:
-        edge = {_DIGITS.sub("#", ln.text) for ln in lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]}
-        counts.update(edge)
+        return {}
     threshold = max(2, (len(pages) + 1) // 2)
-    return {key for key, n in counts.items() if n >= threshold}
+    edge: Counter[str] = Counter()
+    heights: dict[str, list[tuple[int, float]]] = {}
+    for number, lines in enumerate(pages):
+        edge.update({_masked(ln.text) for ln in lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]})
+        zone = lines[:_BLOCK_LINES] + lines[max(_BLOCK_LINES, len(lines) - _BLOCK_LINES):]
+        for ln in zone:
+            heights.setdefault(_masked(ln.text), []).append((number, ln.top))
+    running: dict[str, float | None] = {}
+    for key, seen in heights.items():
+        # the most common height (3-point bins), and the pages that have the line there
+        bins = Counter(round(top / 3) for _, top in seen)
+        best = bins.most_common(1)[0][0] * 3
+        pages_there = {page for page, top in seen if abs(top - best) <= 4.5}
+        if len(pages_there) >= threshold:
+            running[key] = best
+        elif edge[key] >= threshold:
+            running[key] = None
+    return running
 
 
 def _is_page_number(text: str) -> bool:
@@ -483,22 +582,118 @@ def _is_page_number(text: str) -> bool:
         and any(c.isdigit() for c in text))
 
 
-def _body_lines(pages: list[list[_Line]]) -> tuple[list[list[_Line]], list[str]]:
+_TOC_LEADER = re.compile(
+    r"(?:(?:\.\s?){4,}|(?:…\s?){2,}|(?:_\s?){4,}|(?:·\s?){4,})\s*(?:\|\s*)?"
+    r"(?:\d{1,4}|[ivxlc]{1,6})\s*$", re.I)
+_TOC_TITLE = re.compile(
+    r"^\s*(?:table\s+des\s+mati[eè]res|sommaire|table\s+of\s+contents|contents)\s*:?\s*$", re.I)
+
+
+def _toc_lines(pages: list[list[_Line]]) -> set[int]:
+    """Table-of-contents lines (``id`` of the line objects): entries with dot leaders and a page
+    number ("11. GARANTIES ........ 12"), an entry's first line when its title wraps onto a line
+    with the leader, and the "Table des matières" / "Sommaire" title above the entries."""
+    lines = [ln for page in pages for ln in page]
+    leader = [bool(_TOC_LEADER.search(ln.text)) for ln in lines]
+    toc = {id(ln) for ln, is_toc in zip(lines, leader, strict=True) if is_toc}
+    for i, ln in enumerate(lines):
+        if leader[i]:
+            continue
+        after = leader[i + 1] if i + 1 < len(lines) else False
+        before = i > 0 and (leader[i - 1] or bool(_TOC_TITLE.match(lines[i - 1].text)))
+        if after and (_TOC_TITLE.match(ln.text) or (before and len(ln.text) < 150
+                                                      and not ln.text.endswith(_TERMINAL))):
+            toc.add(id(ln))
+    return toc
+
+
+def _split_page_number(first: _Line, second: _Line) -> bool:
+    """A page number set on two lines ("Page 10" / "sur 25", "10" / "/ 25")."""
+    if abs(first.page - second.page) or len(first.text) + len(second.text) > 30:
+        return False
+    joined = f"{first.text} {second.text}".replace(" | ", " ")
+    return bool(_PAGE_NUMBER.match(joined)) and any(c.isdigit() for c in joined)
+
+
+def _repeated_top(lines: list[_Line], previous: list[_Line],
+                  drop: Mapping[int, str]) -> list[_Line]:
+    """The lines at the top of a page (after its running header) that repeat, in the same order
+    and at the same left edge, a run of lines of the previous page: the header of a table (or of
+    a form) that Word repeats on every page the table runs across, when it has a bold line or a
+    row of cells. The first occurrence stays."""
+    top = [ln for ln in lines[:_BLOCK_LINES + len(drop)] if id(ln) not in drop]
+    best: list[_Line] = []
+    for start in range(len(previous)):
+        k = 0
+        while (k < len(top) and start + k < len(previous)
+               and previous[start + k].text == top[k].text
+               and abs(previous[start + k].x0 - top[k].x0) <= 2.0):
+            k += 1
+        if k > len(best):
+            best = top[:k]
+    # a table header is set apart: in bold, or as a row of cells (repeated body text is not)
+    if any(ln.bold or (ln.row and len(ln.cells) >= 2) for ln in best):
+        return best
+    return []
+
+
+def _body_lines(pages: list[list[_Line]]) -> tuple[list[list[_Line]], list[RemovedLine]]:
+    """The body lines of every page, and the running headers and footers, page numbers and
+    table-of-contents lines taken out of them (with their page and kind)."""
     running = _running_lines(pages)
-    removed: list[str] = []
+    toc = _toc_lines(pages)
+    removed: list[RemovedLine] = []
     bodies: list[list[_Line]] = []
-    for lines in pages:
-        body = list(lines)
-        for edge in (0, -1):  # strip from the top, then from the bottom
-            for _ in range(_EDGE_LINES + 1):
-                if not body:
-                    break
-                line = body[edge]
-                if _DIGITS.sub("#", line.text) in running or _is_page_number(line.text):
-                    removed.append(line.text)
-                    body.pop(edge)
-                else:
-                    break
+
+    def is_running(line: _Line, depth: int) -> bool:
+        key = _masked(line.text)
+        if key not in running:
+            return False
+        height = running[key]
+        if height is None:
+            return depth < _EDGE_LINES
+        return abs(line.top - height) <= 4.5 or depth < _EDGE_LINES
+
+    tops = [ln.top for lines in pages for ln in lines]
+    middle = (min(tops) + max(tops)) / 2 if tops else 0.0
+    for number, lines in enumerate(pages):
+        drop: dict[int, RemovedKind] = {}
+        for edge in (0, -1):
+            ordered = lines if edge == 0 else lines[::-1]
+            zone = ordered[:_BLOCK_LINES]
+            at_edge = True  # page numbers are taken only at the edge (or next to removed lines)
+            skip = False
+            for depth, line in enumerate(zone):
+                if skip:
+                    skip = False
+                    continue
+                if id(line) in drop:
+                    continue
+                if is_running(line, depth):
+                    # a short page has its footer in its top zone too: the height decides
+                    drop[id(line)] = "footer" if line.top > middle else "header"
+                    continue
+                if at_edge and _is_page_number(line.text):
+                    drop[id(line)] = "page_number"
+                    continue
+                following = zone[depth + 1] if depth + 1 < len(zone) else None
+                if at_edge and following is not None and (
+                        _split_page_number(line, following) if edge == 0
+                        else _split_page_number(following, line)):
+                    drop[id(line)] = drop[id(following)] = "page_number"
+                    skip = True
+                    continue
+                at_edge = False
+        if number:
+            for line in _repeated_top(lines, pages[number - 1], drop):
+                drop[id(line)] = "table_header"
+        body: list[_Line] = []
+        for line in lines:
+            why: RemovedKind | None = drop.get(id(line)) or ("toc" if id(line) in toc else None)
+            if why:
+                removed.append(RemovedLine(line.text, line.page, why, round(line.top, 1)))
+            else:
+                body.append(line)
         bodies.append(body)
     return bodies, removed
 
@@ -522,6 +717,26 @@ def _next_word_fits(prev: _Line, line: _Line) -> bool:
     # side (a wrap taken for a paragraph end splits a clause)
     units = 1.5 + sum(1.45 if c.isupper() or c in "mwMW@%" else 1.0 for c in first)
     return prev.right - prev.x1 > 1.25 * units * char_width
+
+
+def _opens_item(prev: _Line, line: _Line) -> bool:
+    """A bullet ("•", from any glyph) always opens a list item; a dash does after a line that ends
+    a sentence or a list item, or after another dash item."""
+    if line.text.startswith("• "):
+        return True
+    return bool(_ITEM_START.match(line.text)) and (
+        prev.text.endswith(_TERMINAL) or bool(_ITEM_START.match(prev.text)))
+
+
+def _indented_start(current: list[_Line], line: _Line) -> bool:
+    """A first-line indent: after two or more lines of a paragraph, a line that starts well to the
+    right of the paragraph's last line, when that last line is not itself indented (a hanging
+    indent, "• item" then its wrapped lines further right, is not a new paragraph)."""
+    if len(current) < 2 or line.row:
+        return False
+    prev = current[-1]
+    return line.x0 > prev.x0 + 8.0 and prev.x0 <= current[0].x0 + 2.0 and not (
+        line.text[:1].islower())
 
 
 @dataclass
@@ -627,8 +842,10 @@ def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
         doc_right = widths[int(len(widths) * 0.9)]
         for lines in bodies:
             for ln in lines:
+                # a table that runs into the margin must not make the page's text look short;
+                # a page much wider than the text (landscape) keeps its own right edge
                 if not ln.in_columns:
-                    ln.right = max(ln.right, doc_right)
+                    ln.right = doc_right if ln.right < 1.15 * doc_right else ln.right
     # the usual gap between the lines of a paragraph: a low quantile, as paragraph gaps are larger
     all_gaps = sorted(g for lines in bodies for g in line_gaps(lines))
     doc_usual = all_gaps[len(all_gaps) // 4] if all_gaps else 2.0
@@ -653,7 +870,8 @@ def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
                     if not continues(prev, line):
                         flush()
                 elif (line.top - prev.bottom > max(usual * 1.8, usual + 3)
-                      or _next_word_fits(prev, line) or restyled(prev, line)):
+                      or _next_word_fits(prev, line) or restyled(prev, line)
+                      or _opens_item(prev, line) or _indented_start(current, line)):
                     flush()
             current.append(line)
     end_table()
@@ -905,5 +1123,6 @@ def extract_pdf(
         warnings.append(f"{path.name}: no text could be extracted from the PDF")
     return ExtractedDocument(
         path=str(path), format="pdf", blocks=tuple(blocks), pages=count, ocr_pages=ocr_pages,
-        warnings=tuple(warnings), removed_lines=tuple(removed),
+        warnings=tuple(warnings), removed_lines=tuple(r.text for r in removed),
+        removed=tuple(removed),
     )
