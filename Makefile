@@ -27,12 +27,14 @@ test: setup system-deps lint
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check analyzer tests benchmarks samples
+	$(BIN)/ruff check analyzer tests benchmarks samples scripts
 	$(BIN)/mypy
 
 evaluate: setup
 	$(BIN)/hds-analyzer evaluate samples/gold samples/contracts
 	@if [ -d $(CORPUS) ]; then $(BIN)/hds-analyzer evaluate tests/gold/corpus $(CORPUS); fi
+	@if [ -d $(CORPUS) ]; then echo "== dev, leave one publisher out (clause model never saw the publisher)"; \
+	  $(BIN)/python scripts/train_clause_model.py --cross-validate --corpus $(CORPUS); fi
 
 bench: setup
 	$(BIN)/python benchmarks/run.py

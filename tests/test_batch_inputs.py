@@ -48,7 +48,7 @@ def test_same_file_name_under_two_roots_gets_two_records_and_two_reports(tmp_pat
         p.read_text("utf-8"))["text"] for p in out.glob("*.json")}
     assert "quotidienne" in texts["vendorA/contract.txt"]
     assert "hebdomadaire" in texts["vendorB/contract.txt"]
-    assert "ok 2;" in result.output
+    assert "analysés 2 ;" in result.output  # the summary, in French by default
 
 
 def test_two_folders_of_the_same_name_are_told_apart(tmp_path: Path):

@@ -118,7 +118,8 @@ def test_rerun_skips_unchanged_redoes_changed_and_all_forces_everything(tmp_path
     assert "Article 99" in (out / "docs__contrat_002.txt.json").read_text("utf-8")
     assert (out / "docs__contrat_004.txt.html").is_file()
 
-    forced = CliRunner().invoke(cli, ["scan", str(docs), "-o", str(out), "--all", "-q"])
+    forced = CliRunner().invoke(cli, ["scan", str(docs), "-o", str(out), "--all", "-q",
+                                      "--ui-lang", "en"])
     assert forced.exit_code == 0, forced.output + forced.stderr
     assert "0 unchanged" in forced.output
 
@@ -167,7 +168,8 @@ def test_timeout_and_crashed_are_kept_on_an_unchanged_rerun_unless_retry_failed(
         db.execute("UPDATE files SET status = 'crashed', reason = 'crashed: worker died by "
                    "SIGSEGV' WHERE path = 'docs/contrat_001.txt'")
     db.close()
-    again = CliRunner().invoke(cli, ["scan", str(docs), "-o", str(out), "-q", "-j", "1"])
+    again = CliRunner().invoke(cli, ["scan", str(docs), "-o", str(out), "-q", "-j", "1",
+                                     "--ui-lang", "en"])
     assert again.exit_code == 1, again.output + again.stderr
     assert "crashed 1, ok 1, timeout 1; 3 unchanged" in again.output
     retried = scan([docs], out, jobs=1, retry_failed=True)

@@ -82,6 +82,6 @@ def test_damaged_store_is_set_aside_and_rebuilt_from_the_reports(tmp_path: Path,
     index = (out / "index.html").read_text("utf-8")
     assert all(f"docs/contrat_{i}.txt" in index for i in range(3))
 
-    again = CliRunner().invoke(cli, ["scan", str(docs), "-o", str(out), "-q"])
+    again = CliRunner().invoke(cli, ["scan", str(docs), "-o", str(out), "-q", "--ui-lang", "en"])
     assert again.exit_code == 0, again.output + again.stderr
     assert "ok 3;" in again.output

@@ -34,9 +34,27 @@ def _plain(name: str, workdir: Path) -> list:
     return segment(extract(path))[1]
 
 
+# Rendered to PDF, these lose a clause boundary, measured and explained (strict: the day they pass,
+# the entry goes).
+RENDERED_PDF_NOT_YET = {
+    "dinum-demarches-simplifiees-cgu-administrations.txt":
+        "a Markdown link longer than a line overflows the rendered page's margin; the PDF then "
+        "reads the link as a paragraph of its own (188 of 191 clauses the same)",
+    "hhs-sample-baa-provisions.txt":
+        "'## Catch-all definition:' is a Markdown heading ending with ':'; the same line in the "
+        "PDF's heading font is read as a lead-in clause (texts the same, kinds and paths differ)",
+}
+
+
+def _rendered_cases() -> list:  # type: ignore[type-arg]
+    return [pytest.param(name, fmt, id=f"{fmt}-{name}", marks=[pytest.mark.xfail(
+                reason=RENDERED_PDF_NOT_YET[name], strict=True)]
+            if fmt == "pdf" and name in RENDERED_PDF_NOT_YET else [])
+            for fmt in ("docx", "pdf") for name in NAMES]
+
+
 @pytest.mark.skipif(not NAMES, reason="shared corpus not present")
-@pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+@pytest.mark.parametrize(("name", "fmt"), _rendered_cases())
 def test_rendered_corpus_gives_the_same_clauses(name: str, fmt: str, workdir: Path):
     plain = _plain(name, workdir)
     out = workdir / f"{Path(name).stem}.{fmt}"

@@ -176,7 +176,7 @@ def resolve(options: ReportOptions | None = None, *, ui_lang: str | None = None,
                          reference_date if reference_date is not None else base.reference_date)
 
 
-OPTIONS_FILE = "report-options.json"
+OPTIONS_FILE = "report-options.cfg"  # JSON; not *.json, which are the reports
 
 
 def recorded_options(out_dir: Any) -> ReportOptions | None:
@@ -195,7 +195,7 @@ def recorded_options(out_dir: Any) -> ReportOptions | None:
 
 
 def record_options(out_dir: Any, options: ReportOptions) -> None:
-    """Record the options the reports of ``out_dir`` were written with (``report-options.json``),
+    """Record the options the reports of ``out_dir`` were written with (``report-options.cfg``),
     so ``hds-analyzer report OUT`` keeps them and a scan with other options re-renders."""
     import json
     from pathlib import Path

@@ -89,7 +89,7 @@ def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None)
     style.font.size = Pt(10.5)
     props = doc.core_properties
     props.author = props.last_modified_by = "hds-analyzer"
-    props.title = _text(m("memo.title", path=path))
+    props.title = _text(m("memo.title", path=path))[:_CORE_PROPERTY_MAX]
     props.language = "fr-FR" if m.lang == "fr" else "en-GB"
     props.revision = 1
     props.created = props.modified = props.last_printed = _FIXED
@@ -195,6 +195,9 @@ def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None)
     return _normalise_zip(buf.getvalue())
 
 
+_CORE_PROPERTY_MAX = 255  # python-docx refuses longer core properties (a long file name)
+
+
 def write_memos(out_dir: Path, entries: Sequence[Mapping[str, Any]],
                 reports: Mapping[str, Mapping[str, Any]],
                 options: ReportOptions | None = None, *, only_missing: bool = False) -> int:
@@ -222,6 +225,10 @@ def write_memos(out_dir: Path, entries: Sequence[Mapping[str, Any]],
         report = reports.get(str(entry.get("path")))
         if report is None:
             continue
-        atomic_write_bytes(target, render_memo(report, options))
+        try:
+            atomic_write_bytes(target, render_memo(report, options))
+        except (ValueError, OSError) as e:  # one memo never stops the others, nor the batch
+            log.warning("memo of %s not written: %s", entry.get("path"), e)
+            continue
         written += 1
     return written
