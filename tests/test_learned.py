@@ -43,7 +43,10 @@ def test_shipped_model_is_what_the_training_script_builds():
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "train_clause_model.py"),
                              "--check", "--corpus", str(CORPUS)],
                             capture_output=True, text=True, timeout=600, check=False)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert result.returncode == 0, ("the shipped clause model is stale: retrain it with "
+                                    "`.venv/bin/python scripts/train_clause_model.py` and commit "
+                                    "patterns/model/clause_model.json\n"
+                                    + result.stdout[-2000:] + result.stderr[-2000:])
 
 
 def test_a_finding_of_the_model_explains_itself():
