@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -84,13 +85,22 @@ class Vocabulary:
         return frozenset(p[0] for p in self.lists[name] if len(p) == 1)
 
 
+@lru_cache(maxsize=256)
+def _by_first_word(phrases: frozenset[Phrase]) -> dict[str, list[Phrase]]:
+    index: dict[str, list[Phrase]] = {}
+    for p in sorted(phrases, key=len, reverse=True):
+        index.setdefault(p[0], []).append(p)
+    return index
+
+
 def phrase_at(norms: list[str], i: int, phrases: frozenset[Phrase]) -> int:
     """Length of the longest phrase of ``phrases`` that starts at ``norms[i]`` (0 when none)."""
-    best = 0
-    for p in phrases:
-        if len(p) > best and tuple(norms[i:i + len(p)]) == p:
-            best = len(p)
-    return best
+    if i >= len(norms):
+        return 0
+    for p in _by_first_word(phrases).get(norms[i], ()):
+        if tuple(norms[i:i + len(p)]) == p:
+            return len(p)
+    return 0
 
 
 def find_phrases(norms: list[str], phrases: frozenset[Phrase]) -> list[tuple[int, int]]:
