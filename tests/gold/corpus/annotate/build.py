@@ -23,15 +23,13 @@ sys.path.insert(0, str(HERE))
 from units import body_of, sha8, units  # noqa: E402
 
 REPO = HERE.parents[3]
+sys.path.insert(0, str(REPO))
+from analyzer.taxonomy import CHECKLIST_IDS, MAPPING_TARGETS  # noqa: E402
+
 CATS = {"H": "hosting", "M": "maintenance", "S": "security", "T": "training", "P": "project_management"}
 STATUSES = {"I": "included", "E": "excluded", "C": "conditional", "D": "definition"}
-TARGETS = ["A1", "A2", "A3", "A4", "A5", "A6", "infogerance", "transversal"]
-CHECK_IDS = [
-    "r1111_11_1_certificate", "r1111_11_2_services", "r1111_11_3_locations", "r1111_11_4_rights",
-    "r1111_11_5_referent", "r1111_11_6_sla", "r1111_11_7_subcontractors", "r1111_11_8_access",
-    "r1111_11_9_changes", "r1111_11_10_failure", "r1111_11_11_end", "r1111_11_13_return",
-    "l1111_8_destruction", "hds2_eea_storage", "hds2_third_country_access",
-]
+TARGETS = list(MAPPING_TARGETS)
+CHECK_IDS = list(CHECKLIST_IDS)
 CHECK_STATUSES = {"present", "missing", "excluded"}
 
 
