@@ -48,6 +48,7 @@ class ClauseContext:
     doc: Doc
     view: ClauseView
     lead: Qualified | None  # the qualification a committing lead-in passes to a list item
+    section: Qualified | None = None  # the condition or exclusion its heading states
 
 
 def _categories_topics(spans: list[Span], vocab: Vocabulary) -> dict[str, frozenset[str]]:
@@ -65,6 +66,7 @@ def clause_contexts(
     definition_headings: set[str] = set()
     heading_cats: dict[str, dict[str, frozenset[str]]] = {}
     heading_words: dict[str, tuple[str, ...]] = {}
+    heading_scope: dict[str, Qualified] = {}  # "5 Prestations à bons de commande"
     lead: Qualified | None = None
     lead_cats: dict[str, frozenset[str]] = {}
     lead_commits = False
@@ -79,6 +81,10 @@ def clause_contexts(
                 definition_headings.add(seg.id)
             heading_cats[seg.id] = _categories_topics(prefilter_tags(tagging, vocab), vocab)
             heading_words[seg.id] = tuple(t.norm_ for t in doc if t.is_alpha and not t.is_stop)
+            cues = [c for c in spans if c.label_ == "context"]
+            scope = clause_qualifier(doc, cues, vocab) if cues and len(doc) else None
+            if scope and scope.status in ("conditional", "excluded"):
+                heading_scope[seg.id] = scope
             continue
         above = _heading_ids(seg, segments, by_id)
         nearest = max(above, key=lambda h: by_id[h]) if above else None
@@ -100,7 +106,9 @@ def clause_contexts(
             client_subject=bool(subject and subject[0] == "client"),
             list_item=list_item, in_definitions=bool(above & definition_headings),
         )
-        yield ClauseContext(seg, doc, view, lead if list_item else None)
+        scoped = [h for h in sorted(above, key=lambda h: by_id[h]) if h in heading_scope]
+        yield ClauseContext(seg, doc, view, lead if list_item else None,
+                            heading_scope[scoped[-1]] if scoped else None)
         if not list_item:
             lead = lead_in_qualifier(seg.text, doc, vocab)
             ends_lead_in = seg.text.rstrip().endswith(":")
@@ -185,6 +193,9 @@ def tag_clause(ctx: ClauseContext, vocab: Vocabulary,
     if ctx.lead and status == "included":
         status, party = ctx.lead.status, ctx.lead.party
         lead_note = f"; {ctx.lead.status} by the lead-in «{', '.join(ctx.lead.cues)}»"
+    elif ctx.section and status == "included":
+        status, party = ctx.section.status, ctx.section.party
+        lead_note = f"; {ctx.section.status} by its heading «{', '.join(ctx.section.cues)}»"
     mapping = sorted({t for topic in topics for t in ruleset.taxonomy.mapping_for(topic)},
                      key=MAPPING_TARGETS.index)
     hits = sorted(

@@ -146,3 +146,30 @@ def test_price_and_subprocessor_clauses_are_not_tagged() -> None:
     ), lang="fr")
     tagged = {c["text"][:2]: c["categories"] for c in report["clauses"]}
     assert tagged == {"3.": ["hosting"]}
+
+
+def test_a_condition_stated_by_the_heading_conditions_the_clauses_below() -> None:
+    report = analyze_extracted(_doc(
+        "5. Prestations à bons de commande",
+        "Le Titulaire assure la sauvegarde quotidienne des serveurs de la collectivité.",
+        "6. Prestations au forfait",
+        "Le Titulaire assure la sauvegarde quotidienne des postes de travail.",
+    ), lang="fr")
+    statuses = {("serveurs" if "serveurs" in c["text"] else "postes"): c["status"]
+                for c in report["clauses"] if c["text"].startswith("Le Titulaire")}
+    assert statuses == {"serveurs": "conditional", "postes": "included"}
+    [on_order] = [c for c in report["clauses"] if "serveurs" in c["text"]]
+    assert "conditional by its heading «bons de commande»" in on_order["explanation"]
+
+
+def test_party_names_come_from_the_contract_and_the_lexicon() -> None:
+    report = analyze_extracted(_doc(
+        "Le Centre hospitalier, ci-après dénommé « le Client » ou « CHU », et la société X.",
+        "Le CHU assure la sauvegarde quotidienne des données.",
+        "Le pouvoir adjudicateur met à disposition les salles techniques.",
+        "Le Titulaire assure la supervision des serveurs.",
+    ), lang="fr")
+    by_text = {c["text"][:12]: (c["status"], c["party"]) for c in report["clauses"]}
+    assert by_text["Le CHU assur"] == ("excluded", "client")
+    assert by_text["Le pouvoir a"] == ("excluded", "client")
+    assert by_text["Le Titulaire"] == ("included", "provider")
