@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 
 def test_markdown_heading_pattern_is_linear_on_4_kb_lines_of_hashes_and_spaces():
     # Run under a CPU-time limit (not a wall clock): the former pattern backtracked cubically
@@ -218,7 +220,8 @@ def test_text_far_larger_than_its_input_is_limit_exceeded_and_the_batch_goes_on(
         assert found[name]["status"] == "limit_exceeded", found[name]
         assert found[name]["reason"].startswith("text_ratio: "), found[name]
         assert "per byte, limit 20" in found[name]["reason"]
-    assert not (out / "bomb.pdf.json").exists() and not (out / "bomb.docx.json").exists()
+    reports = sorted(p.name for p in out.glob("*.json"))
+    assert reports == ["in__fr-formation-tma.txt.json", "in__fr-infogerance-ght.pdf.json"]
     for name in ("in/fr-infogerance-ght.pdf", "in/fr-formation-tma.txt"):
         assert found[name]["status"] == "ok", found[name]
 
@@ -262,3 +265,44 @@ def test_text_ratio_limit_is_far_above_real_contracts():
         assert ratio < limits.max_text_ratio / 10, (path.name, ratio)  # measured: at most 1.0
         check_text_ratio(chars, path.stat().st_size, limits)
     check_text_ratio(limits.text_ratio_from_chars, 10, limits)  # a short text is never refused
+
+
+@pytest.mark.slow
+def test_a_6_4_mb_text_file_is_analysed_truncated_to_max_chars_within_the_default_limits(
+        tmp_path):
+    # Issue 13: a 6.4 MB text used to exhaust the 600 s CPU limit. Under the default limits (the
+    # worker's RLIMIT_CPU, memory cap and wall-clock deadline all armed) it is now cut at
+    # --max-chars and analysed, with the warning in the store, files.csv and the report.
+    import csv
+    import io
+    import json
+    import sqlite3
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from analyzer.batch.limits import Limits
+    from analyzer.cli import cli
+
+    samples = Path(__file__).resolve().parent.parent / "samples" / "contracts"
+    contract = (samples / "fr-formation-tma.txt").read_text("utf-8") + "\n\n"
+    big = tmp_path / "in" / "data-room-export.txt"
+    big.parent.mkdir()
+    big.write_text(contract * (6_400_000 // len(contract.encode()) + 1), encoding="utf-8")
+    assert 6_400_000 <= big.stat().st_size < 6_500_000
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["scan", str(big), "-o", str(out), "-q", "-j", "1",
+                                      "--ui-lang", "en"])
+    assert result.exit_code == 0, result.output + result.stderr
+    row, = csv.DictReader(io.StringIO((out / "files.csv").read_text("utf-8")))
+    assert row["status"] == "ok", row
+    assert row["truncated"].lower() in ("true", "1", "yes"), row
+    assert int(row["chars"]) == Limits().max_chars
+    with sqlite3.connect(out / "results.sqlite") as db:
+        cpu, = db.execute("SELECT cpu_seconds FROM files").fetchone()
+    db.close()
+    assert cpu < Limits().cpu_seconds  # recorded, and within the budget (it ended ok)
+    report_file, = out.glob("*.json")
+    report = json.loads(report_file.read_text("utf-8"))
+    assert any(w.startswith("text_truncated: extracted text cut at 2000000 characters")
+               for w in report["document"]["warnings"]), report["document"]["warnings"]
