@@ -224,6 +224,15 @@ def test_text_far_larger_than_its_input_is_limit_exceeded_and_the_batch_goes_on(
     assert reports == ["in__fr-formation-tma.txt.json", "in__fr-infogerance-ght.pdf.json"]
     for name in ("in/fr-infogerance-ght.pdf", "in/fr-formation-tma.txt"):
         assert found[name]["status"] == "ok", found[name]
+    # the option reaches the workers, and a changed limit re-tries what it refused
+    result = CliRunner().invoke(cli, ["scan", str(data), "-o", str(out), "-q", "-j", "1",
+                                      "--ui-lang", "en", "--max-text-ratio", "30"])
+    assert result.exit_code == 1, result.output + result.stderr
+    found = {r["path"]: r for r in csv.DictReader(io.StringIO(
+        (out / "files.csv").read_text("utf-8")))}
+    for name in ("in/bomb.pdf", "in/bomb.docx"):
+        assert found[name]["status"] == "limit_exceeded", found[name]
+        assert "per byte, limit 30)" in found[name]["reason"], found[name]
 
 
 def test_text_ratio_is_checked_after_extraction_and_before_the_analysis(tmp_path, monkeypatch):
