@@ -143,6 +143,9 @@ def _limits_options(func):  # type: ignore[no-untyped-def]
         click.option("--max-chars", type=click.IntRange(min=1), default=d.max_chars,
                      show_default=True, help="Extracted text kept per document (then truncated "
                      "and flagged)."),
+        click.option("--max-text-ratio", type=click.FloatRange(min=0), default=d.max_text_ratio,
+                     show_default=True, help="Most characters of extracted text per input byte "
+                     "(above: limit_exceeded, a decompression bomb; 0: no check)."),
         click.option("--recycle-after", type=click.IntRange(min=1), default=d.recycle_after,
                      show_default=True, help="Replace a worker process after this many "
                      "documents."),

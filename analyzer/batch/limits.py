@@ -42,6 +42,12 @@ class Limits:
         docx_ratio_from_mb: smaller entries are not ratio-checked (small XML compresses well).
         max_chars: extracted text kept per document; beyond it the text is truncated and flagged
             (default: the most the NLP pipeline takes, ``analyzer.models.MAX_TEXT_CHARS``).
+        max_text_ratio: most characters of extracted text per byte of input (0: no check);
+            above it the document is ``limit_exceeded`` (``text_ratio``) before the analysis: a
+            decompression bomb or a content stream drawn over and over. Real contracts measure
+            0.06-1.0, generated PDFs up to 2.5 (docs/batch.md).
+        text_ratio_from_chars: the ratio is only checked once the text is longer than this (a
+            short text is cheap whatever its ratio).
         recycle_after: a worker process is replaced after this many documents.
     """
 
@@ -60,6 +66,8 @@ class Limits:
     docx_max_ratio: int = 100
     docx_ratio_from_mb: int = 10
     max_chars: int = MAX_TEXT_CHARS
+    max_text_ratio: float = 20.0
+    text_ratio_from_chars: int = 100_000
     recycle_after: int = 200
 
     def timeout_for(self, pages: int | None) -> float:
@@ -88,6 +96,23 @@ class LimitExceeded(ExtractionError):
     def __init__(self, limit: str, message: str) -> None:
         super().__init__(f"{limit}: {message}", "limit_exceeded")
         self.limit = limit
+
+
+def check_text_ratio(chars: int, size: int, limits: Limits) -> None:
+    """Refuse a text far larger than its input could hold (run after extraction, before the
+    analysis): ``chars`` characters extracted from a file of ``size`` bytes.
+
+    Raises:
+        LimitExceeded: ``text_ratio``, more than ``limits.max_text_ratio`` characters per input
+            byte in a text longer than ``limits.text_ratio_from_chars``.
+    """
+    if limits.max_text_ratio <= 0 or chars <= limits.text_ratio_from_chars:
+        return
+    ratio = chars / max(1, size)
+    if ratio > limits.max_text_ratio:
+        raise LimitExceeded("text_ratio", f"{chars:,} characters extracted from {size:,} bytes "
+                            f"({ratio:,.0f} per byte, limit {limits.max_text_ratio:g}): "
+                            "decompression bomb or repeated content, not analysed")
 
 
 # --------------------------------------------------------------------------------------------

@@ -167,6 +167,7 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
         LimitExceeded,
         check_docx,
         check_pdf,
+        check_text_ratio,
         check_zip,
         is_ooxml,
         sniff_type,
@@ -213,6 +214,8 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
                             f"{suffix or 'suffix-less'} file")
         stage = "extraction"
         extracted = _extract(path, options, notify)
+        # output:input ratio on the whole text (before the cap hides it), before any analysis
+        check_text_ratio(sum(len(block.text) for block in extracted.blocks), size, limits)
         stage = "analysis"
         extracted, chars, truncated = _cap_text(extracted, limits.max_chars)
         if truncated:
