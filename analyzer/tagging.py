@@ -120,7 +120,8 @@ def _heading_ids(seg: Segment, segments: list[Segment], by_id: dict[str, int]) -
     """Ids of the headings above a clause (the nearest preceding heading of each path entry)."""
     wanted = set(seg.heading_path)
     found: set[str] = set()
-    for other in reversed(segments[:by_id[seg.id]]):
+    for i in range(by_id[seg.id] - 1, -1, -1):  # walk back without copying the list
+        other = segments[i]
         if other.kind == "heading" and other.text in wanted and other.text not in found:
             found.add(other.id)
             wanted.discard(other.text)
