@@ -42,15 +42,13 @@ SUBJECT_WINDOW = 8  # a party this close before a commitment verb is its subject
 Phrase = tuple[str, ...]
 
 
-def is_mention_rule(rule_id: str, ruleset: RuleSet | None = None) -> bool:
-    """A weak ("mention") rule names a thing without committing to it.
+def is_mention_rule(rule_id: str, ruleset: RuleSet) -> bool:
+    """A weak ("mention") or candidate rule names a thing without committing to it.
 
     "la mise à jour des machines virtuelles" is maintenance, not hosting: the machines are the
     object of the clause. Such hits only count when no other (strong) rule tags the clause.
-    The rule file says it with ``strength: weak``.
+    The rule file says it with ``strength: weak`` (or ``candidate``).
     """
-    if ruleset is None or rule_id not in ruleset.by_id:
-        return False
     return ruleset.by_id[rule_id].rule.strength != "strong"
 
 

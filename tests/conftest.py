@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,21 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
+
+
+def store_count(out: Path) -> int:
+    """Rows in OUT/results.sqlite (read-only, 0 while it does not exist or is locked)."""
+    db_path = out / "results.sqlite"
+    if not db_path.exists():
+        return 0
+    try:
+        db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1)
+        try:
+            return int(db.execute("SELECT COUNT(*) FROM files").fetchone()[0])
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0
 
 
 def find_segment(segments: list[Segment], fragment: str) -> Segment:

@@ -8,7 +8,6 @@ import csv
 import io
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from analyzer.cli import cli
+from tests.conftest import store_count
 
 TEXT = "ARTICLE 1 - OBJET\n\n1.1 Le Prestataire réalise la sauvegarde quotidienne des données.\n"
 
@@ -83,17 +83,6 @@ def test_failure_lines_do_not_repeat_the_status(tmp_path: Path, monkeypatch):
     assert "failed: c.pdf: parse_error: corrupt: no /Root" in result.stderr
 
 
-def _store_count(out: Path) -> int:
-    try:
-        db = sqlite3.connect(f"file:{out / 'results.sqlite'}?mode=ro", uri=True, timeout=1)
-        try:
-            return int(db.execute("SELECT COUNT(*) FROM files").fetchone()[0])
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return 0
-
-
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_interrupted_scan_writes_a_current_index_and_exits_130(tmp_path: Path, signum: int):
     docs = tmp_path / "docs"
@@ -107,7 +96,7 @@ def test_interrupted_scan_writes_a_current_index_and_exits_130(tmp_path: Path, s
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 240  # only keeps a regression from hanging the run
-        while _store_count(out) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        while store_count(out) < 2 and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         assert proc.poll() is None, "the batch finished before it could be interrupted"
         os.killpg(proc.pid, signum)  # Ctrl-C reaches the whole foreground process group
@@ -119,7 +108,7 @@ def test_interrupted_scan_writes_a_current_index_and_exits_130(tmp_path: Path, s
     assert proc.returncode == 130, stdout + stderr
     assert "relancez la même commande pour reprendre" in stderr
     assert "Traceback" not in stderr
-    done = _store_count(out)
+    done = store_count(out)
     assert 2 <= done < 40
     listed = list(csv.DictReader(io.StringIO((out / "files.csv").read_text("utf-8"))))
     assert len(listed) == done  # the index is the current one, not absent or stale

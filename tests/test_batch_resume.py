@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from analyzer.cli import cli
 from analyzer.scan import scan
+from tests.conftest import store_count
 
 CLAUSES = [
     "Le Prestataire réalise la sauvegarde quotidienne des données de santé hébergées.",
@@ -42,20 +43,6 @@ def make_contracts(folder: Path, count: int, paragraphs: int = 30) -> list[Path]
     return paths
 
 
-def _store_count(out: Path) -> int:
-    db_path = out / "results.sqlite"
-    if not db_path.exists():
-        return 0
-    try:
-        db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1)
-        try:
-            return int(db.execute("SELECT COUNT(*) FROM files").fetchone()[0])
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return 0
-
-
 def _check_outputs_complete(out: Path) -> None:
     for path in out.glob("*.json"):
         json.loads(path.read_text("utf-8"))  # a half-written file would not parse
@@ -73,14 +60,14 @@ def test_sigkill_midway_then_resume_gives_one_final_record_per_input(tmp_path: P
                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     try:
-        while _store_count(out) < 4 and time.monotonic() < deadline and proc.poll() is None:
+        while store_count(out) < 4 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.02)
         assert proc.poll() is None, "the batch finished before it could be killed"
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(10)
     time.sleep(0.3)  # workers die with their parent (PR_SET_PDEATHSIG)
-    done_before = _store_count(out)
+    done_before = store_count(out)
     assert 0 < done_before < total
     _check_outputs_complete(out)
 

@@ -66,3 +66,14 @@ def tab(browser: Any) -> Iterator[Tab]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page: Any) -> list[tuple[str, list[Any]]]:
+    """axe-core's WCAG 2.1 A/AA violations on the page: (rule id, first targets)."""
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright",
+                                     reason="dev dependency axe-playwright-python not installed")
+    result = axe_module.Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    return [(v["id"], [n["target"] for n in v["nodes"][:5]]) for v in result.response["violations"]]

@@ -19,6 +19,7 @@ import pytest
 from analyzer.output import atomic_write_text
 from analyzer.report.html import render_document
 from analyzer.report.i18n import ENV_REFERENCE_DATE, ENV_UI_LANG, ReportOptions
+from tests.browser.conftest import axe_violations
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "contracts" / \
     "fr-hebergement-certificat-expire.txt"
@@ -209,8 +210,6 @@ def test_verdict_pages_have_no_axe_violations(browser: Any, expired_out: Path,
                                               which: str) -> None:
     """axe-core's WCAG 2.1 A/AA rules on the verdict block (badges, certificate card, model
     clauses opened); CSP bypassed for this test only, since axe is injected inline."""
-    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright",
-                                     reason="dev dependency axe-playwright-python not installed")
     path = {"fr": expired_out / f"{SAMPLE.name}.html", "en": expired_out / "en.html",
             "index": expired_out / "index.html"}[which]
     context = browser.new_context(bypass_csp=True, viewport=PHONE)
@@ -219,11 +218,7 @@ def test_verdict_pages_have_no_axe_violations(browser: Any, expired_out: Path,
         page.goto(path.resolve().as_uri())
         page.wait_for_selector("#filter-count:not(:empty), #row-count:not(:empty)")
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-        result = axe_module.Axe().run(page, options={
-            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-        problems = [(v["id"], [n["target"] for n in v["nodes"][:5]])
-                    for v in result.response["violations"]]
-        assert problems == []
+        assert axe_violations(page) == []
     finally:
         context.close()
 
