@@ -50,10 +50,6 @@ NOT_YET = {
     "cloudtemple-cgvu":
         "the PDF is an older edition than the Markdown text (corpus README): 5 of the 33 gold "
         "clauses are not in the PDF as written",
-    "amf-2022-011-ccap-sharepoint-mco":
-        "same clauses (58 and 57 of 61 gold clauses whole), but the clause model's close calls "
-        "differ on a few clauses (headings found from fonts in the PDF, 96, and from the text's "
-        "capitals, 103, give the clauses other heading features): 0.06 on 61 gold clauses",
 }
 
 
