@@ -43,6 +43,7 @@ class ClauseView:
     list_item: bool
     in_definitions: bool
     kind: str = "clause"
+    parent_words: tuple[str, ...] = ()  # norms of the heading above the nearest one
 
     def candidates(self) -> set[str]:
         """Categories the rules propose for the clause."""
@@ -57,6 +58,8 @@ def features(view: ClauseView) -> dict[str, float]:
             f[f"w:{token.norm_}"] = 1.0
     for word in view.heading_words:
         f[f"hw:{word}"] = 1.0
+    for word in view.parent_words:
+        f[f"pw:{word}"] = 1.0
     for span in view.hits:
         f[f"r:{span.id_}"] = 1.0
         f[f"c:{span.label_}"] = 1.0

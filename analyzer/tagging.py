@@ -87,9 +87,11 @@ def clause_contexts(
                 heading_scope[seg.id] = scope
             continue
         above = _heading_ids(seg, segments, by_id)
-        nearest = max(above, key=lambda h: by_id[h]) if above else None
+        ordered = sorted(above, key=lambda h: by_id[h])  # outermost first
+        nearest = ordered[-1] if ordered else None
+        parent = ordered[-2] if len(ordered) > 1 else None
         inherited: dict[str, frozenset[str]] = {}
-        for h in sorted(above, key=lambda h: by_id[h])[-2:]:
+        for h in ordered[-2:]:
             for c, topics in heading_cats.get(h, {}).items():
                 inherited[c] = inherited.get(c, frozenset()) | topics
         list_item = is_list_item(seg.text)
@@ -105,8 +107,9 @@ def clause_contexts(
             committed=committed, describes=describes(doc, vocab),
             client_subject=bool(subject and subject[0] == "client"),
             list_item=list_item, in_definitions=bool(above & definition_headings),
+            parent_words=heading_words.get(parent, ()) if parent else (),
         )
-        scoped = [h for h in sorted(above, key=lambda h: by_id[h]) if h in heading_scope]
+        scoped = [h for h in ordered if h in heading_scope]
         yield ClauseContext(seg, doc, view, lead if list_item else None,
                             heading_scope[scoped[-1]] if scoped else None)
         if not list_item:

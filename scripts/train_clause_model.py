@@ -101,10 +101,17 @@ def document_rows(docs: list[tuple[Path, Path]]) -> list[Row]:
     return rows
 
 
+def _classifier(c_value: float):
+    """The per-category logistic regression; classes weighted by their frequency (most candidates
+    are negatives)."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c_value, solver="liblinear", max_iter=1000, class_weight="balanced")
+
+
 def train(docs: list[tuple[Path, Path]], rows: list[Row]) -> tuple[dict, str]:
     """The model file content and a report of the cross-validated estimate."""
     from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
     group_of = {k: publisher(docs[k][1]) for k in range(len(docs))}
@@ -137,7 +144,7 @@ def train(docs: list[tuple[Path, Path]], rows: list[Row]) -> tuple[dict, str]:
                     x, y, groups):
                 if len(set(y[i] for i in train_idx)) < 2:
                     continue
-                clf = LogisticRegression(C=c_value, solver="liblinear", max_iter=1000)
+                clf = _classifier(c_value)
                 clf.fit(x[train_idx], [y[i] for i in train_idx])
                 for i, p in zip(test_idx, clf.predict_proba(x[test_idx])[:, 1], strict=True):
                     oof[i] = float(p)
@@ -146,7 +153,7 @@ def train(docs: list[tuple[Path, Path]], rows: list[Row]) -> tuple[dict, str]:
                 best = (c_value, threshold, f1, oof)
         assert best is not None
         c_value, threshold, f1, oof = best
-        clf = LogisticRegression(C=c_value, solver="liblinear", max_iter=1000).fit(x, y)
+        clf = _classifier(c_value).fit(x, y)
         names = vec.get_feature_names_out()
         weights = {str(n): round(float(w), 4) for n, w in zip(names, clf.coef_[0], strict=True)
                    if abs(w) >= 1e-4}

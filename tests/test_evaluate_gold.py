@@ -33,11 +33,11 @@ TARGETS = {"micro": 0.80, "category": 0.70, "status": 0.80, "coverage": 0.92, "c
 GAP = 0.05
 # Measured on the test split when these targets were set (2026-12-01): what is not reached yet.
 TEST_NOT_YET = {
-    "micro": "micro F1 0.561",
-    "hosting": "hosting F1 0.245 (24 gold clauses: the test contracts host little)",
-    "maintenance": "maintenance F1 0.481",
-    "security": "security F1 0.583",
-    "training": "training F1 0.450",
+    "micro": "micro F1 0.559",
+    "hosting": "hosting F1 0.272 (24 gold clauses: the test contracts host little)",
+    "maintenance": "maintenance F1 0.470",
+    "security": "security F1 0.579",
+    "training": "training F1 0.462",
     "project_management": "project management F1 0.670",
     "coverage": "coverage accuracy 0.825",
     "checklist": "checklist accuracy 0.807",
@@ -94,8 +94,8 @@ def test_samples_floor(name: str) -> None:
     assert _measure(_samples(), name) >= SAMPLES_FLOORS[name]
 
 
-@pytest.mark.xfail(reason="target not reached yet: dev 0.645 (leave one publisher out) against "
-                          "test 0.561", strict=True)
+@pytest.mark.xfail(reason="target not reached yet: dev 0.687 (leave one publisher out) against "
+                          "test 0.559", strict=True)
 def test_dev_and_test_agree_within_the_gap() -> None:
     sys.path.insert(0, str(REPO / "scripts"))
     import train_clause_model as training
