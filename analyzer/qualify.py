@@ -69,7 +69,8 @@ class Vocabulary:
     def of(cls, ruleset: RuleSet, aliases: dict[str, set[Phrase]] | None = None) -> Vocabulary:
         """The rule set's vocabulary, with ``aliases`` ({"client": …, "provider": …}) added."""
         names = ("commitment", "description", "own", "of", "by", "governing", "listing",
-                 "terminators", "alias")
+                 "terminators", "alias", "currency", "price", "credit", "cap_subject", "cap",
+                 "exclusive_remedy", "subprocessing")
         aliases = aliases or {}
         return cls(
             ruleset=ruleset,
@@ -263,28 +264,53 @@ _PHYSICAL_TOPICS = ("hosting.datacenter", "hosting.hardware", "hosting.virtual",
                     "hosting.location")
 
 
-_AMOUNT = re.compile(r"\d[\d\s.,]*\)?\s?(?:€|euros?\b|eur\b|usd\b|\$)|(?:€|\$|usd|eur)\s?\d", re.I)
-_PRICE_WORD = re.compile(r"\b(?:prix|redevance|factur|rémun|remun|tarif|payable|pay|price|fee|"
-                         r"invoic|charged|montant|amount)", re.I)
+def _occurs(norms: list[str], phrases: frozenset[Phrase]) -> bool:
+    return any(phrase_at(norms, i, phrases) for i in range(len(norms)))
 
 
-_CREDIT = re.compile(r"\b(?:service|uptime|response time|sla) credits?\b|\bcredit note", re.I)
-_CAP = re.compile(
-    r"(?:p[ée]nalit|indemnit|liabilit|responsabilit)[^.;]{0,120}"
-    r"(?:exc[ée]der|plafonn|capped|shall not exceed|will not exceed|limited to)"
-    r"|exclusive remedy|seul (?:et unique )?recours", re.I)
+def _states_amount(doc: Doc, vocab: Vocabulary) -> bool:
+    """A number next to a currency ("650 €", "$500", "1 200,00 euros)")."""
+    currencies = vocab.singles("currency")
+    for i, token in enumerate(doc):
+        if token.norm_ in currencies:
+            before = doc[i - 1] if i >= 1 else None
+            if before is not None and before.text == ")" and i >= 2:
+                before = doc[i - 2]
+            after = doc[i + 1] if i + 1 < len(doc) else None
+            if (before is not None and before.like_num) or (after is not None and after.like_num):
+                return True
+    return False
 
 
-def is_price_clause(text: str) -> bool:
+_CAP_REACH = 25  # tokens from what is capped to the cap word, within one clause of a sentence
+
+
+def _caps(doc: Doc, norms: list[str], vocab: Vocabulary) -> bool:
+    """A cap on penalties, indemnities or liability ("ne peut excéder", "will not exceed")."""
+    for i in range(len(norms)):
+        if not phrase_at(norms, i, vocab.lists["cap_subject"]):
+            continue
+        for j in range(i + 1, min(i + 1 + _CAP_REACH, len(norms))):
+            if doc[j].text in (".", ";"):
+                break
+            if phrase_at(norms, j, vocab.lists["cap"]):
+                return True
+    return False
+
+
+def is_price_clause(doc: Doc, vocab: Vocabulary) -> bool:
     """A clause about price: it states an amount of money and a price word ("facturé", "fee").
 
     The annotation guidelines leave clauses only about price untagged, even when they name the
     service they price ("les sessions de formation supplémentaires sont facturées 650 €");
     service credits are the price side of an SLA; caps on penalties or liability and "exclusive
-    remedy" clauses are liability clauses.
+    remedy" clauses are liability clauses. The words are the lexicon's lists ``currency``,
+    ``price``, ``credit``, ``cap_subject``, ``cap`` and ``exclusive_remedy``.
     """
-    return (bool(_AMOUNT.search(text) and _PRICE_WORD.search(text)) or bool(_CREDIT.search(text))
-            or bool(_CAP.search(text)))
+    norms = [t.norm_ for t in doc]
+    return ((_states_amount(doc, vocab) and _occurs(norms, vocab.lists["price"]))
+            or _occurs(norms, vocab.lists["credit"]) or _caps(doc, norms, vocab)
+            or _occurs(norms, vocab.lists["exclusive_remedy"]))
 
 
 def _governed(hit: Span, vocab: Vocabulary) -> bool:
@@ -313,11 +339,6 @@ def _listed(hit: Span, vocab: Vocabulary) -> bool:
     return any(n in vocab.singles("listing") for n in before)
 
 
-_SUBPROCESSING = re.compile(
-    r"tiers participant|sous-traitants? ult[ée]rieurs?|prestataires? techniques? externes?"
-    r"|recours (?:à|a) (?:un|des) sous-traitants?|recourir (?:à|a) (?:un|des) sous-traitants?"
-    r"|sous-traitance|sub-?processors?|third parties involved|subcontracting"
-    r"|use (?:of )?(?:a |any )?subcontractors?", re.I)
 _KEPT_IN_SUBPROCESSING = ("hosting.location", "hosting.datacenter")
 
 
@@ -349,9 +370,12 @@ def is_weak(hit: Span, vocab: Vocabulary) -> bool:
 def prefilter_tags(tags: list[Span], vocab: Vocabulary) -> list[Span]:
     """The hits that may tag a clause at all: none in a price clause; in a sub-processor clause
     only those that say where data is hosted."""
-    if tags and is_price_clause(tags[0].doc.text):
+    if not tags:
+        return tags
+    doc = tags[0].doc
+    if is_price_clause(doc, vocab):
         return []
-    if tags and _SUBPROCESSING.search(tags[0].doc.text):
+    if _occurs([t.norm_ for t in doc], vocab.lists["subprocessing"]):
         # Sub-processor clauses are checklist evidence; only where data is hosted is tagged.
         tags = [s for s in tags
                 if (vocab.ruleset.by_id[s.id_].topic_key or "") in _KEPT_IN_SUBPROCESSING]
