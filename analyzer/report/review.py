@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from analyzer.errors import AnalyzerError
 from analyzer.output import atomic_write_text, dump_json
 from analyzer.report import review_schema
-from analyzer.report.review_schema import DECISIONS, EXPORT_SCHEMA, KEY
+from analyzer.report.review_schema import DECISIONS, EXPORT_SCHEMA
 
 if TYPE_CHECKING:
     from analyzer.report import review_apply

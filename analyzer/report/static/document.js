@@ -183,10 +183,7 @@
   var pending = null;
   function cp(s) { return Array.from(s).length; }
   function elementOf(node) { return node.nodeType === 1 ? node : node.parentElement; }
-  function refOf(seg) {
-    var num = seg.querySelector(".num");
-    return (num && num.textContent.trim()) || seg.id;
-  }
+  function refOf(seg) { return seg.getAttribute("data-ref") || seg.id; }
   function selectionInClause() {
     var sel = window.getSelection();
     if (!sel || !sel.rangeCount || sel.isCollapsed) { return null; }
