@@ -147,8 +147,7 @@ def added(raw: Any, where: str) -> dict[str, Any]:
         raise ValueError(f"{where}.withdrawn: expected true or false")
     return {"id": f"{key}@{start}-{end}", "key": key, "clause": key.split(":", 1)[0],
             "start": start, "end": end, "excerpt": excerpt, "category": category,
-            "status": _choice(raw.get("status"), f"{where}.status", vocab["status"])
-            or "included",
+            "status": _choice(raw.get("status"), f"{where}.status", vocab["status"]),
             "target": _choice(raw.get("target"), f"{where}.target", vocab["target"]),
             "withdrawn": withdrawn, **_who(raw, where)}
 
