@@ -379,3 +379,15 @@ def test_correction_and_checklist_choices_come_from_the_taxonomy() -> None:
     assert list(vocabulary()["category"]) == list(tax.categories)
     assert re.findall(r'<fieldset class="ckr" data-item="([^"]+)"', html) == list(CHECKLIST_IDS)
     assert html.count("<script>") == 1  # the only script is the hashed static file
+
+
+def test_a_huge_decisions_file_is_refused_unread(out: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from analyzer.report import review_apply
+
+    monkeypatch.setattr(review_apply, "MAX_FILE", 100)
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps(_full_export(sample_report())), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["review", "import", str(big), str(out)])
+    assert result.exit_code == 1 and "larger than" in result.output
+    assert not (out / "reviews.json").exists()

@@ -220,3 +220,23 @@ def test_tables_show_corrections_and_added_clauses(batch: tuple[Path, list[dict]
     sheet = list(wb["Constats"].iter_rows(values_only=True))
     assert sheet[0][FINDING_COLUMNS.index("review_origin")] == "Origine"
     assert sheet[-1][FINDING_COLUMNS.index("review_origin")] == "ajoutée par le relecteur"
+
+
+def test_checklist_sheet_shows_items_set_by_the_reviewer(
+        batch: tuple[Path, list[dict], dict]) -> None:
+    out, entries, report = batch
+    store = ReviewStore()
+    store.merge(report["document"]["path"], [], source="t.json",
+                checklist=[{"item": "r1111_11_4_rights", "status": "present", "clause_ref": "",
+                            "comment": "", "reviewer": "alice", "at": "2026-11-28T10:00:00Z"}])
+    save_store(out, store)
+    write_batch_tables(out, entries, formats=["xlsx"])
+    wb = load_workbook(out / "findings.xlsx")
+    sheet = wb["Clauses obligatoires"]
+    rows = list(sheet.iter_rows(values_only=True))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["Droits des personnes : portabilité, notification des violations, audits du "
+               "DPO"] == "Présente (relecteur)"
+    assert sheet.cell(row=2, column=rows[0].index("Droits des personnes : portabilité, "
+                      "notification des violations, audits du DPO") + 1
+                      ).fill.fgColor.rgb.endswith("E6F4EA")  # coloured as present

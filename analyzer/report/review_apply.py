@@ -23,6 +23,8 @@ from analyzer.report.review import (
     save_store,
 )
 
+MAX_FILE = 64 * 2**20  # a decisions file is small; refuse to read a huge one into memory
+
 
 @dataclass(frozen=True)
 class ImportResult:
@@ -87,6 +89,9 @@ def import_reviews(decisions_file: Path, out_dir: Path, *, reviewer: str = "") -
     from analyzer.report.html import render_document
 
     try:
+        if decisions_file.stat().st_size > MAX_FILE:
+            raise ReviewFileError(f"{decisions_file}: larger than {MAX_FILE // 2**20} MiB, not a "
+                                  "decisions file")
         data = json.loads(decisions_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise ReviewFileError(f"{decisions_file}: cannot read decisions ({e})") from e

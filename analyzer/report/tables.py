@@ -203,17 +203,20 @@ def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
     }
 
 
-def checklist_row(report: Mapping[str, Any],
-                  options: ReportOptions | None = None) -> tuple[str, dict[str, str]]:
+def checklist_row(report: Mapping[str, Any], options: ReportOptions | None = None,
+                  review: DocumentReview | None = None) -> tuple[str, dict[str, str]]:
     """(document, item id → status in words) of one report; an expired certificate shows as
-    such, as in the HTML report."""
+    such, as in the HTML report; an item the reviewer set shows the reviewer's status
+    ("Présente (relecteur)")."""
     from analyzer.report.verdict import summarize
 
     options = resolve(options)
     m = options.m
     items = summarize(report, options.reference_date)["checklist"]
-    return report["document"]["path"], {i["id"]: m(f"check.status.{i['status']}")
-                                        for i in items}
+    statuses = {i["id"]: m(f"check.status.{i['status']}") for i in items}
+    for item, rec in (review.checklist if review else {}).items():
+        statuses[item] = m("review.table.ck_reviewed", status=m(f"check.status.{rec['status']}"))
+    return report["document"]["path"], statuses
 
 
 def _csv_cell(value: Any) -> Any:
@@ -318,6 +321,8 @@ class _XlsxTable:
             m(f"check.status.{k}"): (PatternFill("solid", fgColor=bg), Font(color=fg, bold=True))
             for k, bg, fg in (("present", "E6F4EA", "166534"), ("missing", "FDE8EC", "9F1239"),
                               ("excluded", "F3E8FF", "581C87"), ("expired", "FDE8EC", "9F1239"))}
+        self._fills.update({m("review.table.ck_reviewed", status=word): fill
+                            for word, fill in list(self._fills.items())})
         self.findings = self._sheet(
             m("sheet.findings"), FINDING_COLUMNS,
             {"document": 36, "heading_path": 30, "explanation": 50, "text": 80, "matched": 30,
@@ -373,7 +378,7 @@ class _XlsxTable:
                                for c in CONTRACT_COLUMNS])
         if report is None:
             return
-        self.checklists.append(checklist_row(report, self.options))
+        self.checklists.append(checklist_row(report, self.options, decisions))
         for r in finding_rows(report, decisions, self.m):
             self._row(self.findings, [r[c] for c in FINDING_COLUMNS], self._wrap_f)
             self.rows += 1

@@ -251,3 +251,21 @@ def test_review_controls_pass_axe(browser: Any, scanned: tuple[Path, Path]) -> N
         assert axe_violations(page) == []
     finally:
         context.close()
+
+
+def test_correction_from_the_keyboard(tab: Any, scanned: tuple[Path, Path]) -> None:
+    _, html = scanned
+    tagged, _ = _ids(_report(html))
+    page = tab.page
+    _open(page, html)
+    page.locator("#reviewer").fill("Maître Durand")
+    page.locator(f"#{tagged}").focus()
+    page.keyboard.press("e")  # opens the correction fields, focus on the first one
+    assert page.evaluate("document.activeElement.getAttribute('data-field')") == "category"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('data-field')") == "status"
+    page.keyboard.press("ArrowDown")  # Chromium changes a closed <select> with the arrows
+    fix = page.locator(f'#{tagged} [data-role="fix"]')
+    fix.wait_for(state="visible")
+    assert "statut : Incluse" in fix.inner_text()
+    assert tab.errors == []

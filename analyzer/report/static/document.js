@@ -464,6 +464,7 @@
     else if (article && ev.key === "a") { toggle(article, "accept"); ev.preventDefault(); }
     else if (article && ev.key === "r") { toggle(article, "reject"); ev.preventDefault(); }
     else if (article && ev.key === "c") { openComment(article); ev.preventDefault(); }
+    else if (article && ev.key === "e") { toggleFix(article, article.querySelector('[data-action="correct"]')); ev.preventDefault(); }
   });
 
   /* print: the model clauses and the list of present clauses are printed open */
