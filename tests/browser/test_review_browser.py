@@ -268,4 +268,11 @@ def test_correction_from_the_keyboard(tab: Any, scanned: tuple[Path, Path]) -> N
     fix = page.locator(f'#{tagged} [data-role="fix"]')
     fix.wait_for(state="visible")
     assert "statut : Incluse" in fix.inner_text()
+    # wiping asks first (the test dismisses the confirmation): nothing is lost
+    page.locator("#clear-btn").click()
+    assert len(tab.dialogs) == 1 and "(1)" in tab.dialogs[0]
+    assert fix.is_visible()
+    page.reload()
+    page.wait_for_selector("#filter-count:not(:empty)")
+    assert "statut : Incluse" in page.locator(f'#{tagged} [data-role="fix"]').inner_text()
     assert tab.errors == []
