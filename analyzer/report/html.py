@@ -655,7 +655,8 @@ def render_document(report: Mapping[str, Any],
         "findings": [{"id": cid, "key": f["key"]} for cid, f in findings.items()],
         "stored": {f["key"]: f["decision"] for f in findings.values() if f["decision"]},
         "review": review_view.script_data(review),
-        "messages": {**m.subset("js."), **m.subset("review.")},
+        "messages": {**m.subset("js."), **m.subset("review.js."), **m.subset("review.fix."),
+                     **m.subset("review.add.by"), **m.subset("review.ck_state")},
     }
     script, style = _asset("document.js"), _asset("document.css")
     contract_lang = m(f"lang.{lang}") if m.has(f"lang.{lang}") else (doc.get("language") or "—")
