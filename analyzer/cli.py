@@ -461,9 +461,11 @@ def review() -> None:
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--reviewer", default="", help="Name recorded for decisions exported without one.")
 def review_import(decisions_file: Path, out_dir: Path, reviewer: str) -> None:
-    """Store decisions (exported from a report) in OUT/reviews.json and re-render the reports.
+    """Store decisions (exported from a report) in OUT/reviews.json and refresh the outputs
+    that show them: HTML reports, findings.csv/xlsx and Word memos.
 
-    Decisions stay attached to a clause while its text is unchanged, across re-runs.
+    Decisions stay attached to a clause while its text is unchanged, across re-runs. An added
+    clause whose excerpt is not the clause text is refused (exit code 1), the rest is kept.
     """
     from analyzer.report.review import import_reviews
     from analyzer.scan import OutputFolderError, output_lock
@@ -478,10 +480,14 @@ def review_import(decisions_file: Path, out_dir: Path, reviewer: str) -> None:
         raise click.ClickException(str(e)) from e
     click.echo(f"{result.decisions} decisions for {result.documents} document(s), "
                f"{result.changed} new or changed; reports updated: "
-               f"{', '.join(result.rerendered) or 'none'}")
+               f"{', '.join([*result.rerendered, *result.refreshed]) or 'none'}")
     for path in result.unmatched_documents:
         click.echo(f"warning: no report in {out_dir} for {path}; decisions kept for a later "
                    "scan", err=True)
+    for error in result.errors:
+        click.echo(f"error: {error}", err=True)
+    if result.errors:
+        sys.exit(1)
 
 
 def main() -> None:

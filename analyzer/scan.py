@@ -815,6 +815,29 @@ def write_batch_outputs(out_dir: Path, entries: list[dict[str, Any]], store: Sto
     _findings_tables(out_dir, entries, reports, formats)
 
 
+def refresh_reviewed_outputs(out_dir: Path, paths: set[str]) -> list[str]:
+    """After ``review import``: rewrite the findings tables and the Word memos (of ``paths``)
+    already in OUT, so they show the stored decisions. Needs OUT's results store (a folder of
+    bare JSON reports has no tables to refresh). Returns the files rewritten."""
+    from analyzer.batch.store import STORE_NAME
+    from analyzer.report.memo import write_memos
+
+    if not (out_dir / STORE_NAME).is_file():
+        return []
+    warnings: list[str] = []
+    with open_store(out_dir, warnings) as store:
+        inputs = store.last_inputs()
+        records = store.records(inputs)
+        entries = _entries(store, out_dir, [r["path"] for r in records], set())
+        reports = StoreReports(store, [e["path"] for e in entries])
+        formats = {k for k in ("csv", "xlsx") if (out_dir / f"findings.{k}").exists()}
+        _findings_tables(out_dir, entries, reports, formats)
+        memos = [e for e in entries if e["path"] in paths
+                 and (out_dir / f"{e['name']}.docx").exists()]
+        write_memos(out_dir, memos, reports)
+    return [f"findings.{k}" for k in sorted(formats)] + [f"{e['name']}.docx" for e in memos]
+
+
 def _findings_tables(out_dir: Path, entries: list[dict[str, Any]],
                      reports: Mapping[str, dict[str, Any]], formats: set[str]) -> None:
     """Hook for the findings tables (findings.csv / findings.xlsx) of ``analyzer.report``."""

@@ -76,3 +76,28 @@ def test_write_memos_only_for_analysed_inputs(tmp_path: Path) -> None:
     assert write_memos(tmp_path, unchanged, {report["document"]["path"]: report},
                        only_missing=True) == 0
     assert (tmp_path / "sample.docx").stat().st_mtime_ns == before
+
+
+def test_memo_shows_the_reviewers_work() -> None:
+    from analyzer.report.review import DocumentReview, clause_key
+
+    report = sample_report()
+    c = report["clauses"][2]
+    review = DocumentReview(
+        {clause_key(c["id"], c["text"]): {"clause": c["id"], "decision": "reject",
+                                           "comment": "hors périmètre", "reviewer": "alice",
+                                           "correction": {"status": "excluded"}}},
+        [{"id": "x", "key": "c0002:" + "0" * 16, "clause": "c0002", "start": 0, "end": 9,
+          "excerpt": "Le présen", "category": "hosting", "status": "included",
+          "target": "A1", "comment": "", "reviewer": "bob"}],
+        {"r1111_11_4_rights": {"item": "r1111_11_4_rights", "status": "present",
+                               "clause_ref": "art. 12", "comment": "", "reviewer": "alice"}})
+    paras, tables = _text(render_memo(report, ReportOptions("fr", REF), review))
+    headings = [t for s, t in paras if s.startswith("Heading")]
+    assert "Relecture juridique" in headings
+    assert ("Manquante – Droits des personnes : portabilité, notification des violations, "
+            "audits du DPO (R.1111-11 4° CSP) — revue par alice : Présente") in headings
+    assert "rejetée | statut : Exclue / à la charge du client | hors périmètre | alice" in tables
+    assert "Le présen | catégorie : Hébergement · statut : Incluse" in tables
+    assert "| Manquante | Présente | art. 12 |" in tables
+    assert "Relecture juridique" not in [t for _, t in _text(render_memo(report))[0]]

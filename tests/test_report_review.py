@@ -21,6 +21,7 @@ from analyzer.report.review import (
     import_reviews,
     load_store,
     parse_export,
+    review_for,
 )
 from analyzer.report.sample import sample_entries, sample_report
 
@@ -174,3 +175,219 @@ def test_corrupt_store_is_an_error(out: Path) -> None:
     (out / "reviews.json").write_text("[]")
     with pytest.raises(ReviewFileError, match=r"reviews\.json"):
         load_store(out)
+
+
+# ---------------------------------------------------------------- corrections, added, checklist
+
+def _segment_text(report: dict, clause_id: str) -> str:
+    seg = next(s for s in report["segments"] if s["id"] == clause_id)
+    return str(report["text"][seg["start"]:seg["end"]])
+
+
+def _full_export(report: dict, *, start: int = 4, end: int = 20) -> dict:
+    """A decision with a correction, a clause added in the untagged c0002, a checklist item."""
+    export = _export(report, (1, None, "", "2026-11-28T10:00:00Z"))
+    export["decisions"][0]["correction"] = {"category": "security", "status": "excluded",
+                                            "target": "A5"}
+    text = _segment_text(report, "c0002")
+    export["added"] = [{"key": clause_key("c0002", text), "clause": "c0002", "start": start,
+                        "end": end, "excerpt": text[start:end], "category": "hosting",
+                        "status": "included", "target": "A1", "comment": "oubli",
+                        "reviewer": "alice", "at": "2026-11-28T10:02:00Z"}]
+    export["checklist"] = [{"item": "r1111_11_5_referent", "status": "present",
+                            "clause_ref": "art. 9", "comment": "voir annexe",
+                            "reviewer": "alice", "at": "2026-11-28T10:03:00Z"}]
+    return export
+
+
+def test_export_with_corrections_added_clauses_and_checklist_parses() -> None:
+    report = sample_report()
+    (parsed,) = parse_export(_full_export(report), "x.json")
+    assert parsed["decisions"][0]["correction"] == {"category": "security",
+                                                    "status": "excluded", "target": "A5"}
+    (added,) = parsed["added"]
+    assert added["id"] == f"{added['key']}@4-20" and added["withdrawn"] is False
+    assert parsed["checklist"][0]["status"] == "present"
+    # an export of the first version (no added, no checklist, no correction) still parses
+    (old,) = parse_export(_export(report, (0, "accept", "", "2026-11-28T10:00:00Z")), "o.json")
+    assert old["added"] == [] and old["checklist"] == [] and "correction" not in old["decisions"][0]
+
+
+@pytest.mark.parametrize(("mutate", "message"), [
+    (lambda e: e["decisions"][0].update(correction="security"), r"decisions\[0\]\.correction: "
+                                                                "expected an object"),
+    (lambda e: e["decisions"][0]["correction"].update(category="cooking"),
+     r"correction\.category: 'cooking' is not one of hosting"),
+    (lambda e: e["decisions"][0]["correction"].update(target="A9"), r"correction\.target"),
+    (lambda e: e["decisions"][0]["correction"].update(status=1), r"correction\.status"),
+    (lambda e: e.update(added={}), r"export\.added: expected a list"),
+    (lambda e: e["added"][0].update(start=-1), r"added\[0\]\.start: expected a non-negative"),
+    (lambda e: e["added"][0].update(end=True), r"added\[0\]\.end"),
+    (lambda e: e["added"][0].update(end=4), r"added\[0\]\.end: must be greater than start"),
+    (lambda e: e["added"][0].update(excerpt="short"), r"added\[0\]\.excerpt: 5 characters"),
+    (lambda e: e["added"][0].pop("category"), r"added\[0\]\.category: required"),
+    (lambda e: e["added"][0].update(withdrawn="yes"), r"added\[0\]\.withdrawn"),
+    (lambda e: e["added"][0].update(key="../etc"), r"added\[0\]\.key"),
+    (lambda e: e["added"][0].update(excerpt="x" * 20_001, end=20_005), r"excerpt: longer than"),
+    (lambda e: e["checklist"][0].update(item="r1111_11_99"), r"checklist\[0\]\.item"),
+    (lambda e: e["checklist"][0].pop("item"), r"checklist\[0\]\.item: required"),
+    (lambda e: e["checklist"][0].update(status="maybe"), r"checklist\[0\]\.status"),
+    (lambda e: e["checklist"][0].update(clause_ref="x" * 201), r"clause_ref: longer than 200"),
+    (lambda e: e["checklist"][0].update(comment=3), r"checklist\[0\]\.comment"),
+    (lambda e: e.update(reviewer=["a"]), r"export\.reviewer"),
+])
+def test_invalid_review_fields_are_refused_with_the_field(mutate, message: str) -> None:  # type: ignore[no-untyped-def]
+    export = _full_export(sample_report())
+    mutate(export)
+    with pytest.raises(ReviewFileError, match=message):
+        parse_export(export, "x.json")
+
+
+def test_import_stores_corrections_added_clauses_and_checklist(out: Path, tmp_path: Path) -> None:
+    report = sample_report()
+    decisions = tmp_path / "review.json"
+    decisions.write_text(json.dumps(_full_export(report)), encoding="utf-8")
+    result = import_reviews(decisions, out)
+    assert result.errors == [] and result.decisions == 3 and result.changed == 3
+    review = review_for(report, load_store(out))
+    assert review.decisions[clause_key(report["clauses"][1]["id"], report["clauses"][1]["text"])
+                            ]["correction"]["target"] == "A5"
+    assert [a["clause"] for a in review.added] == ["c0002"]
+    assert review.checklist["r1111_11_5_referent"]["clause_ref"] == "art. 9"
+    html = (out / "sample.html").read_text(encoding="utf-8")
+    assert "Correction du relecteur : catégorie : Sécurité · statut : Exclue" in html
+    assert "Ajoutée par alice" in html and _segment_text(report, "c0002")[4:20] in html
+    assert "Présente selon alice" in html
+    # the same file again changes nothing
+    assert import_reviews(decisions, out).changed == 0
+
+
+def test_an_added_clause_not_matching_the_report_is_refused_alone(out: Path,
+                                                                   tmp_path: Path) -> None:
+    report = sample_report()
+    export = _full_export(report)
+    export["added"][0]["excerpt"] = "X" * 16  # right length, wrong text
+    decisions = tmp_path / "review.json"
+    decisions.write_text(json.dumps(export), encoding="utf-8")
+    result = import_reviews(decisions, out)
+    assert len(result.errors) == 1
+    assert "export.added[0] not imported" in result.errors[0] and "c0002" in result.errors[0]
+    store = load_store(out)
+    assert store.added.get(report["document"]["path"], {}) == {}
+    assert store.checklist[report["document"]["path"]]  # the rest of the file is kept
+    cli_result = CliRunner().invoke(cli, ["review", "import", str(decisions), str(out)])
+    assert cli_result.exit_code == 1 and "error:" in cli_result.output
+    assert "Traceback" not in cli_result.output
+
+
+def test_added_clauses_follow_only_unchanged_clause_text(out: Path, tmp_path: Path) -> None:
+    report = sample_report()
+    decisions = tmp_path / "review.json"
+    decisions.write_text(json.dumps(_full_export(report)), encoding="utf-8")
+    import_reviews(decisions, out)
+    rerun = sample_report()
+    seg = next(s for s in rerun["segments"] if s["id"] == "c0002")
+    rerun["text"] = rerun["text"][:seg["start"]] + "Ce" + rerun["text"][seg["start"] + 2:]
+    assert review_for(rerun, load_store(out)).added == []  # reworded: the excerpt is dropped
+    assert review_for(sample_report(), load_store(out)).added  # unchanged: it stays
+
+
+def test_withdrawn_added_clause_is_no_longer_shown(out: Path, tmp_path: Path) -> None:
+    report = sample_report()
+    export = _full_export(report)
+    decisions = tmp_path / "review.json"
+    decisions.write_text(json.dumps(export), encoding="utf-8")
+    import_reviews(decisions, out)
+    export["added"][0].update(withdrawn=True, at="2026-11-29T08:00:00Z")
+    decisions.write_text(json.dumps(export), encoding="utf-8")
+    assert import_reviews(decisions, out).changed == 1
+    assert review_for(report, load_store(out)).added == []
+    assert "Ajoutée par alice" not in (out / "sample.html").read_text(encoding="utf-8")
+
+
+def test_damaged_store_records_are_ignored(out: Path) -> None:
+    path = sample_report()["document"]["path"]
+    (out / "reviews.json").write_text(json.dumps({
+        "schema": "hds-analyzer/reviews/1",
+        "documents": {path: {"c1:" + "0" * 16: {"key": "c1:" + "0" * 16, "decision": "burn"}}},
+        "added": {path: {"x": {"key": "c1:" + "0" * 16, "start": 0, "end": 2, "excerpt": "ab",
+                               "category": "hosting"}}},
+        "checklist": {path: {"r1111_11_5_referent": {"item": "r1111_11_5_referent",
+                                                     "status": "gone"}}},
+    }), encoding="utf-8")
+    store = load_store(out)
+    assert (store.documents[path], store.added[path], store.checklist[path]) == ({}, {}, {})
+    (out / "reviews.json").write_text(json.dumps({"schema": "hds-analyzer/reviews/1",
+                                                  "documents": {}, "added": []}))
+    with pytest.raises(ReviewFileError, match="added: expected an object"):
+        load_store(out)
+
+
+def test_review_import_refreshes_tables_and_memos_of_a_scan(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "contrat.txt").write_text(
+        "Article 1 - Sauvegarde\n1.1 Le Prestataire réalise une sauvegarde quotidienne des "
+        "données du Client.\n1.2 Toute demande de restitution est traitée sous quinze jours.\n",
+        encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["scan", str(src), "-o", str(out)]).exit_code == 0
+    json_path = next(p for p in out.glob("*.json") if p.name != "reviews.json")
+    report = json.loads(json_path.read_text(encoding="utf-8"))
+    c = report["clauses"][0]
+    export = _export(report, (0, "reject", "hors sujet", "2026-11-28T10:00:00Z"))
+    export["decisions"][0]["correction"] = {"status": "conditional"}
+    export["checklist"] = [{"item": "r1111_11_13_return", "status": "present",
+                            "clause_ref": "art. 1.2", "reviewer": "alice"}]
+    decisions = tmp_path / "review.json"
+    decisions.write_text(json.dumps(export), encoding="utf-8")
+    memo = next(out.glob("*.docx"))
+    before = (memo.read_bytes(), (out / "findings.xlsx").read_bytes())
+    result = CliRunner().invoke(cli, ["review", "import", str(decisions), str(out)])
+    assert result.exit_code == 0, result.output
+    assert "findings.csv" in result.output and "findings.xlsx" in result.output
+    assert memo.name in result.output
+    assert (memo.read_bytes(), (out / "findings.xlsx").read_bytes()) != before
+    csv_text = (out / "findings.csv").read_text("utf-8-sig")
+    assert "rejetée" in csv_text and "hors sujet" in csv_text and c["id"] in csv_text
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(str(memo)).paragraphs)
+    assert "Relecture juridique" in text and "revue par alice : Présente" in text
+    # a re-run keeps it all (decisions survive re-runs)
+    assert CliRunner().invoke(cli, ["scan", str(src), "-o", str(out)]).exit_code == 0
+    assert "hors sujet" in (out / "findings.csv").read_text("utf-8-sig")
+    assert "Correction du relecteur" in json_path.with_suffix(".html").read_text("utf-8")
+
+
+def test_correction_and_checklist_choices_come_from_the_taxonomy() -> None:
+    import re
+
+    from analyzer.report.review_schema import vocabulary
+    from analyzer.resources import default_patterns_dir
+    from analyzer.taxonomy import CHECKLIST_IDS, load_taxonomy
+
+    html = render_document(sample_report())
+    template = re.search(r'<template id="rv-fix-tpl">(.*?)</template>', html, re.S)
+    assert template is not None
+    for kind in ("category", "status", "target"):
+        select = re.search(rf'<select data-field="{kind}">(.*?)</select>', template.group(1),
+                           re.S)
+        assert select is not None
+        assert re.findall(r'<option value="([^"]+)"', select.group(1)) == list(vocabulary()[kind])
+    tax = load_taxonomy(default_patterns_dir() / "taxonomy.yaml")
+    assert list(vocabulary()["category"]) == list(tax.categories)
+    assert re.findall(r'<fieldset class="ckr" data-item="([^"]+)"', html) == list(CHECKLIST_IDS)
+    assert html.count("<script>") == 1  # the only script is the hashed static file
+
+
+def test_a_huge_decisions_file_is_refused_unread(out: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from analyzer.report import review_apply
+
+    monkeypatch.setattr(review_apply, "MAX_FILE", 100)
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps(_full_export(sample_report())), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["review", "import", str(big), str(out)])
+    assert result.exit_code == 1 and "larger than" in result.output
+    assert not (out / "reviews.json").exists()

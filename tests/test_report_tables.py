@@ -185,3 +185,58 @@ def test_both_tables_read_each_report_once(tmp_path: Path) -> None:
     assert load_workbook(tmp_path / "findings.xlsx").sheetnames == [
         "Constats", "Contrats", "Clauses obligatoires"]  # French by default
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_tables_show_corrections_and_added_clauses(batch: tuple[Path, list[dict], dict]) -> None:
+    out, entries, report = batch
+    c = report["clauses"][3]
+    seg = next(s for s in report["segments"] if s["id"] == "c0002")
+    text = report["text"][seg["start"]:seg["end"]]
+    key = clause_key("c0002", text)
+    store = ReviewStore()
+    store.merge(report["document"]["path"],
+                [{"key": clause_key(c["id"], c["text"]), "decision": None, "comment": "",
+                  "reviewer": "alice", "at": "2026-11-28T10:00:00Z",
+                  "correction": {"category": "training", "target": "A4"}}],
+                source="t.json",
+                added=[{"id": f"{key}@0-10", "key": key, "clause": "c0002",
+                        "start": 0, "end": 10, "excerpt": text[:10], "category": "security",
+                        "status": "excluded", "target": None, "comment": "oubli",
+                        "reviewer": "bob", "at": "2026-11-28T10:00:00Z"}])
+    save_store(out, store)
+    write_batch_tables(out, entries)
+    rows = _csv_rows(out / "findings.csv")
+    assert len(rows) == len(report["clauses"]) + 1
+    fixed = next(r for r in rows if r["clause_id"] == c["id"])
+    assert (fixed["review_category"], fixed["review_status"], fixed["review_target"],
+            fixed["review_origin"]) == ("Formation", "", "A4", "outil")
+    added = rows[-1]
+    assert (added["clause_id"], added["text"], added["review_decision"], added["review_origin"],
+            added["review_category"], added["review_status"], added["reviewer"]) == (
+        "c0002", text[:10], "ajoutée", "ajoutée par le relecteur", "Sécurité",
+        "Exclue / à la charge du client", "bob")
+    assert added["status"] == "" and added["rules"] == ""  # the tool found nothing there
+    wb = load_workbook(out / "findings.xlsx")
+    sheet = list(wb["Constats"].iter_rows(values_only=True))
+    assert sheet[0][FINDING_COLUMNS.index("review_origin")] == "Origine"
+    assert sheet[-1][FINDING_COLUMNS.index("review_origin")] == "ajoutée par le relecteur"
+
+
+def test_checklist_sheet_shows_items_set_by_the_reviewer(
+        batch: tuple[Path, list[dict], dict]) -> None:
+    out, entries, report = batch
+    store = ReviewStore()
+    store.merge(report["document"]["path"], [], source="t.json",
+                checklist=[{"item": "r1111_11_4_rights", "status": "present", "clause_ref": "",
+                            "comment": "", "reviewer": "alice", "at": "2026-11-28T10:00:00Z"}])
+    save_store(out, store)
+    write_batch_tables(out, entries, formats=["xlsx"])
+    wb = load_workbook(out / "findings.xlsx")
+    sheet = wb["Clauses obligatoires"]
+    rows = list(sheet.iter_rows(values_only=True))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["Droits des personnes : portabilité, notification des violations, audits du "
+               "DPO"] == "Présente (relecteur)"
+    assert sheet.cell(row=2, column=rows[0].index("Droits des personnes : portabilité, "
+                      "notification des violations, audits du DPO") + 1
+                      ).fill.fgColor.rgb.endswith("E6F4EA")  # coloured as present

@@ -27,6 +27,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from analyzer.report import review_view
 from analyzer.report.i18n import (
     DEFAULT_UI_LANG,
     UI_LANGS,
@@ -34,7 +35,7 @@ from analyzer.report.i18n import (
     ReportOptions,
     resolve,
 )
-from analyzer.report.review import clause_key
+from analyzer.report.review import DocumentReview, as_review, clause_key
 from analyzer.report.verdict import clause_ref, model_clauses, reference_index, summarize
 
 TARGETS: tuple[str, ...] = ("A1", "A2", "A3", "A4", "A5", "A6", "infogerance", "transversal")
@@ -416,7 +417,8 @@ def _finding(clause: Mapping[str, Any], m: Messages, decision: Mapping[str, Any]
     matched = list(dict.fromkeys(str(h.get("text", "")) for h in clause.get("hits", [])))
     dec = {"decision": decision.get("decision"), "comment": decision.get("comment") or "",
            "reviewer": decision.get("reviewer") or m("review.unknown_reviewer"),
-           "at": decision.get("at") or ""} if decision else None
+           "at": decision.get("at") or "",
+           "correction": decision.get("correction") or None} if decision else None
     word = ""
     if dec:
         word = {"accept": m("review.accepted"), "reject": m("review.rejected")}.get(
@@ -442,6 +444,7 @@ def _finding(clause: Mapping[str, Any], m: Messages, decision: Mapping[str, Any]
         "explanation": clause.get("explanation", ""),
         "plain": plain_explanation(clause, m),
         "key": key, "decision": dec, "badge": badge, "state": state,
+        "fix": review_view.correction_text(decision.get("correction") if decision else None, m),
         "main_css": _css(cats[0]) if cats else "other",
     }
 
@@ -574,21 +577,21 @@ def citation_index(report: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def render_document(report: Mapping[str, Any],
-                    reviews: Mapping[str, Mapping[str, Any]] | None = None,
+                    reviews: Mapping[str, Mapping[str, Any]] | DocumentReview | None = None,
                     options: ReportOptions | None = None) -> str:
     """Render one document's report page.
 
     Args:
         report: the JSON report dict (schema ``hds-analyzer/report/1``), ideally with ``text``
             and ``segments``; without them only the tagged clauses are shown.
-        reviews: stored reviewer decisions for this document, by review key
-            (see ``analyzer.report.review.decisions_for``).
+        reviews: the stored review of this document (``analyzer.report.review.review_for``:
+            decisions, added clauses, checklist items), or just its decisions by review key.
         options: interface language and reference date; default: from the environment
             (``analyzer.report.i18n.options_from_env``: French, no reference date).
     """
     options = resolve(options)
     m = options.m
-    reviews = reviews or {}
+    review = as_review(reviews)
     doc = report["document"]
     lang = doc.get("language") if isinstance(doc.get("language"), str) \
         and _LANG.match(doc.get("language", "")) else "und"
@@ -596,7 +599,10 @@ def render_document(report: Mapping[str, Any],
     findings: dict[str, dict[str, Any]] = {}
     for cid, clause in tagged.items():
         key = clause_key(cid, clause.get("text", ""))
-        findings[cid] = _finding(clause, m, reviews.get(key), key)
+        findings[cid] = _finding(clause, m, review.decisions.get(key), key)
+    added: dict[str, list[dict[str, Any]]] = {}
+    for rec in review.added:
+        added.setdefault(str(rec["clause"]), []).append(review_view.added_view(rec, m))
     ocr_pages = set(doc.get("ocr_pages") or [])
     seg_index = citation_index(report)
     rows: list[dict[str, Any]] = []
@@ -618,7 +624,8 @@ def render_document(report: Mapping[str, Any],
             number = None  # the text shows it already: no second copy in the gutter
         rows.append({"kind": seg.get("kind", "clause"), "id": sid, "number": number,
                      "ref": ref_label(seg_index.get(sid, seg), m), "body": body,
-                     "finding": finding,
+                     "finding": finding, "added": added.get(sid, []),
+                     "key": finding["key"] if finding else clause_key(sid, seg["text"]),
                      "level": level})
     counts = Counter(c for f in findings.values() for c in (x["key"] for x in f["categories"]))
     map_counts = Counter(mp["key"] for f in findings.values() for mp in f["mapping"])
@@ -647,7 +654,9 @@ def render_document(report: Mapping[str, Any],
                                             [:12] or "document") + ".json"},
         "findings": [{"id": cid, "key": f["key"]} for cid, f in findings.items()],
         "stored": {f["key"]: f["decision"] for f in findings.values() if f["decision"]},
-        "messages": m.subset("js."),
+        "review": review_view.script_data(review),
+        "messages": {**m.subset("js."), **m.subset("review.js."), **m.subset("review.fix."),
+                     **m.subset("review.add.by"), **m.subset("review.ck_state")},
     }
     script, style = _asset("document.js"), _asset("document.css")
     contract_lang = m(f"lang.{lang}") if m.has(f"lang.{lang}") else (doc.get("language") or "—")
@@ -664,6 +673,9 @@ def render_document(report: Mapping[str, Any],
                            expired=c["expired"]),
         verdict_lead=" · ".join(lead),
         facts=fact_rows(report.get("facts") or {}, m),
+        review_options=review_view.options(m),
+        checklist_review=review_view.checklist_rows(summary, review, m),
+        checklist_choices=review_view.checklist_choices(m),
         categories=[x for x in CATEGORIES if counts.get(x)] + extra_categories,
         cat_counts=counts, map_counts=map_counts, status_counts=status_counts,
         status_labels={s: m(f"status.{s}") for s in STATUSES},

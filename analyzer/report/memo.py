@@ -17,7 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from analyzer.report.i18n import ReportOptions, resolve
+from analyzer.report.i18n import Messages, ReportOptions, resolve
+from analyzer.report.review import DocumentReview
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +51,49 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= _EXCERPT else text[: _EXCERPT - 1].rstrip() + "…"
 
 
-def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None) -> bytes:
+def _review_tables(review: DocumentReview, summary: Mapping[str, Any],
+                   index: Mapping[str, Any], m: Messages,
+                   ) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(heading, header, rows) of the reviewer's work: findings decided or corrected, added
+    clauses, checklist items set."""
+    from analyzer.report.html import ref_label
+    from analyzer.report.review_view import added_view, checklist_rows, correction_text
+
+    def ref(cid: str) -> str:
+        return ref_label(index.get(cid), m) if cid in index else cid
+
+    who = m("review.memo.col_reviewer")
+    decided = [[ref(str(d["clause"])),
+                m(f"table.decision.{d['decision']}") if d.get("decision") else "—",
+                correction_text(d.get("correction"), m) or "—", d.get("comment") or "",
+                d.get("reviewer") or ""]
+               for d in sorted(review.decisions.values(), key=lambda d: str(d["clause"]))]
+    added = [[ref(a["clause"]), _excerpt(a["excerpt"]), a["what"], a["comment"], a["reviewer"]]
+             for a in (added_view(r, m) for r in review.added)]
+    items = [[r["title"], r["tool"], r["label"], r["clause_ref"], r["comment"], r["reviewer"]]
+             for r in checklist_rows(summary, review, m) if r["status"]]
+    return [t for t in (
+        (m("review.memo.findings_h"), [m("review.memo.col_clause"), m("review.memo.col_decision"),
+                                       m("review.memo.col_correction"),
+                                       m("review.memo.col_comment"), who], decided),
+        (m("review.memo.added_h"), [m("review.memo.col_clause"), m("review.memo.col_excerpt"),
+                                    m("review.memo.col_correction"),
+                                    m("review.memo.col_comment"), who], added),
+        (m("review.memo.checklist_h"), [m("review.memo.col_item"), m("review.memo.col_tool"),
+                                        m("review.memo.col_status"), m("review.memo.col_ref"),
+                                        m("review.memo.col_comment"), who], items),
+    ) if t[2]]
+
+
+def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None,
+                review: DocumentReview | None = None) -> bytes:
     """The Word memo of one report (DOCX bytes).
 
     Args:
         report: the JSON report (schema ``hds-analyzer/report/1``).
         options: interface language and reference date (default: the environment's).
+        review: the stored reviewer decisions (``analyzer.report.review.review_for``): shown
+            in a "legal review" section and next to the checklist items the reviewer set.
     """
     from docx import Document
     from docx.shared import Pt
@@ -148,9 +186,18 @@ def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None)
     doc.add_heading(_text(m("check.h")), level=1)
     para(m("check.counts", present=c["present"], total=c["checklist_total"],
            missing=c["missing"], excluded=c["excluded"], expired=c["expired"]))
+    review = review or DocumentReview()
+
+    def reviewed(item_id: str) -> str:
+        rec = review.checklist.get(item_id)
+        if not rec:
+            return ""
+        return " — " + m("review.memo.reviewed", who=rec.get("reviewer") or "?",
+                         status=m(f"check.status.{rec['status']}"))
+
     for item in problems:
-        doc.add_heading(_text(f"{item['label']} – {item['title']} ({item['reference']})"),
-                        level=2)
+        doc.add_heading(_text(f"{item['label']} – {item['title']} ({item['reference']})"
+                              + reviewed(item["id"])), level=2)
         if item["links"]:
             para(f"{m('check.evidence')} {', '.join(lk['ref'] for lk in item['links'])}")
         if item["requirement"]:
@@ -162,7 +209,16 @@ def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None)
         para(m("check.present_summary", n=len(present)), bold=True)
         for item in present:
             refs = ", ".join(lk["ref"] for lk in item["links"])
-            para(item["title"] + (f" ({refs})" if refs else ""), "List Bullet")
+            para(item["title"] + (f" ({refs})" if refs else "") + reviewed(item["id"]),
+                 "List Bullet")
+
+    sections = _review_tables(review, summary, index, m)
+    if sections:
+        doc.add_heading(_text(m("review.memo.h")), level=1)
+        para(m("review.memo.lead"))
+        for heading, header, rows_ in sections:
+            doc.add_heading(_text(heading), level=2)
+            table(header, rows_)
 
     doc.add_heading(_text(m("facts.h")), level=1)
     facts = fact_rows(report.get("facts") or {}, m)
@@ -209,8 +265,10 @@ def write_memos(out_dir: Path, entries: Sequence[Mapping[str, Any]],
             (the others are unchanged, so their memo is too).
     """
     from analyzer.output import atomic_write_bytes
+    from analyzer.report.review import load_store, review_for
 
     options = resolve(options)
+    store = load_store(out_dir)
     written = 0
     for entry in entries:
         name = entry.get("name")
@@ -226,7 +284,7 @@ def write_memos(out_dir: Path, entries: Sequence[Mapping[str, Any]],
         if report is None:
             continue
         try:
-            atomic_write_bytes(target, render_memo(report, options))
+            atomic_write_bytes(target, render_memo(report, options, review_for(report, store)))
         except (ValueError, OSError) as e:  # one memo never stops the others, nor the batch
             log.warning("memo of %s not written: %s", entry.get("path"), e)
             continue

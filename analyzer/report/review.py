@@ -1,36 +1,45 @@
-"""Reviewer decisions (accept / reject / comment per finding): keys, the store, import.
+"""Reviewer decisions: keys, the store, import, and what applies to a report.
 
 A decision is keyed by ``<clause id>:<first 16 hex digits of sha256(NFC clause text)>``, so it
-applies to a regenerated report only while that clause is unchanged.
+applies to a regenerated report only while that clause is unchanged. Besides accept / reject /
+comment, a reviewer can correct a finding (category, status, target), add a clause the tool
+missed (an excerpt of any clause) and set a mandatory-clause checklist item
+(``analyzer.report.review_schema`` validates all of it).
 
 Files:
 - the HTML report exports ``hds-analyzer/review/1`` JSON (one document, its decisions);
 - ``OUT/reviews.json`` (``hds-analyzer/reviews/1``) keeps every imported decision, per document
-  path, with who decided, when, and when and from which file it was imported.
+  path, with who decided, when, and when and from which file it was imported; added clauses and
+  checklist items sit under the optional ``added`` and ``checklist`` keys.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analyzer.errors import AnalyzerError
 from analyzer.output import atomic_write_text, dump_json
+from analyzer.report import review_schema
+from analyzer.report.review_schema import DECISIONS, EXPORT_SCHEMA
 
-EXPORT_SCHEMA = "hds-analyzer/review/1"
+if TYPE_CHECKING:
+    from analyzer.report import review_apply
+
 STORE_SCHEMA = "hds-analyzer/reviews/1"
 STORE_NAME = "reviews.json"
-DECISIONS = ("accept", "reject")
-_KEY = re.compile(r"^[A-Za-z0-9_.\-]{1,64}:[0-9a-f]{16}$")
-_MAX_COMMENT = 20_000
-_MAX_NAME = 200
+__all__ = ["DECISIONS", "EXPORT_SCHEMA", "STORE_NAME", "STORE_SCHEMA", "DocumentReview",
+           "ReviewFileError", "ReviewStore", "apply_stored_reviews", "clause_key",
+           "decisions_for", "import_reviews", "load_store", "parse_export", "review_for",
+           "save_store"]
+_COMPARED = ("decision", "comment", "reviewer", "at", "correction", "status", "clause_ref",
+             "category", "target", "withdrawn")
 
 
 class ReviewFileError(AnalyzerError):
@@ -47,109 +56,84 @@ def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _str(value: Any, where: str, *, limit: int, required: bool = False) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str):
-        raise ValueError(f"{where}: expected a string")
-    if len(value) > limit:
-        raise ValueError(f"{where}: longer than {limit} characters")
-    return value
-
-
-def _decision(raw: Any, where: str) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise ValueError(f"{where}: expected an object")
-    key = raw.get("key")
-    if not isinstance(key, str) or not _KEY.match(key):
-        raise ValueError(f"{where}.key: expected '<clause id>:<16 hex digits>', got {key!r}")
-    decision = raw.get("decision")
-    if decision not in (*DECISIONS, None):
-        raise ValueError(f"{where}.decision: expected 'accept', 'reject' or null")
-    at = _str(raw.get("at"), f"{where}.at", limit=64)
-    if at:
-        try:
-            datetime.fromisoformat(at.replace("Z", "+00:00"))
-        except ValueError as e:
-            raise ValueError(f"{where}.at: not an ISO 8601 date-time ({at!r})") from e
-    return {
-        "key": key,
-        "clause": key.split(":", 1)[0],
-        "decision": decision,
-        "comment": _str(raw.get("comment"), f"{where}.comment", limit=_MAX_COMMENT),
-        "reviewer": _str(raw.get("reviewer"), f"{where}.reviewer", limit=_MAX_NAME),
-        "at": at,
-    }
-
-
 def parse_export(data: Any, source: str = "<data>") -> list[dict[str, Any]]:
     """Validate decisions exported from HTML reports (one export object or a list of them).
 
     Returns:
-        One ``{"path", "sha256", "decisions": [...]}`` dict per document.
+        One ``{"path", "sha256", "reviewer", "decisions", "added", "checklist"}`` per document.
 
     Raises:
         ReviewFileError: the data is not a valid export; the message names the field.
     """
     exports = data if isinstance(data, list) else [data]
-    result = []
     try:
-        for i, exp in enumerate(exports):
-            where = f"[{i}]" if isinstance(data, list) else "export"
-            if not isinstance(exp, dict) or exp.get("schema") != EXPORT_SCHEMA:
-                raise ValueError(f"{where}.schema: expected {EXPORT_SCHEMA!r}")
-            doc = exp.get("document")
-            if not isinstance(doc, dict):
-                raise ValueError(f"{where}.document: expected an object")
-            path = _str(doc.get("path"), f"{where}.document.path", limit=4096, required=True)
-            if not path:
-                raise ValueError(f"{where}.document.path: empty")
-            decisions = exp.get("decisions")
-            if not isinstance(decisions, list):
-                raise ValueError(f"{where}.decisions: expected a list")
-            result.append({
-                "path": path,
-                "sha256": _str(doc.get("sha256"), f"{where}.document.sha256", limit=64),
-                "decisions": [_decision(d, f"{where}.decisions[{j}]")
-                              for j, d in enumerate(decisions)],
-            })
+        return [review_schema.export(exp, f"[{i}]" if isinstance(data, list) else "export")
+                for i, exp in enumerate(exports)]
     except ValueError as e:
         raise ReviewFileError(f"{source}: invalid review export: {e}") from e
-    return result
+
+
+Records = dict[str, dict[str, dict[str, Any]]]
+
+
+def _merge(bucket: dict[str, dict[str, Any]], records: Iterable[Mapping[str, Any]], id_field: str,
+           stamp: str, source: str, reviewer: str) -> int:
+    """Merge records into one document's bucket; the most recent ``at`` wins."""
+    changed = 0
+    for d in records:
+        record = {**d, "reviewer": d.get("reviewer") or reviewer or "unknown",
+                  "at": d.get("at") or stamp, "imported_at": stamp, "source": source}
+        old = bucket.get(record[id_field])
+        if old is not None and _sort_time(old.get("at", "")) > _sort_time(record["at"]):
+            continue
+        if old is not None and all(old.get(k) == record.get(k) for k in _COMPARED):
+            continue
+        bucket[record[id_field]] = record
+        changed += 1
+    return changed
 
 
 @dataclass
 class ReviewStore:
-    """Every stored decision: document path → review key → decision record."""
+    """Every stored decision: document path → review key → decision record; added clauses
+    (path → added id → record) and checklist items (path → item id → record)."""
 
-    documents: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    documents: Records = field(default_factory=dict)
+    added: Records = field(default_factory=dict)
+    checklist: Records = field(default_factory=dict)
 
     def for_document(self, path: str) -> dict[str, dict[str, Any]]:
         """Decisions stored for one document (empty when none)."""
         return self.documents.get(path, {})
 
+    def has(self, path: str) -> bool:
+        """Whether anything is stored for this document."""
+        return any(path in part for part in (self.documents, self.added, self.checklist))
+
     def merge(self, path: str, decisions: Iterable[Mapping[str, Any]], *, source: str,
-              reviewer: str = "", imported_at: str | None = None) -> int:
+              reviewer: str = "", imported_at: str | None = None,
+              added: Iterable[Mapping[str, Any]] = (),
+              checklist: Iterable[Mapping[str, Any]] = ()) -> int:
         """Merge one document's decisions; the most recent (``at``) wins. Returns the changes."""
         stamp = imported_at or _now()
-        doc = self.documents.setdefault(path, {})
         changed = 0
-        for d in decisions:
-            record = {**d, "reviewer": d.get("reviewer") or reviewer or "unknown",
-                      "at": d.get("at") or stamp, "imported_at": stamp, "source": source}
-            old = doc.get(record["key"])
-            if old is not None and _sort_time(old["at"]) > _sort_time(record["at"]):
-                continue
-            if old is not None and all(old.get(k) == record.get(k)
-                                       for k in ("decision", "comment", "reviewer", "at")):
-                continue
-            doc[record["key"]] = record
-            changed += 1
+        for part, records, id_field in ((self.documents, decisions, "key"),
+                                        (self.added, added, "id"),
+                                        (self.checklist, checklist, "item")):
+            records = list(records)
+            if records:
+                changed += _merge(part.setdefault(path, {}), records, id_field, stamp, source,
+                                  reviewer)
         return changed
 
     def to_json(self) -> dict[str, Any]:
         """The ``reviews.json`` content."""
-        return {"schema": STORE_SCHEMA, "documents": self.documents}
+        data: dict[str, Any] = {"schema": STORE_SCHEMA, "documents": self.documents}
+        if self.added:
+            data["added"] = self.added
+        if self.checklist:
+            data["checklist"] = self.checklist
+        return data
 
 
 def _sort_time(at: str) -> datetime:
@@ -158,6 +142,18 @@ def _sort_time(at: str) -> datetime:
     except ValueError:
         return datetime.min.replace(tzinfo=timezone.utc)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _records(data: Mapping[str, Any], name: str, path: Path, valid: Any) -> Records:
+    part = data.get(name, {})
+    if not isinstance(part, dict):
+        raise ReviewFileError(f"{path}: {name}: expected an object")
+    out: Records = {}
+    for doc_path, records in part.items():
+        if not isinstance(records, dict):
+            raise ReviewFileError(f"{path}: {name}[{doc_path!r}]: expected an object")
+        out[doc_path] = {k: v for k, v in records.items() if isinstance(v, dict) and valid(k, v)}
+    return out
 
 
 def load_store(out_dir: Path) -> ReviewStore:
@@ -176,18 +172,57 @@ def load_store(out_dir: Path) -> ReviewStore:
     if not isinstance(data, dict) or data.get("schema") != STORE_SCHEMA \
             or not isinstance(data.get("documents"), dict):
         raise ReviewFileError(f"{path}: not a {STORE_SCHEMA} file")
-    documents: dict[str, dict[str, dict[str, Any]]] = {}
-    for doc_path, decisions in data["documents"].items():
-        if not isinstance(decisions, dict):
-            raise ReviewFileError(f"{path}: documents[{doc_path!r}]: expected an object")
-        documents[doc_path] = {k: v for k, v in decisions.items()
-                               if isinstance(v, dict) and _KEY.match(k)}
-    return ReviewStore(documents)
+    return ReviewStore(
+        _records(data, "documents", path,
+                 lambda k, v: _valid(review_schema.decision, v) and v.get("key") == k),
+        _records(data, "added", path,
+                 lambda k, v: _valid(review_schema.added, v) and k == review_schema.added(
+                     v, "added")["id"]),
+        _records(data, "checklist", path,
+                 lambda k, v: _valid(review_schema.checklist_item, v) and v.get("item") == k))
+
+
+def _valid(check: Any, record: dict[str, Any]) -> bool:
+    """Whether a stored record passes the export's validation (damaged ones are ignored)."""
+    try:
+        check(record, "record")
+    except ValueError:
+        return False
+    return True
 
 
 def save_store(out_dir: Path, store: ReviewStore) -> None:
     """Write ``OUT/reviews.json`` atomically (sorted, deterministic)."""
     atomic_write_text(out_dir / STORE_NAME, dump_json(store.to_json()))
+
+
+def clause_texts(report: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """Review key → (clause id, clause text) of every clause of the report, tagged or not."""
+    out: dict[str, tuple[str, str]] = {}
+    text = report.get("text")
+    for seg in report.get("segments") or [] if isinstance(text, str) else []:
+        assert isinstance(text, str)
+        if isinstance(seg, Mapping) and isinstance(seg.get("id"), str) \
+                and seg.get("kind", "clause") != "heading":
+            body = text[int(seg.get("start", 0)):int(seg.get("end", 0))]
+            out[clause_key(seg["id"], body)] = (seg["id"], body)
+    for c in report.get("clauses", []):
+        if isinstance(c, Mapping) and isinstance(c.get("id"), str):
+            body = str(c.get("text", ""))
+            out[clause_key(c["id"], body)] = (c["id"], body)
+    return out
+
+
+def excerpt_error(record: Mapping[str, Any], texts: Mapping[str, tuple[str, str]]) -> str | None:
+    """Why an added clause does not fit this report (None when its excerpt is the clause slice)."""
+    found = texts.get(str(record.get("key")))
+    if found is None:
+        return f"clause {record.get('clause')!r} is not in the report with this text"
+    start, end = int(record["start"]), int(record["end"])
+    if found[1][start:end] != record.get("excerpt"):
+        return (f"the excerpt is not the text of clause {found[0]!r} at {start}-{end} "
+                f"(clause length {len(found[1])})")
+    return None
 
 
 def decisions_for(report: Mapping[str, Any], store: ReviewStore) -> dict[str, dict[str, Any]]:
@@ -200,111 +235,49 @@ def decisions_for(report: Mapping[str, Any], store: ReviewStore) -> dict[str, di
 
 
 @dataclass(frozen=True)
-class ImportResult:
-    """What ``review import`` did."""
+class DocumentReview:
+    """What the reviewer decided that still applies to one report."""
 
-    documents: int
-    decisions: int
-    changed: int
-    rerendered: list[str]
-    unmatched_documents: list[str]
+    decisions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    added: list[dict[str, Any]] = field(default_factory=list)
+    checklist: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-
-def iter_reports(out_dir: Path) -> Iterable[tuple[Path, dict[str, Any]]]:
-    """Every per-document JSON report in OUT (other JSON files are ignored)."""
-    for path in sorted(out_dir.glob("*.json")):
-        if path.name == STORE_NAME:
-            continue
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, dict) and data.get("schema") == "hds-analyzer/report/1":
-            yield path, data
+    def __bool__(self) -> bool:
+        return bool(self.decisions or self.added or self.checklist)
 
 
-def import_reviews(decisions_file: Path, out_dir: Path, *, reviewer: str = "") -> ImportResult:
-    """Merge an exported decisions file into ``OUT/reviews.json`` and re-render affected reports.
+def review_for(report: Mapping[str, Any], store: ReviewStore) -> DocumentReview:
+    """The stored review of a report: its decisions, added clauses whose excerpt still matches
+    the clause text (withdrawn ones left out), and checklist items set to a status."""
+    path = report["document"]["path"]
+    added = [r for r in store.added.get(path, {}).values() if not r.get("withdrawn")]
+    if added:
+        texts = clause_texts(report)
+        added = sorted((r for r in added if excerpt_error(r, texts) is None),
+                       key=lambda r: (str(r["clause"]), int(r["start"]), int(r["end"])))
+    return DocumentReview(
+        decisions_for(report, store), added,
+        {k: v for k, v in store.checklist.get(path, {}).items() if v.get("status")})
 
-    Args:
-        decisions_file: JSON exported from an HTML report (or a list of such exports).
-        out_dir: a scan output folder holding the per-document JSON reports.
-        reviewer: name recorded for decisions that were exported without one.
 
-    Raises:
-        ReviewFileError: the file or the store is invalid, or OUT holds no reports.
-    """
-    from analyzer.report.html import render_document
+def as_review(reviews: Mapping[str, Mapping[str, Any]] | DocumentReview | None) -> DocumentReview:
+    """A ``DocumentReview`` from either one or a plain mapping of decisions by review key."""
+    if isinstance(reviews, DocumentReview):
+        return reviews
+    return DocumentReview({k: dict(v) for k, v in (reviews or {}).items()})
 
-    try:
-        data = json.loads(decisions_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ReviewFileError(f"{decisions_file}: cannot read decisions ({e})") from e
-    exports = parse_export(data, str(decisions_file))
-    if not out_dir.is_dir():
-        raise ReviewFileError(f"{out_dir}: not an output folder")
-    store = load_store(out_dir)
-    stamp = _now()
-    changed = 0
-    for exp in exports:
-        changed += store.merge(exp["path"], exp["decisions"], source=decisions_file.name,
-                               reviewer=reviewer, imported_at=stamp)
-    save_store(out_dir, store)
-    imported_paths = {exp["path"] for exp in exports}
-    rerendered: list[str] = []
-    seen: set[str] = set()
-    for json_path, report in iter_reports(out_dir):
-        doc_path = report.get("document", {}).get("path")
-        if doc_path not in imported_paths:
-            continue
-        seen.add(doc_path)
-        html_path = json_path.with_suffix(".html")
-        atomic_write_text(html_path, render_document(report, reviews=decisions_for(report, store)))
-        rerendered.append(html_path.name)
-    return ImportResult(
-        documents=len(exports),
-        decisions=sum(len(e["decisions"]) for e in exports),
-        changed=changed,
-        rerendered=rerendered,
-        unmatched_documents=sorted(imported_paths - seen),
-    )
+
+def import_reviews(decisions_file: Path, out_dir: Path, *,
+                   reviewer: str = "") -> review_apply.ImportResult:
+    """See ``analyzer.report.review_apply.import_reviews``."""
+    from analyzer.report.review_apply import import_reviews as run
+
+    return run(decisions_file, out_dir, reviewer=reviewer)
 
 
 def apply_stored_reviews(out_dir: Path, entries: Iterable[Mapping[str, Any]],
                          reports: Mapping[str, dict[str, Any]] | None = None) -> list[str]:
-    """Re-render the HTML reports of a finished batch whose documents have stored decisions,
-    so decisions survive re-runs (for clauses whose text is unchanged).
+    """See ``analyzer.report.review_apply.apply_stored_reviews``."""
+    from analyzer.report.review_apply import apply_stored_reviews as run
 
-    Args:
-        out_dir: the scan output folder (holding ``reviews.json``).
-        entries: the batch index entries (keys ``path``, ``status``, ``html``, ``json``).
-        reports: report dicts keyed by input path; default: read ``OUT/<entry['json']>``.
-
-    Returns:
-        The HTML files rewritten.
-
-    Raises:
-        ReviewFileError: ``OUT/reviews.json`` exists but is invalid.
-    """
-    from analyzer.report.html import render_document
-    from analyzer.report.tables import report_loader
-
-    store = load_store(out_dir)
-    if not store.documents:
-        return []
-    load = report_loader(out_dir, reports)
-    written = []
-    for entry in entries:
-        html = entry.get("html")
-        if not isinstance(html, str) or "/" in html:
-            continue
-        if not store.for_document(str(entry.get("path"))):
-            continue
-        report = load(entry)
-        if report is None:
-            continue
-        decisions = decisions_for(report, store)
-        if decisions:
-            atomic_write_text(out_dir / html, render_document(report, reviews=decisions))
-            written.append(html)
-    return written
+    return run(out_dir, entries, reports)

@@ -25,7 +25,14 @@ from typing import Any
 
 from analyzer.output import atomic_writer
 from analyzer.report.i18n import Messages, ReportOptions, resolve
-from analyzer.report.review import ReviewStore, clause_key, load_store
+from analyzer.report.review import (
+    DocumentReview,
+    ReviewStore,
+    as_review,
+    clause_key,
+    load_store,
+    review_for,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +41,7 @@ FINDING_COLUMNS: tuple[str, ...] = (
     "document", "clause_id", "number", "heading_path", "page", "status", "party", "categories",
     "topics", "mapping", "rules", "matched", "explanation", "text",
     "review_decision", "review_comment", "reviewer", "reviewed_at",
+    "review_category", "review_status", "review_target", "review_origin",
 )
 CONTRACT_COLUMNS: tuple[str, ...] = (
     "document", "status", "reason", "language", "findings", *TARGETS, "certificates_required",
@@ -54,23 +62,60 @@ def _m(m: Messages | None) -> Messages:
     return m if m is not None else resolve().m
 
 
+def _review_cells(d: Mapping[str, Any], m: Messages, origin: str) -> dict[str, Any]:
+    """The reviewer columns of a row: decision, comment, who, when, corrections, origin."""
+    from analyzer.report.review_view import label
+
+    decision = str(d.get("decision") or "")
+    fix = d.get("correction") or {}
+    return {
+        "review_decision": m("review.table.added") if decision == "added"
+        else m(f"table.decision.{decision}") if m.has(f"table.decision.{decision}")
+        else decision,
+        "review_comment": d.get("comment") or "",
+        "reviewer": d.get("reviewer") or "", "reviewed_at": d.get("at") or "",
+        **{f"review_{k}": label(k, fix.get(k), m) for k in ("category", "status", "target")},
+        "review_origin": m(f"review.origin.{origin}"),
+    }
+
+
+def _added_rows(report: Mapping[str, Any], review: DocumentReview,
+                m: Messages) -> Iterator[dict[str, Any]]:
+    """Rows of the clauses the reviewer added (the tool's columns left empty)."""
+    segments = {str(s.get("id")): s for s in report.get("segments") or []
+                if isinstance(s, Mapping)}
+    for a in review.added:
+        seg = segments.get(str(a["clause"]), {})
+        number = seg.get("number")
+        yield {
+            "document": report["document"]["path"], "clause_id": a["clause"],
+            "number": number or "", "heading_path": _join(seg.get("heading_path") or [], " > "),
+            "page": seg.get("page") if seg.get("page") is not None else "",
+            "status": "", "party": "", "categories": "", "topics": "", "mapping": "",
+            "rules": "", "matched": "", "explanation": "", "text": a["excerpt"],
+            **_review_cells({**a, "decision": "added", "correction": a}, m, "added"),
+        }
+
+
 def finding_rows(
-    report: Mapping[str, Any], decisions: Mapping[str, Mapping[str, Any]] | None = None,
+    report: Mapping[str, Any],
+    decisions: Mapping[str, Mapping[str, Any]] | DocumentReview | None = None,
     m: Messages | None = None,
 ) -> Iterator[dict[str, Any]]:
     """One row per tagged clause of a report (columns ``FINDING_COLUMNS``), in the interface
     language: statuses, parties, categories, topics and decisions are words, ``explanation`` is
-    the plain-language explanation (the rule ids stay in ``rules``)."""
+    the plain-language explanation (the rule ids stay in ``rules``). The reviewer's decisions
+    and corrections fill the review columns; the clauses the reviewer added follow, as rows
+    whose ``review_origin`` says so."""
     from analyzer.report.html import _title, plain_explanation, target_short
 
     m = _m(m)
-    decisions = decisions or {}
+    review = as_review(decisions)
     path = report["document"]["path"]
     for c in report.get("clauses", []):
-        d = decisions.get(clause_key(c["id"], c.get("text", ""))) or {}
+        d = review.decisions.get(clause_key(c["id"], c.get("text", ""))) or {}
         status = str(c.get("status", ""))
         party = str(c.get("party") or "")
-        decision = str(d.get("decision") or "")
         yield {
             "document": path, "clause_id": c["id"], "number": c.get("number") or "",
             "heading_path": _join(c.get("heading_path", []), " > "),
@@ -85,11 +130,9 @@ def finding_rows(
             "rules": _join(sorted({h.get("rule", "") for h in c.get("hits", [])}), ", "),
             "matched": _join(dict.fromkeys(h.get("text", "") for h in c.get("hits", []))),
             "explanation": plain_explanation(c, m), "text": c.get("text", ""),
-            "review_decision": m(f"table.decision.{decision}")
-            if m.has(f"table.decision.{decision}") else decision,
-            "review_comment": d.get("comment") or "",
-            "reviewer": d.get("reviewer") or "", "reviewed_at": d.get("at") or "",
+            **_review_cells(d, m, "tool"),
         }
+    yield from _added_rows(report, review, m)
 
 
 def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
@@ -160,17 +203,20 @@ def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
     }
 
 
-def checklist_row(report: Mapping[str, Any],
-                  options: ReportOptions | None = None) -> tuple[str, dict[str, str]]:
+def checklist_row(report: Mapping[str, Any], options: ReportOptions | None = None,
+                  review: DocumentReview | None = None) -> tuple[str, dict[str, str]]:
     """(document, item id → status in words) of one report; an expired certificate shows as
-    such, as in the HTML report."""
+    such, as in the HTML report; an item the reviewer set shows the reviewer's status
+    ("Présente (relecteur)")."""
     from analyzer.report.verdict import summarize
 
     options = resolve(options)
     m = options.m
     items = summarize(report, options.reference_date)["checklist"]
-    return report["document"]["path"], {i["id"]: m(f"check.status.{i['status']}")
-                                        for i in items}
+    statuses = {i["id"]: m(f"check.status.{i['status']}") for i in items}
+    for item, rec in (review.checklist if review else {}).items():
+        statuses[item] = m("review.table.ck_reviewed", status=m(f"check.status.{rec['status']}"))
+    return report["document"]["path"], statuses
 
 
 def _csv_cell(value: Any) -> Any:
@@ -215,7 +261,8 @@ def report_loader(out_dir: Path,
 
 def column_labels(columns: Sequence[str], m: Messages) -> list[str]:
     """Headers of a table in the interface language (``col.<id>``; activity codes as is)."""
-    return [m(f"col.{c}") if m.has(f"col.{c}") else c for c in columns]
+    return [m(f"col.{c}") if m.has(f"col.{c}")
+            else m(f"review.col.{c}") if m.has(f"review.col.{c}") else c for c in columns]
 
 
 class _CsvTable:
@@ -231,7 +278,7 @@ class _CsvTable:
         self.rows = 0
 
     def add(self, entry: Mapping[str, Any], report: Mapping[str, Any] | None,
-            decisions: Mapping[str, dict[str, Any]]) -> None:
+            decisions: DocumentReview) -> None:
         if report is None:
             return
         for row in finding_rows(report, decisions, self.m):
@@ -274,6 +321,8 @@ class _XlsxTable:
             m(f"check.status.{k}"): (PatternFill("solid", fgColor=bg), Font(color=fg, bold=True))
             for k, bg, fg in (("present", "E6F4EA", "166534"), ("missing", "FDE8EC", "9F1239"),
                               ("excluded", "F3E8FF", "581C87"), ("expired", "FDE8EC", "9F1239"))}
+        self._fills.update({m("review.table.ck_reviewed", status=word): fill
+                            for word, fill in list(self._fills.items())})
         self.findings = self._sheet(
             m("sheet.findings"), FINDING_COLUMNS,
             {"document": 36, "heading_path": 30, "explanation": 50, "text": 80, "matched": 30,
@@ -324,12 +373,12 @@ class _XlsxTable:
         ws.append(cells)
 
     def add(self, entry: Mapping[str, Any], report: Mapping[str, Any] | None,
-            decisions: Mapping[str, dict[str, Any]]) -> None:
+            decisions: DocumentReview) -> None:
         self.contracts.append([contract_row(entry, report, self.options)[c]
                                for c in CONTRACT_COLUMNS])
         if report is None:
             return
-        self.checklists.append(checklist_row(report, self.options))
+        self.checklists.append(checklist_row(report, self.options, decisions))
         for r in finding_rows(report, decisions, self.m):
             self._row(self.findings, [r[c] for c in FINDING_COLUMNS], self._wrap_f)
             self.rows += 1
@@ -365,8 +414,8 @@ def _write_tables(tables: Sequence[_CsvTable | _XlsxTable], entries: Sequence[Ma
     try:
         for entry in entries:
             report = load(entry)
-            decisions = (store.for_document(report["document"]["path"])
-                         if store and report is not None else {})
+            decisions = (review_for(report, store) if store and report is not None
+                         else DocumentReview())
             for table in tables:
                 table.add(entry, report, decisions)
     except BaseException as e:
