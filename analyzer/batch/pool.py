@@ -32,10 +32,15 @@ class WorkerStartError(RuntimeError):
     """A worker could not start (for example an invalid rule directory)."""
 
 
-def _context() -> Any:
-    """forkserver where available (fast start from a preloaded server), else spawn."""
+def _context(options: dict[str, Any]) -> Any:
+    """forkserver where available (fast start from a preloaded server), else spawn.
+
+    The server, started with the first pool of the process, inherits the environment: it
+    preloads the pipeline of that batch's language and rules only."""
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
+        os.environ["HDS_ANALYZER_PRELOAD_LANG"] = str(options.get("lang") or "auto")
+        os.environ["HDS_ANALYZER_PRELOAD_PATTERNS"] = str(options.get("patterns_dir") or "")
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(_PRELOAD)
         return ctx
@@ -81,7 +86,7 @@ class Supervisor:
         self.target = target
         self.limits = limits
         self.options = options
-        self.ctx = _context()
+        self.ctx = _context(options)
         self.slots: list[_Slot | None] = [None] * self.jobs
         self.started_workers = 0
 

@@ -95,7 +95,8 @@ def _set_cpu_budget(seconds: int) -> None:
 
 
 def warm_up(options: dict[str, Any]) -> None:
-    """Import the parsers and build the spaCy pipelines once, before the first document."""
+    """Import the parsers, validate the rule sets of the batch's languages and build the
+    spaCy pipeline of the first one, before the first document."""
     import analyzer.extract.docx
     import analyzer.extract.pdf
     import analyzer.extract.text  # noqa: F401
@@ -106,9 +107,13 @@ def warm_up(options: dict[str, Any]) -> None:
     from analyzer.resources import default_patterns_dir
 
     patterns = Path(options["patterns_dir"]) if options.get("patterns_dir") else None
-    langs = SUPPORTED_LANGUAGES if options.get("lang", "auto") == "auto" else (options["lang"],)
-    for lang in langs:
-        cached_pipeline(get_ruleset(patterns or default_patterns_dir(), lang))
+    lang = options.get("lang", "auto")
+    for code in SUPPORTED_LANGUAGES if lang == "auto" else (lang,):
+        get_ruleset(patterns or default_patterns_dir(), code)  # a broken rule file stops now
+    # one pipeline before the first document: French for "auto" (the first language of the
+    # product); another language's is built in the worker when a document in it appears
+    cached_pipeline(get_ruleset(patterns or default_patterns_dir(),
+                                "fr" if lang == "auto" else lang))
 
 
 def worker_main(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
