@@ -100,3 +100,25 @@ def test_the_cached_lemma_tables_are_the_packaged_table(cache_dir: Path) -> None
         assert table[form] == (lemma[0] if isinstance(lemma, list) else lemma)
     # the folded index: first form wins, e.g. an OCR text without accents
     assert folded[nlp.fold("sauvegardées")] == table["sauvegardées"]
+
+
+def test_rule_files_parse_the_same_from_the_cache_and_bad_yaml_still_fails(
+        cache_dir: Path, tmp_path: Path) -> None:
+    import yaml
+    from pydantic import BaseModel
+
+    from analyzer.errors import PatternFileError
+    from analyzer.yamlfile import read_yaml_model
+
+    class Doc(BaseModel):
+        words: list[str]
+
+    path = tmp_path / "words.yaml"
+    path.write_text("words: [hébergement, 'sauvegarde', \"0012\"]\n", encoding="utf-8")
+    first = read_yaml_model(path, Doc, "word list")
+    assert list(cache_dir.glob("yaml-*.bin"))
+    assert read_yaml_model(path, Doc, "word list") == first
+    assert first.words == yaml.safe_load(path.read_text(encoding="utf-8"))["words"]
+    path.write_text("words: [unclosed\n", encoding="utf-8")
+    with pytest.raises(PatternFileError, match="invalid YAML"):
+        read_yaml_model(path, Doc, "word list")
