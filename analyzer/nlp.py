@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from analyzer.cache import cached, cached_big_regexes
+from analyzer.gated_matcher import GatedMatcher
 from analyzer.models import MAX_TEXT_CHARS
 from analyzer.rules import RuleSet
 
@@ -131,6 +132,8 @@ def build_pipeline(ruleset: RuleSet) -> Language:
         "span_ruler",
         config={"spans_key": HITS_KEY, "phrase_matcher_attr": "NORM", "validate": True},
     )
+    # token patterns run only on the clauses that hold their necessary words (same hits)
+    ruler.matcher = GatedMatcher(nlp.vocab, validate=True)  # type: ignore[attr-defined]
     ruler.add_patterns(ruleset.span_ruler_patterns())  # type: ignore[attr-defined]
     return nlp
 
