@@ -78,11 +78,15 @@ def failure(status: str, reason: str, seconds: float, pages: int | None = None) 
 
 
 class Supervisor:
-    """Run tasks on ``jobs`` worker processes; yields ``(task, result)`` as each one finishes."""
+    """Run tasks on ``jobs`` worker processes; yields ``(task, result)`` as each one finishes.
+
+    ``cores`` (default ``jobs``) is the batch's job count: a document assigned while fewer
+    documents than that are in progress or waiting may OCR that many pages at once."""
 
     def __init__(self, jobs: int, limits: Limits, options: dict[str, Any],
-                 target: Any = worker_main) -> None:
+                 target: Any = worker_main, cores: int | None = None) -> None:
         self.jobs = max(1, jobs)
+        self.cores = max(self.jobs, cores or 0)
         self.target = target
         self.limits = limits
         self.options = options
@@ -160,7 +164,12 @@ class Supervisor:
                     self.slots[i] = self._start()
             for slot in self.slots:
                 if slot is not None and slot.ready and slot.task is None and pending:
-                    self._assign(slot, pending.popleft())
+                    task = pending.popleft()
+                    # idle capacity (cores neither busy nor needed by waiting documents)
+                    # goes to this document's OCR
+                    busy = sum(1 for s in self.slots if s is not None and s.task is not None)
+                    task["ocr_jobs"] = max(1, self.cores - busy - len(pending))
+                    self._assign(slot, task)
             if not pending and not self._busy():
                 return
             yield from self._poll()

@@ -218,7 +218,7 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
             warnings.append(f"extension_mismatch: {fmt.upper()} content in a "
                             f"{suffix or 'suffix-less'} file")
         stage = "extraction"
-        extracted = _extract(path, options, notify)
+        extracted = _extract(path, options, notify, int(task.get("ocr_jobs") or 1))
         # output:input ratio on the whole text (before the cap hides it), before any analysis
         check_text_ratio(sum(len(block.text) for block in extracted.blocks), size, limits)
         stage = "analysis"
@@ -301,7 +301,7 @@ def _write_reports(task: dict[str, Any], out: dict[str, Any]) -> None:
     out["json"] = out["html"] = None  # already on disk: do not send them back
 
 
-def _extract(path: Path, options: dict[str, Any], notify: Any = None) -> Any:
+def _extract(path: Path, options: dict[str, Any], notify: Any = None, ocr_jobs: int = 1) -> Any:
     from analyzer.extract import extract
 
     def on_ocr_page(number: int) -> None:
@@ -309,7 +309,8 @@ def _extract(path: Path, options: dict[str, Any], notify: Any = None) -> Any:
             notify(("ocr_page", number))
 
     return extract(path, ocr=options.get("ocr", "auto"),
-                   pdf_engine=options.get("pdf_engine", "auto"), on_ocr_page=on_ocr_page)
+                   pdf_engine=options.get("pdf_engine", "auto"), on_ocr_page=on_ocr_page,
+                   ocr_jobs=ocr_jobs)
 
 
 def _cap_text(extracted: Any, max_chars: int) -> tuple[Any, int, bool]:
