@@ -71,12 +71,16 @@ def _write(path: Path, value: Any) -> None:
         raise
 
 
-def cached(name: str, parts: tuple[object, ...], build: Callable[[], Any]) -> Any:
+def cached(name: str, parts: tuple[object, ...], build: Callable[[], Any],
+           check: Callable[[Any], bool] = lambda value: True) -> Any:
     """The value built by ``build()`` from ``parts`` (marshal-able data), from the cache when a
-    valid entry exists, else built and stored."""
+    valid entry exists (one whose payload passes ``check`` too), else built and stored."""
     path = cache_dir() / f"{name}-{_key(parts)}.bin"
     try:
-        return _read(path)
+        value = _read(path)
+        if check(value):
+            return value
+        log.debug("cache entry %s has an unexpected shape: rebuilt", path)
     except FileNotFoundError:
         pass
     except (OSError, ValueError, EOFError, TypeError) as e:

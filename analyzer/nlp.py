@@ -82,8 +82,17 @@ def lemma_tables(lang: str) -> tuple[dict[str, str], dict[str, str]]:
     st = path.stat()
     parts = ("lemmas", lang, spacy.__version__, str(path), st.st_size, st.st_mtime_ns,
              hashlib.sha256(Path(__file__).read_bytes()).hexdigest())
-    keys, values, fkeys, fvalues = cached("lemmas", parts, lambda: _build_lemma_tables(path))
+    keys, values, fkeys, fvalues = cached("lemmas", parts, lambda: _build_lemma_tables(path),
+                                          check=_four_pairs)
     return _pairs(keys, values), _pairs(fkeys, fvalues)
+
+
+def _four_pairs(value: object) -> bool:
+    """The shape of a lemma cache entry: keys and values of two tables, as many of each."""
+    if not (isinstance(value, tuple) and len(value) == 4
+            and all(isinstance(v, str) for v in value)):
+        return False
+    return all(a.count("\n") == b.count("\n") for a, b in (value[:2], value[2:]))
 
 
 @Language.factory("contract_norm", default_config={"lang": "fr", "overrides": {}})

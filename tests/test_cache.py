@@ -122,3 +122,15 @@ def test_rule_files_parse_the_same_from_the_cache_and_bad_yaml_still_fails(
     path.write_text("words: [unclosed\n", encoding="utf-8")
     with pytest.raises(PatternFileError, match="invalid YAML"):
         read_yaml_model(path, Doc, "word list")
+
+
+def test_a_lemma_entry_of_the_wrong_shape_is_rebuilt(cache_dir: Path) -> None:
+    nlp.lemma_tables.cache_clear()
+    try:
+        table, _ = nlp.lemma_tables("en")
+        (entry,) = cache_dir.glob("lemmas-*.bin")
+        cache._write(entry, ("a\nb", "only one value", "", ""))  # checksummed, yet wrong
+        nlp.lemma_tables.cache_clear()
+        assert nlp.lemma_tables("en")[0] == table
+    finally:
+        nlp.lemma_tables.cache_clear()
