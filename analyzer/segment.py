@@ -47,7 +47,7 @@ def normalize_text(text: str) -> str:
     return text.translate(_CHAR_MAP)
 
 
-_LETTER = re.compile(r"[^\W\d_]")
+_WORD_LETTER = re.compile(r"[^\W\d_]")
 
 
 def join_lines(lines: list[str]) -> str:
@@ -62,7 +62,8 @@ def join_lines(lines: list[str]) -> str:
         if not line:
             continue
         last = parts[-1] if parts else ""
-        if len(last) >= 2 and last[-1] == "-" and _LETTER.match(last[-2]) and line[:1].islower():
+        hyphenated = len(last) >= 2 and last[-1] == "-" and _WORD_LETTER.match(last[-2])
+        if hyphenated and line[:1].islower():
             parts[-1] = last[:-1]
         elif parts:
             parts.append(" ")

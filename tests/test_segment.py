@@ -130,3 +130,11 @@ def test_language_detection_short_texts():
     assert detect_language("Le Prestataire héberge les données de santé du Client.") == "fr"
     assert detect_language("The Provider hosts the Customer Data in the EU.") == "en"
     assert detect_language("") == "fr"
+
+
+def test_a_wrapped_line_that_starts_like_a_lettered_item_stays_in_its_clause():
+    from analyzer.segment import _starts_unit
+
+    assert not _starts_unit("b) du contrat et de ses annexes.", "les obligations visées au point")
+    assert _starts_unit("b) la sauvegarde des données ;", "a) l'hébergement ;")
+    assert not _starts_unit("(21) jours calendaires.", "dans un délai de vingt et un")
