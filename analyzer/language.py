@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 
-from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
-from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP
+from analyzer.cache import cached_big_regexes
+
+with cached_big_regexes():  # importing spacy.lang.fr compiles a 1.4 MB regex (1.7 s): cached
+    from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
+    from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP
 
 SUPPORTED_LANGUAGES = ("fr", "en")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")

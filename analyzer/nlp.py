@@ -8,6 +8,7 @@ with the packages (spaCy, spacy-lookups-data): nothing is downloaded.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
@@ -15,9 +16,10 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.lookups import load_lookups
 from spacy.tokens import Doc
 
+from analyzer.cache import cached, cached_big_regexes
+from analyzer.gated_matcher import GatedMatcher
 from analyzer.models import MAX_TEXT_CHARS
 from analyzer.rules import RuleSet
 
@@ -31,20 +33,66 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=2)
-def _folded_lemma_index(lang: str) -> dict[str, str]:
-    """Folded surface form → lemma, from the packaged lookup table (first form wins)."""
+def _lookup_file(lang: str) -> Path:
+    """The packaged lemma lookup table of ``lang`` (the file ``load_lookups`` reads)."""
     import spacy_lookups_data
-    import srsly
 
-    path = Path(spacy_lookups_data.__file__).parent / "data" / f"{lang}_lemma_lookup.json.gz"
+    data = Path(spacy_lookups_data.__file__).parent / "data"
+    plain = data / f"{lang}_lemma_lookup.json"
+    return plain if plain.exists() else plain.with_name(plain.name + ".gz")
+
+
+def _build_lemma_tables(path: Path) -> tuple[str, str, str, str]:
+    """Read the lookup table once and derive its folded index (folded form → lemma, first form
+    wins) from it; each table as two newline-joined strings, keys and values (fast to load).
+
+    A list of lemmas stands for its first one (the form itself when the list is empty), as
+    ``contract_norm`` reads it."""
+    from spacy.util import load_language_data
+
+    raw = load_language_data(path.with_name(path.name.removesuffix(".gz")))
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: not a lookup table")
+    table: dict[str, str] = {}
     index: dict[str, str] = {}
-    if path.is_file():
-        for form, lemma in srsly.read_gzip_json(path).items():
-            if isinstance(lemma, list):
-                lemma = lemma[0] if lemma else form
-            index.setdefault(fold(form), lemma)
-    return index
+    for form, lemma in raw.items():
+        if isinstance(lemma, list):
+            lemma = lemma[0] if lemma else form
+        if not isinstance(lemma, str):
+            continue
+        table[form] = lemma
+        index.setdefault(fold(form), lemma)
+    if any("\n" in s for d in (table, index) for pair in d.items() for s in pair):
+        raise ValueError(f"{path}: a lemma table entry holds a newline")
+    return ("\n".join(table), "\n".join(table.values()),
+            "\n".join(index), "\n".join(index.values()))
+
+
+def _pairs(keys: str, values: str) -> dict[str, str]:
+    return dict(zip(keys.split("\n"), values.split("\n"), strict=True)) if keys else {}
+
+
+@lru_cache(maxsize=2)
+def lemma_tables(lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The lemma lookup table of ``lang`` (lower-case form → lemma) and its folded index, from
+    the per-user cache when valid (0.07 s instead of 2 s); empty when the language has none."""
+    path = _lookup_file(lang)
+    if not path.is_file():
+        return {}, {}
+    st = path.stat()
+    parts = ("lemmas", lang, spacy.__version__, str(path), st.st_size, st.st_mtime_ns,
+             hashlib.sha256(Path(__file__).read_bytes()).hexdigest())
+    keys, values, fkeys, fvalues = cached("lemmas", parts, lambda: _build_lemma_tables(path),
+                                          check=_four_pairs)
+    return _pairs(keys, values), _pairs(fkeys, fvalues)
+
+
+def _four_pairs(value: object) -> bool:
+    """The shape of a lemma cache entry: keys and values of two tables, as many of each."""
+    if not (isinstance(value, tuple) and len(value) == 4
+            and all(isinstance(v, str) for v in value)):
+        return False
+    return all(a.count("\n") == b.count("\n") for a, b in (value[:2], value[2:]))
 
 
 @Language.factory("contract_norm", default_config={"lang": "fr", "overrides": {}})
@@ -55,18 +103,15 @@ def make_contract_norm(
 
     ``overrides`` (the lexicon's ``norms``) replace the packaged lemma of some word forms.
     """
-    table = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
+    table, folded_table = lemma_tables(lang)
     forced = {form.lower(): lemma for form, lemma in overrides.items()}
     cache: dict[str, str] = {}
-    folded_table: dict[str, str] = {}
 
     def lookup(lower: str) -> str:
         lemma = forced.get(lower) or table.get(lower)
         if lemma is None and lower.isalpha():
             # OCR and plain-ASCII texts drop accents ("sauvegardees"): look the word up by its
-            # folded form too (index built on the first miss).
-            if not folded_table:
-                folded_table.update(_folded_lemma_index(lang))
+            # folded form too
             lemma = folded_table.get(fold(lower))
         return lower if lemma is None else lemma
 
@@ -75,10 +120,7 @@ def make_contract_norm(
             lower = token.lower_
             norm = cache.get(lower)
             if norm is None:
-                lemma = lookup(lower)
-                if isinstance(lemma, list):  # some tables list several lemmas: take the first
-                    lemma = lemma[0] if lemma else lower
-                norm = fold(lemma)
+                norm = fold(lookup(lower))
                 if len(cache) < 200_000:
                     cache[lower] = norm
             token.norm_ = norm
@@ -89,7 +131,8 @@ def make_contract_norm(
 
 def build_pipeline(ruleset: RuleSet) -> Language:
     """Build the tagging pipeline of one language and load every rule in one validated call."""
-    nlp = spacy.blank(ruleset.lang)
+    with cached_big_regexes():  # spacy.lang.fr compiles a 1.4 MB regex at import
+        nlp = spacy.blank(ruleset.lang)
     nlp.max_length = MAX_TEXT_CHARS
     nlp.add_pipe("contract_norm",
                  config={"lang": ruleset.lang, "overrides": dict(ruleset.lexicon.norms)})
@@ -98,6 +141,8 @@ def build_pipeline(ruleset: RuleSet) -> Language:
         "span_ruler",
         config={"spans_key": HITS_KEY, "phrase_matcher_attr": "NORM", "validate": True},
     )
+    # token patterns run only on the clauses that hold their necessary words (same hits)
+    ruler.matcher = GatedMatcher(nlp.vocab, validate=True)  # type: ignore[attr-defined]
     ruler.add_patterns(ruleset.span_ruler_patterns())  # type: ignore[attr-defined]
     return nlp
 

@@ -674,7 +674,7 @@ def _execute(tasks: list[dict[str, Any]], *, engine: str, scheduler: str | None,
     from analyzer.batch.pool import Supervisor, WorkerStartError
 
     try:
-        with Supervisor(min(jobs, len(tasks)), limits, options) as supervisor:
+        with Supervisor(min(jobs, len(tasks)), limits, options, cores=jobs) as supervisor:
             yield from supervisor.run(tasks)
     except WorkerStartError as e:
         raise BatchError(f"the analysis workers cannot start: {e}") from e

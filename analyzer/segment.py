@@ -47,20 +47,28 @@ def normalize_text(text: str) -> str:
     return text.translate(_CHAR_MAP)
 
 
+_WORD_LETTER = re.compile(r"[^\W\d_]")
+
+
 def join_lines(lines: list[str]) -> str:
-    """Join the lines of one clause; "héber-" + "gement" becomes "hébergement"."""
-    out = ""
+    """Join the lines of one clause; "héber-" + "gement" becomes "hébergement".
+
+    Linear in the clause's length: the pieces are joined once at the end, and only the end of
+    the last piece is looked at (a piece is one line, so a letter before its final hyphen is
+    within it: a lone "-" is never glued to what precedes it)."""
+    parts: list[str] = []
     for raw in lines:
         line = " ".join(raw.split())
         if not line:
             continue
-        if not out:
-            out = line
-        elif re.search(r"[^\W\d_]-$", out) and line[:1].islower():
-            out = out[:-1] + line
-        else:
-            out = f"{out} {line}"
-    return out
+        last = parts[-1] if parts else ""
+        hyphenated = len(last) >= 2 and last[-1] == "-" and _WORD_LETTER.match(last[-2])
+        if hyphenated and line[:1].islower():
+            parts[-1] = last[:-1]
+        elif parts:
+            parts.append(" ")
+        parts.append(line)
+    return "".join(parts)
 
 
 _BARE = re.compile(r"^(?P<num>\d{1,2})(?=\s+[A-ZÀ-Ý][a-zà-ÿ'’])")

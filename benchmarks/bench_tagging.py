@@ -165,6 +165,30 @@ def accuracy(docs: list[tuple[Path, Path]], nlp: Language | None) -> dict[str, f
         analyze_mod.cached_pipeline = original  # type: ignore[assignment]
 
 
+def token_matching(nlp: Language, ruleset: RuleSet, texts: list[str]) -> dict[str, float]:
+    """Seconds of the token patterns alone: one plain ``Matcher`` with every pattern (the
+    baseline) against the pipeline's ``GatedMatcher``, with the phrase matcher for scale; the
+    hits must be equal."""
+    from spacy.matcher import Matcher
+
+    docs = list(nlp.pipe(texts, disable=["span_ruler"]))
+    ruler = nlp.get_pipe("span_ruler")
+    plain = Matcher(nlp.vocab)
+    for entry in ruleset.span_ruler_patterns():
+        if isinstance(entry["pattern"], list):
+            plain.add(repr((entry["label"], entry["id"])), [entry["pattern"]])
+    seconds = {}
+    for name, matcher in (("plain", plain), ("gated", ruler.matcher),  # type: ignore[attr-defined]
+                          ("phrases", ruler.phrase_matcher)):  # type: ignore[attr-defined]
+        start = time.perf_counter()
+        for doc in docs:
+            matcher(doc)
+        seconds[name] = time.perf_counter() - start
+    assert all(sorted(set(plain(d))) == sorted(set(ruler.matcher(d)))  # type: ignore[attr-defined]
+               for d in docs), "the gated matcher must hit what the plain one hits"
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--words", type=int, default=200_000)
@@ -190,6 +214,10 @@ def main() -> None:
         print(f"{name:8} {wps:>10,.0f} words/s   ({hits} rule hits; pipes: {pipes})")
     print(f"ratio ours/sm-lite {speed['ours'] / speed['sm-lite']:.1f}x   "
           f"ours/sm-full {speed['ours'] / speed['sm-full']:.1f}x")
+    match = token_matching(pipelines["ours"], ruleset, texts)
+    print(f"token patterns: plain Matcher {match['plain']:.2f} s, gated {match['gated']:.2f} s "
+          f"({match['plain'] / match['gated']:.1f}x; same hits); phrases {match['phrases']:.2f} s")
+    speed["token_match_ratio"] = match["plain"] / match["gated"]
     stage = tag_stage_words_per_second(docs, args.words)
     speed["tag-stage"] = stage
     print(f"tag stage (pipeline + rule proposals + clause model) {stage:,.0f} words/s: "

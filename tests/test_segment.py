@@ -33,6 +33,21 @@ def test_join_lines_dehyphenates():
     assert join_lines(["pages 3-", "4 et Jean-", "Pierre"]) == "pages 3- 4 et Jean- Pierre"
 
 
+def test_join_lines_keeps_the_rules_on_a_200k_character_clause_of_many_lines():
+    group = ["Le Prestataire assure l'héber-", "  gement des\tdonnées ", "", "pages 3-",
+             "4 et Jean-", "Pierre, ainsi que la sauve-"]
+    lines = group * 8000 + ["garde."]
+    joined = join_lines(lines)
+    unit = "Le Prestataire assure l'hébergement des données pages 3- 4 et Jean- Pierre, ainsi que la"
+    # "sauve-" stays hyphenated before the next group's capitalised "Le"; the very last line
+    # ("garde.") is lower-case and glued back
+    expected = " ".join([f"{unit} sauve-"] * 8000)[:-1] + "garde."
+    assert len(joined) > 200_000
+    assert joined == expected
+    assert join_lines(["-", "suite"]) == "- suite"  # a lone hyphen is not a hyphenated word
+    assert join_lines(["é-", "tait", "", "   "]) == "était"
+
+
 @pytest.mark.parametrize(("text", "number"), [
     ("Article 7 – Sauvegarde", "Article 7"), ("ARTICLE 12. Durée", "ARTICLE 12"),
     ("7.2.1 Le Prestataire", "7.2.1"), ("3. Objet", "3"), ("a) la sauvegarde", "a)"),
@@ -115,3 +130,11 @@ def test_language_detection_short_texts():
     assert detect_language("Le Prestataire héberge les données de santé du Client.") == "fr"
     assert detect_language("The Provider hosts the Customer Data in the EU.") == "en"
     assert detect_language("") == "fr"
+
+
+def test_a_wrapped_line_that_starts_like_a_lettered_item_stays_in_its_clause():
+    from analyzer.segment import _starts_unit
+
+    assert not _starts_unit("b) du contrat et de ses annexes.", "les obligations visées au point")
+    assert _starts_unit("b) la sauvegarde des données ;", "a) l'hébergement ;")
+    assert not _starts_unit("(21) jours calendaires.", "dans un délai de vingt et un")

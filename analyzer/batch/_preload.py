@@ -19,8 +19,12 @@ except ImportError:  # pragma: no cover
 # starts with them ready (copy-on-write) instead of spending seconds building its own. A broken
 # rule directory is reported by the worker's own warm-up, never here.
 try:
+    import os
+
     from analyzer.batch.worker import warm_up
 
-    warm_up({"lang": "auto"})
+    # the language and rules of the batch that started the server (see ``pool._context``)
+    warm_up({"lang": os.environ.get("HDS_ANALYZER_PRELOAD_LANG", "auto"),
+             "patterns_dir": os.environ.get("HDS_ANALYZER_PRELOAD_PATTERNS") or None})
 except Exception:
     pass

@@ -32,10 +32,15 @@ class WorkerStartError(RuntimeError):
     """A worker could not start (for example an invalid rule directory)."""
 
 
-def _context() -> Any:
-    """forkserver where available (fast start from a preloaded server), else spawn."""
+def _context(options: dict[str, Any]) -> Any:
+    """forkserver where available (fast start from a preloaded server), else spawn.
+
+    The server, started with the first pool of the process, inherits the environment: it
+    preloads the pipeline of that batch's language and rules only."""
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
+        os.environ["HDS_ANALYZER_PRELOAD_LANG"] = str(options.get("lang") or "auto")
+        os.environ["HDS_ANALYZER_PRELOAD_PATTERNS"] = str(options.get("patterns_dir") or "")
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(_PRELOAD)
         return ctx
@@ -73,15 +78,19 @@ def failure(status: str, reason: str, seconds: float, pages: int | None = None) 
 
 
 class Supervisor:
-    """Run tasks on ``jobs`` worker processes; yields ``(task, result)`` as each one finishes."""
+    """Run tasks on ``jobs`` worker processes; yields ``(task, result)`` as each one finishes.
+
+    ``cores`` (default ``jobs``) is the batch's job count: a document assigned while fewer
+    documents than that are in progress or waiting may OCR that many pages at once."""
 
     def __init__(self, jobs: int, limits: Limits, options: dict[str, Any],
-                 target: Any = worker_main) -> None:
+                 target: Any = worker_main, cores: int | None = None) -> None:
         self.jobs = max(1, jobs)
+        self.cores = max(self.jobs, cores or 0)
         self.target = target
         self.limits = limits
         self.options = options
-        self.ctx = _context()
+        self.ctx = _context(options)
         self.slots: list[_Slot | None] = [None] * self.jobs
         self.started_workers = 0
 
@@ -155,7 +164,12 @@ class Supervisor:
                     self.slots[i] = self._start()
             for slot in self.slots:
                 if slot is not None and slot.ready and slot.task is None and pending:
-                    self._assign(slot, pending.popleft())
+                    task = pending.popleft()
+                    # idle capacity (cores neither busy nor needed by waiting documents)
+                    # goes to this document's OCR
+                    busy = sum(1 for s in self.slots if s is not None and s.task is not None)
+                    task["ocr_jobs"] = max(1, self.cores - busy - len(pending))
+                    self._assign(slot, task)
             if not pending and not self._busy():
                 return
             yield from self._poll()

@@ -95,7 +95,8 @@ def _set_cpu_budget(seconds: int) -> None:
 
 
 def warm_up(options: dict[str, Any]) -> None:
-    """Import the parsers and build the spaCy pipelines once, before the first document."""
+    """Import the parsers, validate the rule sets of the batch's languages and build the
+    spaCy pipeline of the first one, before the first document."""
     import analyzer.extract.docx
     import analyzer.extract.pdf
     import analyzer.extract.text  # noqa: F401
@@ -106,9 +107,13 @@ def warm_up(options: dict[str, Any]) -> None:
     from analyzer.resources import default_patterns_dir
 
     patterns = Path(options["patterns_dir"]) if options.get("patterns_dir") else None
-    langs = SUPPORTED_LANGUAGES if options.get("lang", "auto") == "auto" else (options["lang"],)
-    for lang in langs:
-        cached_pipeline(get_ruleset(patterns or default_patterns_dir(), lang))
+    lang = options.get("lang", "auto")
+    for code in SUPPORTED_LANGUAGES if lang == "auto" else (lang,):
+        get_ruleset(patterns or default_patterns_dir(), code)  # a broken rule file stops now
+    # one pipeline before the first document: French for "auto" (the first language of the
+    # product); another language's is built in the worker when a document in it appears
+    cached_pipeline(get_ruleset(patterns or default_patterns_dir(),
+                                "fr" if lang == "auto" else lang))
 
 
 def worker_main(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
@@ -213,7 +218,7 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
             warnings.append(f"extension_mismatch: {fmt.upper()} content in a "
                             f"{suffix or 'suffix-less'} file")
         stage = "extraction"
-        extracted = _extract(path, options, notify)
+        extracted = _extract(path, options, notify, int(task.get("ocr_jobs") or 1))
         # output:input ratio on the whole text (before the cap hides it), before any analysis
         check_text_ratio(sum(len(block.text) for block in extracted.blocks), size, limits)
         stage = "analysis"
@@ -296,7 +301,7 @@ def _write_reports(task: dict[str, Any], out: dict[str, Any]) -> None:
     out["json"] = out["html"] = None  # already on disk: do not send them back
 
 
-def _extract(path: Path, options: dict[str, Any], notify: Any = None) -> Any:
+def _extract(path: Path, options: dict[str, Any], notify: Any = None, ocr_jobs: int = 1) -> Any:
     from analyzer.extract import extract
 
     def on_ocr_page(number: int) -> None:
@@ -304,7 +309,8 @@ def _extract(path: Path, options: dict[str, Any], notify: Any = None) -> Any:
             notify(("ocr_page", number))
 
     return extract(path, ocr=options.get("ocr", "auto"),
-                   pdf_engine=options.get("pdf_engine", "auto"), on_ocr_page=on_ocr_page)
+                   pdf_engine=options.get("pdf_engine", "auto"), on_ocr_page=on_ocr_page,
+                   ocr_jobs=ocr_jobs)
 
 
 def _cap_text(extracted: Any, max_chars: int) -> tuple[Any, int, bool]:

@@ -132,7 +132,7 @@ def sniff_format(path: Path) -> str:
 
 def extract(
     path: Path, *, ocr: str = "auto", pdf_engine: str = "auto",
-    on_ocr_page: Callable[[int], None] | None = None,
+    on_ocr_page: Callable[[int], None] | None = None, ocr_jobs: int = 1,
 ) -> ExtractedDocument:
     """Extract the text blocks of one file.
 
@@ -143,6 +143,7 @@ def extract(
             cannot parse), "pypdfium2" or "pdfplumber".
         on_ocr_page: called with the page number just before a page goes to OCR (the batch
             engine uses it to extend the document's deadline while OCR makes progress).
+        ocr_jobs: how many pages of a PDF may be OCRed at once (same result).
 
     Raises:
         ExtractionError: the file cannot be read; ``status`` says why.
@@ -156,7 +157,8 @@ def extract(
     if fmt == "pdf":
         from analyzer.extract.pdf import extract_pdf
 
-        return extract_pdf(path, ocr=ocr, engine=pdf_engine, on_ocr_page=on_ocr_page)
+        return extract_pdf(path, ocr=ocr, engine=pdf_engine, on_ocr_page=on_ocr_page,
+                           ocr_jobs=ocr_jobs)
     if fmt == "docx":
         from analyzer.extract.docx import extract_docx
 

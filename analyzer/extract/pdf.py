@@ -384,40 +384,99 @@ def _ocr_langs() -> str:
     return "+".join(wanted) if wanted else "eng"
 
 
+OCR_TIMEOUT = 300  # seconds of one tesseract run
+
+
+@dataclass
+class _OcrJob:
+    """One page's tesseract run, started (``proc``), its files in ``base`` + .png/.tsv/.err."""
+
+    proc: subprocess.Popen[bytes]
+    base: Path
+    scale: float
+    started: float
+
+
+def _start_ocr(page: object, folder: Path, number: int) -> _OcrJob:
+    """Render one pypdfium2 page and start ``tesseract … tsv`` on it (it runs while the caller
+    goes on: pages of one document are read by several tesseract processes at once).
+
+    Raises:
+        ExtractionError: tesseract is missing or cannot start.
+    """
+    import time
+
+    exe = shutil.which("tesseract")
+    if not exe:
+        raise ExtractionError(f"tesseract is not installed; {_TESSERACT_HINT}", "ocr_unavailable")
+    scale = OCR_DPI / 72
+    base = folder / f"page-{number}"
+    bitmap = page.render(scale=scale, grayscale=True)  # type: ignore[attr-defined]
+    try:
+        bitmap.to_pil().save(base.with_suffix(".png"))
+    finally:
+        bitmap.close()
+    try:
+        with open(base.with_suffix(".err"), "wb") as err:
+            proc = subprocess.Popen(
+                [exe, str(base.with_suffix(".png")), str(base), "-l", _ocr_langs(), "--psm", "3",
+                 "--dpi", str(OCR_DPI), "tsv"],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                # OpenMP threads spin on a busy machine and make tesseract several times
+                # slower; parallel runs already use one process per core
+                env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+            )
+    except OSError as e:
+        raise ExtractionError(f"tesseract failed: {e}", "ocr_failed") from e
+    return _OcrJob(proc, base, scale, time.monotonic())
+
+
+def _finish_ocr(job: _OcrJob) -> tuple[list[_Frag], float | None]:
+    """Wait for a page's tesseract run (``OCR_TIMEOUT`` from its start): fragments and mean
+    confidence. Its files are removed.
+
+    Raises:
+        ExtractionError: tesseract failed or timed out.
+    """
+    import locale
+    import time
+
+    try:
+        try:
+            job.proc.wait(timeout=max(0.0, OCR_TIMEOUT - (time.monotonic() - job.started)))
+        except subprocess.TimeoutExpired as e:
+            job.proc.kill()
+            job.proc.wait()
+            expired = subprocess.TimeoutExpired(job.proc.args, OCR_TIMEOUT)
+            raise ExtractionError(f"tesseract failed: {expired}", "ocr_failed") from e
+        encoding = locale.getpreferredencoding(False)  # what subprocess's text mode reads
+        if job.proc.returncode != 0:
+            said = job.base.with_suffix(".err").read_bytes().decode(encoding, "replace")
+            raise ExtractionError(f"tesseract failed: {said.strip()[:300]}", "ocr_failed")
+        tsv = job.base.with_suffix(".tsv").read_bytes().decode(encoding)
+    except OSError as e:
+        raise ExtractionError(f"tesseract failed: {e}", "ocr_failed") from e
+    finally:
+        for suffix in (".png", ".tsv", ".err"):
+            job.base.with_suffix(suffix).unlink(missing_ok=True)
+    return _parse_tsv(tsv, job.scale)
+
+
 def ocr_page(page: object, height: float) -> tuple[list[_Frag], float | None]:
     """OCR one pypdfium2 page: render it, run ``tesseract … tsv``; fragments and mean confidence.
 
     Raises:
         ExtractionError: tesseract is missing or fails.
     """
-    exe = shutil.which("tesseract")
-    if not exe:
-        raise ExtractionError(f"tesseract is not installed; {_TESSERACT_HINT}", "ocr_unavailable")
-    scale = OCR_DPI / 72
-    bitmap = page.render(scale=scale, grayscale=True)  # type: ignore[attr-defined]
-    try:
-        image = bitmap.to_pil()
-        with tempfile.TemporaryDirectory(prefix="hds-ocr-") as tmp:
-            png = Path(tmp) / "page.png"
-            image.save(png)
-            try:
-                proc = subprocess.run(
-                    [exe, str(png), "stdout", "-l", _ocr_langs(), "--psm", "3",
-                     "--dpi", str(OCR_DPI), "tsv"],
-                    capture_output=True, text=True, timeout=300, check=False,
-                    # OpenMP threads spin on a busy machine and make tesseract several times
-                    # slower; batch runs already use one process per core
-                    env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-                )
-            except (OSError, subprocess.SubprocessError) as e:
-                raise ExtractionError(f"tesseract failed: {e}", "ocr_failed") from e
-    finally:
-        bitmap.close()
-    if proc.returncode != 0:
-        raise ExtractionError(f"tesseract failed: {proc.stderr.strip()[:300]}", "ocr_failed")
+    with tempfile.TemporaryDirectory(prefix="hds-ocr-") as tmp:
+        return _finish_ocr(_start_ocr(page, Path(tmp), 1))
+
+
+def _parse_tsv(tsv: str, scale: float) -> tuple[list[_Frag], float | None]:
+    """Tesseract's TSV: word boxes grouped into line fragments, and the mean confidence."""
     lines: dict[tuple[str, str, str], list[tuple[str, float, float, float, float]]] = {}
     confidences: list[float] = []
-    for row in proc.stdout.splitlines()[1:]:
+    for row in tsv.splitlines()[1:]:
         cols = row.split("\t")
         if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
             continue
@@ -934,33 +993,84 @@ def _encrypted(path: Path, e: BaseException | None = None) -> ExtractionError:
     )
 
 
-def _iter_pdfium(path: Path, doc: object, ocr: str, state: dict) -> Iterator[_Page]:
+@dataclass
+class _Pending:
+    """A page read, its OCR maybe running; ``notes`` are its warnings, kept in page order."""
+
+    result: _Page
+    job: _OcrJob | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _read_page(path: Path, doc: object, index: int, ocr: str, state: dict,
+               folder: Callable[[], Path], failed: list[int]) -> _Pending:
+    """Read one page's text layer and, when it needs OCR, start it."""
     import pypdfium2 as pdfium
 
-    failed = 0
-    for index in range(len(doc)):  # type: ignore[arg-type]
-        try:
-            page = doc[index]  # type: ignore[index]
-        except pdfium.PdfiumError as e:
-            failed += 1
-            if failed == len(doc):  # type: ignore[arg-type]
-                raise ExtractionError(
-                    f"{path}: PDF could not be read (PdfiumError: no page loads: {e})",
-                    "parse_error") from e
-            state["warnings"].append(f"{path.name}: page {index + 1} could not be loaded ({e})")
-            yield _Page(index + 1, 0.0)
-            continue
-        try:
-            width, height = page.get_size()
-            frags = _pdfium_frags(page, height)
-            result = _Page(index + 1, width, frags)
-            _maybe_ocr(result, page, height, ocr, state)
-        except pdfium.PdfiumError as e:
-            state["warnings"].append(f"{path.name}: page {index + 1} could not be read ({e})")
-            result = _Page(index + 1, 0.0)
-        finally:
-            page.close()
-        yield result
+    try:
+        page = doc[index]  # type: ignore[index]
+    except pdfium.PdfiumError as e:
+        failed.append(index)
+        if len(failed) == len(doc):  # type: ignore[arg-type]
+            raise ExtractionError(
+                f"{path}: PDF could not be read (PdfiumError: no page loads: {e})",
+                "parse_error") from e
+        return _Pending(_Page(index + 1, 0.0),
+                        notes=[f"{path.name}: page {index + 1} could not be loaded ({e})"])
+    pending = _Pending(_Page(index + 1, 0.0))
+    try:
+        width, height = page.get_size()
+        pending.result = _Page(index + 1, width, _pdfium_frags(page, height))
+        pending.job = _begin_ocr(pending.result, page, ocr, state, folder, pending.notes)
+    except pdfium.PdfiumError as e:
+        pending.notes.append(f"{path.name}: page {index + 1} could not be read ({e})")
+        pending.result = _Page(index + 1, 0.0)
+    finally:
+        page.close()
+    return pending
+
+
+def _iter_pdfium(path: Path, doc: object, ocr: str, state: dict) -> Iterator[_Page]:
+    """The pages in order; up to ``state["ocr_jobs"]`` pages are OCRed at once (the pages
+    after a page in OCR are read meanwhile), with the same result as one at a time."""
+    from collections import deque
+
+    jobs = max(1, int(state.get("ocr_jobs") or 1))
+    window: deque[_Pending] = deque()
+    failed: list[int] = []
+    with _LazyFolder() as folder:
+        index = 0
+        while index < len(doc) or window:  # type: ignore[arg-type]
+            running = sum(1 for p in window if p.job is not None)
+            more = index < len(doc)  # type: ignore[arg-type]
+            if more and running < jobs and len(window) < jobs + 8:
+                window.append(_read_page(path, doc, index, ocr, state, folder, failed))
+                index += 1
+                continue
+            head = window.popleft()
+            if head.job is not None:
+                _end_ocr(head.result, head.job, ocr, state, head.notes)
+            state["warnings"].extend(head.notes)
+            yield head.result
+
+
+class _LazyFolder:
+    """A temporary folder for the page images, created on first use, removed at the end."""
+
+    def __init__(self) -> None:
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+
+    def __call__(self) -> Path:
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="hds-ocr-")
+        return Path(self._tmp.name)
+
+    def __enter__(self) -> _LazyFolder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
 
 
 def _needs_ocr(frags: list[_Frag], page: object, ocr: str) -> bool:
@@ -971,31 +1081,50 @@ def _needs_ocr(frags: list[_Frag], page: object, ocr: str) -> bool:
     return _has_images_pdfium(page)
 
 
-def _maybe_ocr(result: _Page, page: object, height: float, ocr: str, state: dict) -> None:
+def _begin_ocr(result: _Page, page: object, ocr: str, state: dict,
+               folder: Callable[[], Path], notes: list[str]) -> _OcrJob | None:
+    """Start the OCR of a page that needs it (None: it does not, or it cannot be done)."""
     if not _needs_ocr(result.frags, page, ocr):
-        return
+        return None
     if state.get("ocr_missing"):
         state["ocr_skipped"].append(result.number)
-        return
+        return None
     if state.get("on_ocr_page"):
         state["on_ocr_page"](result.number)
     try:
-        frags, confidence = ocr_page(page, height)
+        return _start_ocr(page, folder(), result.number)
     except ExtractionError as e:
         if e.status == "ocr_unavailable":
             state["ocr_missing"] = True
             state["ocr_skipped"].append(result.number)
         else:
-            state["warnings"].append(f"page {result.number}: OCR failed ({e})")
+            notes.append(f"page {result.number}: OCR failed ({e})")
+        return None
+
+
+def _end_ocr(result: _Page, job: _OcrJob, ocr: str, state: dict, notes: list[str]) -> None:
+    """Take a page's OCR result (or say why not)."""
+    try:
+        frags, confidence = _finish_ocr(job)
+    except ExtractionError as e:
+        notes.append(f"page {result.number}: OCR failed ({e})")
         return
     if ocr == "always" and _text_chars(frags) < _text_chars(result.frags) // 2:
-        state["warnings"].append(
+        notes.append(
             f"page {result.number}: OCR found much less text than the text layer; text layer kept")
         return
     result.frags, result.ocr = frags, True
     state.setdefault("ocr_pages", []).append(result.number)
     if confidence is not None and confidence < OCR_MIN_CONFIDENCE:
         state["low_confidence"].append((result.number, confidence))
+
+
+def _maybe_ocr(result: _Page, page: object, ocr: str, state: dict) -> None:
+    """OCR one page now, if it needs it (the pdfplumber engine's one-page-at-a-time path)."""
+    with _LazyFolder() as folder:
+        job = _begin_ocr(result, page, ocr, state, folder, state["warnings"])
+        if job is not None:
+            _end_ocr(result, job, ocr, state, state["warnings"])
 
 
 def _read_pdfium(path: Path, ocr: str, state: dict) -> list[list[_Line]]:
@@ -1052,7 +1181,7 @@ def _read_plumber(path: Path, ocr: str, state: dict) -> list[list[_Line]]:
                         pdfium_doc = pdfium.PdfDocument(str(path))
                     pdfium_page = pdfium_doc[number - 1]
                     try:
-                        _maybe_ocr(result, pdfium_page, pdfium_page.get_height(), "always", state)
+                        _maybe_ocr(result, pdfium_page, "always", state)
                     finally:
                         pdfium_page.close()
                 pages.append(_page_lines(result))
@@ -1075,7 +1204,7 @@ def _read_plumber(path: Path, ocr: str, state: dict) -> list[list[_Line]]:
 
 def extract_pdf(
     path: Path, *, ocr: str = "auto", engine: str = "auto",
-    on_ocr_page: Callable[[int], None] | None = None,
+    on_ocr_page: Callable[[int], None] | None = None, ocr_jobs: int = 1,
 ) -> ExtractedDocument:
     """Read a PDF page by page (text layer, OCR where there is none).
 
@@ -1085,6 +1214,8 @@ def extract_pdf(
         engine: "auto" (pypdfium2, falling back to pdfplumber when PDFium cannot parse the file),
             "pypdfium2" or "pdfplumber".
         on_ocr_page: called with the page number before each page goes to OCR.
+        ocr_jobs: how many pages may be OCRed at once (pypdfium2 engine; the result is the
+            same as one at a time).
 
     Raises:
         ExtractionError: corrupt (``parse_error``) or user-password-protected (``encrypted``) PDF.
@@ -1094,7 +1225,7 @@ def extract_pdf(
     if ocr not in OCR_MODES:
         raise ValueError(f"ocr must be one of {OCR_MODES}")
     state: dict = {"warnings": [], "ocr_skipped": [], "low_confidence": [], "pages": 0,
-                   "on_ocr_page": on_ocr_page}
+                   "on_ocr_page": on_ocr_page, "ocr_jobs": ocr_jobs}
     if engine == "pdfplumber":
         pages = _read_plumber(path, ocr, state)
     else:

@@ -1,0 +1,142 @@
+"""A per-user cache of what is slow to build and the same on every run: the French tokenizer's
+compiled regular expression and the folded lemma tables (``analyzer.nlp``).
+
+Entries live in ``$HDS_ANALYZER_CACHE``, else ``$XDG_CACHE_HOME/hds-analyzer``, else
+``~/.cache/hds-analyzer``. Each file is named by a hash of everything it is built from (library
+versions, the source data, the code that builds it), holds a SHA-256 of its payload, is written
+atomically (temporary file, then rename) and is read with ``marshal`` (plain data, never code).
+A missing, stale, corrupt or unwritable entry is simply rebuilt: the cache changes how fast the
+analysis starts, never what it finds. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import marshal
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+FORMAT = b"hds-analyzer-cache/1\n"
+BIG_REGEX = 100_000
+"""Patterns at least this long are compiled through the cache (spaCy's French token_match is
+1.4 MB and takes about 1.7 s to compile; every other pattern compiles in milliseconds)."""
+
+
+def cache_dir() -> Path:
+    """The folder of the cache entries (not created here)."""
+    explicit = os.environ.get("HDS_ANALYZER_CACHE")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "hds-analyzer"
+
+
+def _key(parts: tuple[object, ...]) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def _read(path: Path) -> Any:
+    """The payload of a valid entry; raises ValueError (or OSError) for anything else."""
+    data = path.read_bytes()
+    head = len(FORMAT)
+    if data[:head] != FORMAT or len(data) < head + 32:
+        raise ValueError("not a cache entry")
+    digest, payload = data[head:head + 32], data[head + 32:]
+    if hashlib.sha256(payload).digest() != digest:
+        raise ValueError("checksum mismatch")
+    return marshal.loads(payload)
+
+
+def _write(path: Path, value: Any) -> None:
+    payload = marshal.dumps(value)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(FORMAT + hashlib.sha256(payload).digest() + payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def cached(name: str, parts: tuple[object, ...], build: Callable[[], Any],
+           check: Callable[[Any], bool] = lambda value: True) -> Any:
+    """The value built by ``build()`` from ``parts`` (marshal-able data), from the cache when a
+    valid entry exists (one whose payload passes ``check`` too), else built and stored."""
+    path = cache_dir() / f"{name}-{_key(parts)}.bin"
+    try:
+        value = _read(path)
+        if check(value):
+            return value
+        log.debug("cache entry %s has an unexpected shape: rebuilt", path)
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, EOFError, TypeError) as e:
+        log.debug("cache entry %s unusable (%s): rebuilt", path, e)
+    value = build()
+    try:
+        _write(path, value)
+    except (OSError, ValueError) as e:  # read-only home, full disk: run without the cache
+        log.debug("cache entry %s not written: %s", path, e)
+    return value
+
+
+def _sre_parts(pattern: str, flags: int) -> tuple[list[int], int, int, dict[str, int]]:
+    """What ``re`` compiles ``pattern`` to (the steps of ``re._compiler.compile``)."""
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    parsed = _parser.parse(pattern, flags)
+    code = [int(op) for op in _compiler._code(parsed, flags)]
+    return (code, flags | parsed.state.flags, parsed.state.groups,
+            dict(parsed.state.groupdict))
+
+
+def compile_cached(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, with the compiled program kept in the cache (keyed by the
+    interpreter and the regex engine's version); plain ``re.compile`` wherever that fails."""
+    import _sre
+
+    try:
+        parts = ("sre", sys.version, _sre.MAGIC, _sre.CODESIZE, flags,
+                 hashlib.sha256(pattern.encode("utf-8", "surrogatepass")).hexdigest())
+        code, all_flags, groups, groupindex = cached(
+            "regex", parts, lambda: _sre_parts(pattern, flags))
+        indexgroup: list[str | None] = [None] * groups
+        for group_name, index in groupindex.items():
+            indexgroup[index] = group_name
+        compiled: re.Pattern[str] = _sre.compile(pattern, all_flags, code, groups - 1,
+                                                 groupindex, tuple(indexgroup))
+        return compiled
+    except Exception as e:  # another interpreter's internals: the ordinary way
+        log.debug("regex cache unavailable (%s: %s)", type(e).__name__, e)
+        return re.compile(pattern, flags)
+
+
+@contextlib.contextmanager
+def cached_big_regexes() -> Iterator[None]:
+    """While active, ``re.compile`` of a pattern of ``BIG_REGEX`` characters or more goes
+    through ``compile_cached`` (used around the import of spaCy's language data)."""
+    real = re.compile
+
+    def compile_(pattern: Any, flags: Any = 0) -> Any:
+        if isinstance(pattern, str) and len(pattern) >= BIG_REGEX:
+            return compile_cached(pattern, int(flags))
+        return real(pattern, flags)
+
+    re.compile = compile_
+    try:
+        yield
+    finally:
+        re.compile = real
