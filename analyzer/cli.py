@@ -425,7 +425,7 @@ def patterns_validate(patterns_dir: Path | None) -> None:
 @patterns_option
 def patterns_test(patterns_dir: Path | None) -> None:
     """Run every rule's match / no_match examples."""
-    from analyzer.rules.examples import run_examples
+    from analyzer.rule_examples import run_examples
 
     failures = 0
     total = 0

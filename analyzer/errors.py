@@ -19,3 +19,7 @@ class PatternFileError(AnalyzerError):
 
 class GoldFileError(AnalyzerError):
     """A gold annotation file is invalid."""
+
+
+class BatchError(AnalyzerError):
+    """The batch itself cannot run (for example: the workers cannot start)."""

@@ -25,7 +25,7 @@ from analyzer.batch.limits import Limits, sniff_type
 from analyzer.batch.progress import Progress
 from analyzer.batch.store import Store, StoreDamaged, set_aside
 from analyzer.batch.worker import FAILED_STATUSES, OK_STATUSES, index_entry
-from analyzer.errors import AnalyzerError
+from analyzer.errors import AnalyzerError, BatchError
 from analyzer.extract import SUPPORTED_SUFFIXES, file_sha256
 from analyzer.output import atomic_write_text, output_names
 
@@ -35,10 +35,6 @@ RETRY_STATUSES = ("timeout", "crashed")  # possibly transient: re-done by --retr
 FILES_CSV = "files.csv"
 CSV_FIELDS = ("path", "status", "reason", "type", "pages", "chars", "truncated", "language",
               "clauses", "certificates_required", "seconds", "size", "sha256", "html", "json")
-
-
-class BatchError(AnalyzerError):
-    """The batch itself cannot run (for example: the workers cannot start)."""
 
 
 @dataclass(frozen=True)

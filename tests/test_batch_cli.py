@@ -126,6 +126,7 @@ def test_verbose_logs_every_document(tmp_path: Path):
 
 
 def test_a_batch_error_midway_still_leaves_a_current_index(tmp_path: Path, monkeypatch):
+    import analyzer.errors
     import analyzer.scan
 
     docs = tmp_path / "docs"
@@ -137,7 +138,7 @@ def test_a_batch_error_midway_still_leaves_a_current_index(tmp_path: Path, monke
 
     def finish(store, out_dir, formats, task, outcome, *args):  # type: ignore[no-untyped-def]
         if finished:  # as when the second report cannot be written (disk full)
-            raise analyzer.scan.BatchError(f"cannot write the report of {task['display']}: "
+            raise analyzer.errors.BatchError(f"cannot write the report of {task['display']}: "
                                            "OSError: [Errno 28] No space left on device")
         finished.append(task["display"])
         return real(store, out_dir, formats, task, outcome, *args)

@@ -11,8 +11,8 @@ import pytest
 
 from analyzer.errors import PatternFileError
 from analyzer.resources import default_patterns_dir
+from analyzer.rule_examples import example_cases, rule_matches
 from analyzer.rules import RuleSet, load_rules
-from analyzer.rules.examples import example_cases, rule_matches
 
 LANGS = ("fr", "en")
 

@@ -52,7 +52,7 @@ def run_dask(tasks: list[dict[str, Any]], *, scheduler: str | None, jobs: int, l
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError as e:  # pragma: no cover
-        from analyzer.scan import BatchError
+        from analyzer.errors import BatchError
 
         raise BatchError("--engine dask needs the 'dask' extra: "
                          "pip install 'hds-analyzer[dask]'") from e
