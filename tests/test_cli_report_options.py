@@ -90,7 +90,7 @@ def test_review_import_keeps_the_recorded_interface_language(tmp_path: Path) -> 
     from analyzer.report.html import render_document
     from analyzer.report.i18n import ReportOptions, record_options
     from analyzer.report.review import clause_key
-    from analyzer.report.sample import sample_report
+    from tests.report_sample import sample_report
 
     report = sample_report()
     out = tmp_path / "out"

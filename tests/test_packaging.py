@@ -33,9 +33,13 @@ def test_wheel_ships_patterns_and_runs(tmp_path: Path):
     assert validate.returncode == 0, validate.stderr
     assert "fr:" in validate.stdout and "en:" in validate.stdout
     # the message catalogues, the model clauses and the templates ship too: a report renders
-    preview = subprocess.run([sys.executable, "-m", "analyzer.report.sample", str(tmp_path / "p")],
-                             env=env, cwd=tmp_path, capture_output=True, text=True)
-    assert preview.returncode == 0, preview.stderr
-    html = (tmp_path / "p" / "sample.html").read_text(encoding="utf-8")
+    contract = tmp_path / "contrat.txt"
+    contract.write_text("Article 1 – Objet\n\nLe Prestataire héberge les données de santé du "
+                        "Client sur ses serveurs situés en France.\n", encoding="utf-8")
+    scan = subprocess.run([sys.executable, "-m", "analyzer", "scan", str(contract), "-o",
+                           str(tmp_path / "p"), "--all"],
+                          env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert scan.returncode == 0, scan.stderr
+    html = (tmp_path / "p" / "contrat.txt.html").read_text(encoding="utf-8")
     assert '<html lang="fr">' in html and "Clause type (à adapter)" in html
-    assert (tmp_path / "p" / "sample.docx").stat().st_size > 0
+    assert (tmp_path / "p" / "contrat.txt.docx").stat().st_size > 0

@@ -21,9 +21,9 @@ from analyzer.report.i18n import (
     messages,
     options_from_env,
 )
-from analyzer.report.sample import sample_entries, sample_report
 from analyzer.report.verdict import activity_verdicts, model_clauses, summarize
 from analyzer.taxonomy import CHECKLIST_IDS
+from tests.report_sample import sample_entries, sample_report
 
 FR = ReportOptions("fr")
 EN = ReportOptions("en")

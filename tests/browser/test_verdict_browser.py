@@ -224,7 +224,7 @@ def test_verdict_pages_have_no_axe_violations(browser: Any, expired_out: Path,
 
 
 def test_a_decision_needs_a_name_and_wiping_asks_first(browser: Any, tmp_path: Path) -> None:
-    from analyzer.report.sample import sample_report
+    from tests.report_sample import sample_report
 
     report = sample_report()
     atomic_write_text(tmp_path / "s.html", render_document(report))

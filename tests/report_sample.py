@@ -4,7 +4,7 @@ It exercises every visual state (all categories, every clause status, pages, OCR
 declared certificate and gaps) independently of the rules, and, with ``hostile=True``, carries
 script-injection payloads in the contract text and the file name.
 
-Preview: ``python -m analyzer.report.sample OUT_DIR`` writes ``sample.html`` and ``index.html``.
+Preview: ``python -m tests.report_sample OUT_DIR`` writes ``sample.html`` and ``index.html``.
 """
 
 from __future__ import annotations
@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m analyzer.report.sample OUT_DIR", file=sys.stderr)
+        print("usage: python -m tests.report_sample OUT_DIR", file=sys.stderr)
         return 2
     out = Path(args[0])
     report = sample_report(hostile=True)
