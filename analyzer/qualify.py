@@ -483,10 +483,9 @@ def opens_with_definition(cues: list[Span], vocab: Vocabulary) -> bool:
         lead = c.doc[:c.start]
         if c.start <= 2 and not any(t.is_alpha for t in lead):
             return True  # "Définitions", "1. Glossary"
-        if c[0].pos_ == "NOUN" or c[0].norm_.startswith(("definition", "glossair", "glossary",
-                                                         "acronym", "abreviation", "abbreviation",
-                                                         "lexique", "sigle", "terminolog",
-                                                         "interpretation", "drafting")):
+        if c[0].norm_.startswith(("definition", "glossair", "glossary", "acronym", "abreviation",
+                                  "abbreviation", "lexique", "sigle", "terminolog",
+                                  "interpretation", "drafting")):  # a noun cue (no tagger: no POS)
             if c[0].norm_.startswith("drafting"):
                 return c.start <= 2
             continue
