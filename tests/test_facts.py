@@ -6,9 +6,16 @@ import pytest
 
 from analyzer.analyze import analyze_extracted
 from analyzer.certificate import certificate_gaps, declared_certificate
-from analyzer.facts import duration_minutes, find_backup, find_subcontractors, find_times
+from analyzer.facts import (
+    duration_minutes,
+    find_backup,
+    find_subcontractors,
+    find_times,
+    load_fact_vocabulary,
+)
 from analyzer.models import Block, ExtractedDocument
 from analyzer.nlp import fold
+from analyzer.resources import default_patterns_dir
 
 
 @pytest.mark.parametrize(
@@ -21,18 +28,23 @@ def test_duration_minutes(number: str, unit: str, minutes: float) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("lang", "text", "expected"),
     [
-        ("GTI : 30 minutes ; GTR : 4 heures.", {"gti_minutes": [30], "gtr_minutes": [240]}),
-        ("Garantie de Temps de Rétablissement de huit (8) heures ouvrées.", {"gtr_minutes": [480]}),
-        ("RPO de quinze (15) minutes et RTO de 4 h.", {"rpo_minutes": [15], "rto_minutes": [240]}),
-        ("with a recovery time objective (RTO) of eight (8) hours and a recovery point objective "
-         "(RPO) of one (1) hour.", {"rto_minutes": [480], "rpo_minutes": [60]}),
-        ("Target Response Time: 2 hours.", {"gti_minutes": [120]}),
+        ("fr", "GTI : 30 minutes ; GTR : 4 heures.", {"gti_minutes": [30], "gtr_minutes": [240]}),
+        ("fr", "Garantie de Temps de Rétablissement de huit (8) heures ouvrées.",
+         {"gtr_minutes": [480]}),
+        ("fr", "RPO de quinze (15) minutes et RTO de 4 h.",
+         {"rpo_minutes": [15], "rto_minutes": [240]}),
+        ("en", "with a recovery time objective (RTO) of eight (8) hours and a recovery point "
+         "objective (RPO) of one (1) hour.", {"rto_minutes": [480], "rpo_minutes": [60]}),
+        ("en", "Target Response Time: 2 hours.", {"gti_minutes": [120]}),
+        # the duration belongs to the next keyword: GTI gives none
+        ("fr", "GTI : non applicable ; GTR : 4 heures.", {"gtr_minutes": [240]}),
     ],
 )
-def test_find_times(text: str, expected: dict[str, list[int]]) -> None:
-    assert find_times(fold(text)) == expected
+def test_find_times(lang: str, text: str, expected: dict[str, list[int]]) -> None:
+    found = find_times(fold(text), load_fact_vocabulary(default_patterns_dir(), lang))
+    assert {k: sorted(v) for k, v in found.items()} == expected
 
 
 def test_find_backup() -> None:
