@@ -35,7 +35,7 @@ from analyzer.service_levels import (
     line_levels,
     service_levels,
 )
-from analyzer.yamlfile import read_yaml_model
+from analyzer.yamlfile import any_of, read_yaml_model
 
 __all__ = ["FactVocabulary", "duration_minutes", "extract_facts", "find_backup",
            "find_subcontractors", "find_times", "load_fact_vocabulary", "load_locations",
@@ -116,17 +116,11 @@ class FactFile(BaseModel):
     times: dict[Literal["gti_minutes", "gtr_minutes", "rpo_minutes", "rto_minutes"],
                 list[StrictStr]]
     availability: list[StrictStr]
+    not_availability: list[StrictStr]
     severity: list[StrictStr]
     hosting_cues: list[StrictStr]
     office_cues: list[StrictStr]
     address: list[StrictStr]
-
-
-def _any(path: Path, field: str, patterns: list[str]) -> re.Pattern[str]:
-    try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x")
-    except re.error as e:
-        raise PatternFileError(f"{path}: {field}: invalid regular expression ({e})") from e
 
 
 @lru_cache(maxsize=8)
@@ -142,12 +136,13 @@ def load_fact_vocabulary(patterns_dir: Path, lang: str) -> FactVocabulary:
         path = default_patterns_dir() / "facts" / f"{lang}.yaml"
     data = read_yaml_model(path, FactFile, "fact vocabulary")
     return FactVocabulary(
-        times={k: _any(path, f"times.{k}", list(v)) for k, v in sorted(data.times.items())},
-        availability=_any(path, "availability", data.availability),
-        severity=_any(path, "severity", data.severity),
-        hosting=_any(path, "hosting_cues", data.hosting_cues),
-        office=_any(path, "office_cues", data.office_cues),
-        address=_any(path, "address", data.address),
+        times={k: any_of(path, f"times.{k}", list(v)) for k, v in sorted(data.times.items())},
+        availability=any_of(path, "availability", data.availability),
+        not_availability=any_of(path, "not_availability", data.not_availability),
+        severity=any_of(path, "severity", data.severity),
+        hosting=any_of(path, "hosting_cues", data.hosting_cues),
+        office=any_of(path, "office_cues", data.office_cues),
+        address=any_of(path, "address", data.address),
     )
 
 
@@ -211,7 +206,7 @@ def _places(folded: str, places: tuple[tuple[re.Pattern[str], Place], ...],
 
 
 def _availability(text: str, folded: str, vocab: FactVocabulary) -> set[float]:
-    if not vocab.availability.search(folded):
+    if not vocab.availability.search(folded) or vocab.not_availability.search(folded):
         return set()
     values = {float(m.group(1).replace(",", ".")) for m in PERCENT.finditer(text)}
     return {v for v in values if 90.0 <= v <= 100.0}

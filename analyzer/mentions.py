@@ -23,18 +23,18 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, StrictStr
 from spacy.tokens import Span
 
-from analyzer.errors import PatternFileError
 from analyzer.nlp import fold
-from analyzer.qualify import SUBJECT_WINDOW, Vocabulary, is_weak, phrase_at
+from analyzer.qualify import Vocabulary, is_weak, phrase_at
 from analyzer.resources import default_patterns_dir
 from analyzer.tagging import ClauseContext
 from analyzer.taxonomy import MAPPING_TARGETS, Taxonomy
-from analyzer.yamlfile import read_yaml_model
+from analyzer.yamlfile import any_of, read_yaml_model
 
 COUNTED = ("included", "conditional")
 AVAILABILITY_TOPIC = "hosting.availability"
 TITLE_MAX_WORDS = 12
 PROVISION_WINDOW = 8  # a weak hit this close after the provider's provision verb is its object
+SUBJECT_NEAR = 4  # the provider this close before a provision verb is its subject
 METADATA_MAX_WORDS = 25
 _NUMBERING = re.compile(r"^\s*(?:(?:article|art\.|annexe|section|chapitre|clause)\s*)?"
                         r"[\dIVXivx]+(?:\.\d+)*\.?\s*[-–—:.)]?\s*")
@@ -79,11 +79,7 @@ def load_mentions(patterns_dir: Path, lang: str) -> Mentions:
     if not path.is_file():
         path = default_patterns_dir() / "mentions" / f"{lang}.yaml"
     data = read_yaml_model(path, MentionFile, "mention vocabulary")
-    try:
-        placeholder = re.compile("|".join(f"(?:{p})" for p in data.placeholders) or r"(?!x)x",
-                                 re.M)
-    except re.error as e:
-        raise PatternFileError(f"{path}: placeholders: invalid regular expression ({e})") from e
+    placeholder = any_of(path, "placeholders", data.placeholders, re.M)
     return Mentions(
         placeholder=placeholder,
         metadata=re.compile(r"^\s*(?:" + _alternatives(data.metadata_labels)
@@ -164,16 +160,23 @@ def classify(entry: Mapping[str, Any], ctx: ClauseContext, vocab: Vocabulary,
 
 def _provided(hit: Span, vocab: Vocabulary, mentions: Mentions) -> bool:
     """"Le prestataire héberge les données de santé sur ses serveurs": the hit is the object of
-    a provision verb whose subject is the provider (a weak rule named it, the verb binds it)."""
+    a provision verb whose subject is the provider (a weak rule named it, the verb binds it).
+
+    The provider is named at most ``SUBJECT_NEAR`` tokens before the verb ("Le Prestataire
+    s'engage à héberger"), the hit at most ``PROVISION_WINDOW`` tokens after it, with no
+    punctuation in between.
+    """
     doc = hit.doc
     norms = [t.norm_ for t in doc]
-    for i in range(max(hit.start - PROVISION_WINDOW, 0), hit.start + 1):
+    for i in range(hit.start, max(hit.start - PROVISION_WINDOW, 0) - 1, -1):
+        if i < hit.start and doc[i].is_punct:
+            return False
         if not fold(doc[i].text).startswith(mentions.provision):
             continue
-        for j in range(i - 1, max(i - SUBJECT_WINDOW, 0) - 1, -1):
+        for j in range(i - 1, max(i - SUBJECT_NEAR, 0) - 1, -1):
             if phrase_at(norms, j, vocab.provider):
                 return True
-            if phrase_at(norms, j, vocab.client):
+            if phrase_at(norms, j, vocab.client) or doc[j].is_punct:
                 break
     return False
 

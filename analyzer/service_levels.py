@@ -41,6 +41,7 @@ class FactVocabulary:
 
     times: dict[str, re.Pattern[str]]
     availability: re.Pattern[str]
+    not_availability: re.Pattern[str]
     severity: re.Pattern[str]
     hosting: re.Pattern[str]
     office: re.Pattern[str]
@@ -148,6 +149,8 @@ def _row_levels(cells: list[str], shown: list[str], header: tuple[str, dict[int,
         pairs = [(metric, cells[i], columns[i]) for i in columns if i < len(cells)]
     for metric, cell, severity in pairs:
         if metric == "availability_percent":
+            if any(vocab.not_availability.search(c) for c in cells):
+                continue
             pct = _percent(cell)
             if pct is not None:
                 out.append(_level(metric, pct, severity))

@@ -124,7 +124,9 @@ def activity_verdicts(report: Mapping[str, Any]) -> list[dict[str, Any]]:
             verdict, ids = "excluded", excluded
         else:
             verdict, ids = "silent", []
-        behind = set(ids) if verdict in ("performed", "optional") else set()
+        # an optional service the provider offers binds it too (the certificate counts it)
+        behind = set(included) | set(conditional) if verdict in ("performed", "optional") \
+            else set()
         strong = any(t in obligation_targets(c) for c in clauses if str(c["id"]) in behind)
         confidence = None if verdict in ("excluded", "silent") else \
             "strong" if strong else "weak"
