@@ -118,6 +118,7 @@ class FactFile(BaseModel):
     availability: list[StrictStr]
     not_availability: list[StrictStr]
     severity: list[StrictStr]
+    datacentre_cues: list[StrictStr]
     hosting_cues: list[StrictStr]
     office_cues: list[StrictStr]
     address: list[StrictStr]
@@ -140,6 +141,7 @@ def load_fact_vocabulary(patterns_dir: Path, lang: str) -> FactVocabulary:
         availability=any_of(path, "availability", data.availability),
         not_availability=any_of(path, "not_availability", data.not_availability),
         severity=any_of(path, "severity", data.severity),
+        datacentre=any_of(path, "datacentre_cues", data.datacentre_cues),
         hosting=any_of(path, "hosting_cues", data.hosting_cues),
         office=any_of(path, "office_cues", data.office_cues),
         address=any_of(path, "address", data.address),
@@ -158,19 +160,21 @@ def find_times(folded: str, vocab: FactVocabulary) -> dict[str, list[float | int
 
 
 def place_role(folded: str, start: int, vocab: FactVocabulary) -> str | None:
-    """"hosting" when the nearest cue before a place (same sentence) is a data-centre or hosting
-    one ("datacenter situé à"), "office" when it is an address or registered-office one
-    ("dont le siège social est", "12 rue …, 75008"), None without a cue."""
+    """Who a place is, from the nearest cue before it in its sentence: "datacentre" after a
+    data-centre cue ("datacenter situé à"), "hosting" after a hosting one ("hébergées en"),
+    "office" after an address or registered-office one ("dont le siège social est", "12 rue
+    …, 75008"), None without a cue."""
     window = folded[max(0, start - _CUE_WINDOW):start]
     ends = [m.end() for m in _SENTENCE_END.finditer(window)]
     if ends:
         window = window[ends[-1]:]
-    hosting = max((m.end() for m in vocab.hosting.finditer(window)), default=-1)
-    office = max((m.end() for m in vocab.office.finditer(window)), default=-1)
-    office = max([office] + [m.end() for m in vocab.address.finditer(window)])
-    if hosting < 0 and office < 0:
+    cues = {role: max((m.end() for m in regex.finditer(window)), default=-1)
+            for role, regex in (("datacentre", vocab.datacentre), ("hosting", vocab.hosting),
+                                ("office", vocab.office), ("address", vocab.address))}
+    role, end = max(cues.items(), key=lambda kv: kv[1])
+    if end < 0:
         return None
-    return "office" if office > hosting else "hosting"
+    return "office" if role == "address" else role
 
 
 def find_backup(folded: str) -> tuple[set[str], set[int]]:
@@ -196,13 +200,17 @@ def find_subcontractors(text: str) -> set[str]:
 
 
 def _places(folded: str, places: tuple[tuple[re.Pattern[str], Place], ...],
-            vocab: FactVocabulary, default: str | None) -> Iterable[tuple[str, Place]]:
-    """(role, place) of every place a text names; ``default`` role when no cue decides."""
+            vocab: FactVocabulary, located: bool) -> Iterable[tuple[str, Place]]:
+    """("hosting" | "office", place) of the places a text names. In a clause about hosting
+    locations (``located``) a place without a cue is a hosting one; elsewhere only a
+    data-centre cue makes it one."""
     for regex, place in places:
         for m in regex.finditer(folded):
-            role = place_role(folded, m.start(), vocab) or default
-            if role:
+            role = place_role(folded, m.start(), vocab)
+            if role == "office":
                 yield role, place
+            elif role == "datacentre" or (located and role in ("hosting", None)):
+                yield "hosting", place
 
 
 def _availability(text: str, folded: str, vocab: FactVocabulary) -> set[float]:
@@ -238,8 +246,9 @@ def extract_facts(
         clauses: the report's tagged clauses.
         places: the gazetteer (``load_locations``).
         segments: (id, text, heading path) of every clause of the document, in order: table
-            rows and SLA lines give service levels and hosting sites even when untagged, and
-            sub-processor lists give named subcontractors.
+            rows and SLA lines give service levels even when untagged, a place after a
+            data-centre cue is a hosting site in any clause, and sub-processor lists give named
+            subcontractors.
         vocab: the document language's fact vocabulary (default: French).
     """
     vocab = vocab or load_fact_vocabulary(default_patterns_dir(), "fr")
@@ -263,9 +272,8 @@ def extract_facts(
             continue
         folded = fold(text)
         located = clause is not None and bool(_LOCATION_TOPICS & set(clause["topics"]))
-        if located or CELL in text:
-            for role, place in _places(folded, places, vocab, "hosting" if located else None):
-                (hosting if role == "hosting" else offices)[place.name] = place
+        for role, place in _places(folded, places, vocab, located):
+            (hosting if role == "hosting" else offices)[place.name] = place
         if clause is not None or CELL in text:
             availability |= _availability(text, folded, vocab)
         if clause is not None and _BACKUP_TOPIC in clause["topics"]:

@@ -43,6 +43,7 @@ class FactVocabulary:
     availability: re.Pattern[str]
     not_availability: re.Pattern[str]
     severity: re.Pattern[str]
+    datacentre: re.Pattern[str]
     hosting: re.Pattern[str]
     office: re.Pattern[str]
     address: re.Pattern[str]
