@@ -35,7 +35,7 @@ AVAILABILITY_TOPIC = "hosting.availability"
 TITLE_MAX_WORDS = 12
 PROVISION_WINDOW = 8  # a weak hit this close after the provider's provision verb is its object
 SUBJECT_NEAR = 4  # the provider this close before a provision verb is its subject
-METADATA_MAX_WORDS = 25
+METADATA_MAX_WORDS = 15
 _NUMBERING = re.compile(r"^\s*(?:(?:article|art\.|annexe|section|chapitre|clause)\s*)?"
                         r"[\dIVXivx]+(?:\.\d+)*\.?\s*[-–—:.)]?\s*")
 

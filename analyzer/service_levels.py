@@ -92,6 +92,13 @@ def _severity(folded: str, vocab: FactVocabulary, original: str = "") -> str | N
     return source[best.start():best.end()].strip()
 
 
+def _only_severity(folded: str, vocab: FactVocabulary, original: str) -> str | None:
+    """The severity a text names when it names only one ("pour les incidents bloquants, GTI
+    de 30 minutes"); None when it names several (which goes with which is not told)."""
+    found = {m.group(0).strip() for m in vocab.severity.finditer(folded)}
+    return _severity(folded, vocab, original) if len(found) == 1 else None
+
+
 def _level(metric: str, value: float | int, severity: str | None) -> dict[str, Any]:
     return {"metric": metric.removesuffix("_minutes").removesuffix("_percent"),
             "value": value, "unit": "percent" if metric.endswith("_percent") else "minutes",
@@ -100,7 +107,7 @@ def _level(metric: str, value: float | int, severity: str | None) -> dict[str, A
 
 def line_levels(folded: str, vocab: FactVocabulary, original: str = "") -> list[dict[str, Any]]:
     """Durations after their keyword in a sentence, line or single table row; the severity is
-    the one named between keyword and duration, else anywhere in the row or sentence."""
+    the one named between keyword and duration, else the only one the text names."""
     original = original if len(original) == len(folded) else folded
     keys = sorted(((m.start(), m.end(), key) for key, regex in vocab.times.items()
                    for m in regex.finditer(folded)))
@@ -112,7 +119,7 @@ def line_levels(folded: str, vocab: FactVocabulary, original: str = "") -> list[
             continue
         value, at = found
         severity = (_severity(folded[end:end + at], vocab, original[end:end + at])
-                    or _severity(folded, vocab, original))
+                    or _only_severity(folded, vocab, original))
         level = _level(key, value, severity)
         if level not in out:
             out.append(level)

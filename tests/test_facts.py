@@ -264,3 +264,15 @@ def test_facts_are_rendered_as_readable_values() -> None:
             assert raw not in page
     english = render_document(report, options=ReportOptions("en", date(2026, 1, 1)))
     assert "Roubaix (France, EEA)" in english
+
+
+def test_severity_is_not_guessed_among_several() -> None:
+    """'… respectively': which time goes with which priority is not told by the keyword."""
+    levels = analyze_extracted(_doc(
+        "9.2 Tickets are classified as Priority 1 (Service unavailable) or Priority 3 (minor "
+        "issue); the target response times are thirty (30) minutes and one (1) business day "
+        "respectively.",
+        "9.3 For critical incidents, the resolution time is four (4) hours.",
+    ), lang="en")["facts"]["service_levels"]
+    assert {(lv["metric"], lv["value"], lv["severity"]) for lv in levels} == {
+        ("gti", 30, None), ("gtr", 240, "critical incidents")}
