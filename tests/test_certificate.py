@@ -156,3 +156,23 @@ def test_placeholder_vocabulary_is_data(tmp_path: Path) -> None:
         load_mentions(tmp_path, "fr")
     # a custom patterns folder without the file uses the packaged vocabulary
     assert load_mentions(tmp_path / "elsewhere", "fr").placeholder.search("[●]")
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "contracts"
+
+
+@pytest.mark.parametrize("name", ["fr-hebergement-hds-clinique.docx",
+                                  "fr-hebergement-certificat-expire.txt",
+                                  "en-cloud-hosting-agreement.md"])
+def test_the_json_and_the_verdict_agree_on_what_requires_a_certificate(name: str) -> None:
+    """certificates_required and activity_confidence (JSON) are the verdict's, computed once."""
+    from analyzer.analyze import analyze_file
+
+    report = analyze_file(SAMPLES / name)
+    summary = summarize(report, None)
+    assert summary["certificate"]["required"] == report["certificates_required"]
+    assert report["certificates_required"], "the sample hosts health data"
+    assert {a["key"]: a["confidence"] for a in summary["activities"] if a["confidence"]} \
+        == report["activity_confidence"]
+    strong = [a["key"] for a in summary["activities"] if a["confidence"] == "strong"]
+    assert summary["certificate"]["performed"] == strong
