@@ -248,6 +248,7 @@ def test_facts_are_rendered_as_readable_values() -> None:
     report = analyze_extracted(_rows(
         "Article 2 – Hébergement",
         "Les Données de santé sont hébergées dans le centre de données de Roubaix (France).",
+        "Une copie de secours est répliquée dans le datacenter de Francfort.",
         "Article 6 – Niveaux de service",
         "Gravité | GTI | GTR",
         "Bloquant | 30 minutes | 4 heures",
@@ -259,11 +260,13 @@ def test_facts_are_rendered_as_readable_values() -> None:
     start = html.index('id="facts"')
     for page in (html[start:html.index("</section>", start)], cells):
         assert "Roubaix (France, EEE)" in page
+        assert "Francfort (Allemagne, EEE)" in page
         assert "30 min (Bloquant)" in page and "4 h (Bloquant)" in page
         for raw in ("name:", "country:", "eea:", "severity:", "metric:", "'value'"):
             assert raw not in page
     english = render_document(report, options=ReportOptions("en", date(2026, 1, 1)))
     assert "Roubaix (France, EEA)" in english
+    assert "Frankfurt (Germany, EEA)" in english
 
 
 def test_severity_is_not_guessed_among_several() -> None:

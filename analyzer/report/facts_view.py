@@ -1,8 +1,9 @@
 """Key facts as a lawyer reads them, in the interface language (HTML report and Word memo).
 
-Every fact is a labelled value from the message catalogues: "Dijon (France, EEE)", "30 min
-(incident bloquant), 4 h (majeur)", "quotidienne"; never a raw dump of the JSON
-("name: Dijon; country: France; eea: yes").
+Every fact is a labelled value from the message catalogues: "Dijon (France, EEE)", "Amsterdam
+(Pays-Bas, EEE)", "30 min (incident bloquant), 4 h (majeur)", "quotidienne"; never a raw dump
+of the JSON ("name: Dijon; country: France; eea: yes"). Place names are the gazetteer's
+(English) names, translated by the catalogues' ``facts.place.*`` keys.
 """
 
 from __future__ import annotations
@@ -54,9 +55,15 @@ def frequency(value: str, m: Messages) -> str:
     return m(f"freq.{value}") if m.has(f"freq.{value}") else value
 
 
+def place_name(name: str, m: Messages) -> str:
+    """A gazetteer name in the interface language ("Netherlands" → "Pays-Bas")."""
+    return m(f"facts.place.{name}") if m.has(f"facts.place.{name}") else name
+
+
 def place(detail: Mapping[str, Any], m: Messages) -> str:
-    """"Dijon (France, EEE)", "France (EEE)", "Singapour (hors EEE)"."""
-    name, country = str(detail.get("name", "")), str(detail.get("country") or "")
+    """"Dijon (France, EEE)", "Amsterdam (Pays-Bas, EEE)", "Singapour (hors EEE)"."""
+    name = place_name(str(detail.get("name", "")), m)
+    country = place_name(str(detail.get("country") or ""), m)
     eea = m("fact.eea") if detail.get("eea") else m("fact.outside_eea")
     inside = ", ".join(x for x in (country if country != name else "", eea) if x)
     return f"{name} ({inside})"
@@ -94,6 +101,9 @@ def _value(key: str, value: Any, facts: Mapping[str, Any], m: Messages) -> str:
     if key.endswith("_percent") and isinstance(value, list):
         return _levels(facts, "availability", m) \
             or ", ".join(m("unit.percent", n=fmt_value(v, m)) for v in value)
+    if key in ("office_locations", "hosting_locations_outside_eea", "hosting_locations") \
+            and isinstance(value, list):
+        return ", ".join(place_name(str(v), m) for v in value)
     if key == "backup_frequency" and isinstance(value, list):
         return ", ".join(frequency(str(v), m) for v in value)
     if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
