@@ -199,18 +199,28 @@ def find_subcontractors(text: str) -> set[str]:
     return {n for n in names if len(n) > 2 and not n.isdigit()}
 
 
-def _places(folded: str, places: tuple[tuple[re.Pattern[str], Place], ...],
+def _place_index(places: tuple[tuple[re.Pattern[str], Place], ...],
+                 ) -> tuple[re.Pattern[str], dict[str, Place]]:
+    """One regex for every alias of the gazetteer (longest first) and the place of each folded
+    alias: a text is searched once, not once per place."""
+    by_alias = {fold(a): p for _regex, p in reversed(places) for a in p.aliases}
+    aliases = sorted(by_alias, key=len, reverse=True)
+    regex = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in aliases) + r")(?!\w)")
+    return regex, by_alias
+
+
+def _places(folded: str, index: tuple[re.Pattern[str], dict[str, Place]],
             vocab: FactVocabulary, located: bool) -> Iterable[tuple[str, Place]]:
     """("hosting" | "office", place) of the places a text names. In a clause about hosting
     locations (``located``) a place without a cue is a hosting one; elsewhere only a
     data-centre cue makes it one."""
-    for regex, place in places:
-        for m in regex.finditer(folded):
-            role = place_role(folded, m.start(), vocab)
-            if role == "office":
-                yield role, place
-            elif role == "datacentre" or (located and role in ("hosting", None)):
-                yield "hosting", place
+    regex, by_alias = index
+    for m in regex.finditer(folded):
+        role = place_role(folded, m.start(), vocab)
+        if role == "office":
+            yield role, by_alias[m.group(0)]
+        elif role == "datacentre" or (located and role in ("hosting", None)):
+            yield "hosting", by_alias[m.group(0)]
 
 
 def _availability(text: str, folded: str, vocab: FactVocabulary) -> set[float]:
@@ -261,18 +271,21 @@ def extract_facts(
     freqs: set[str] = set()
     retention: set[int] = set()
     subcontractors: set[str] = set()
-    sla_texts: list[str] = []
+    index = _place_index(places)
+    sla_texts: list[tuple[str, str]] = []
+    folded_headings: dict[tuple[str, ...], str] = {}
     for sid, text, headings in items:
         clause = tagged.get(sid)
-        context = fold(" ".join((*headings, text)))
-        if _SUBCONTRACT_CUE.search(context):
+        folded = fold(text)
+        if headings not in folded_headings:
+            folded_headings[headings] = fold(" ".join(headings))
+        if _SUBCONTRACT_CUE.search(folded_headings[headings] + " " + folded):
             subcontractors |= find_subcontractors(text)
         if clause is not None and clause["status"] not in _COUNTED:
-            sla_texts.append("")
+            sla_texts.append(("", ""))
             continue
-        folded = fold(text)
         located = clause is not None and bool(_LOCATION_TOPICS & set(clause["topics"]))
-        for role, place in _places(folded, places, vocab, located):
+        for role, place in _places(folded, index, vocab, located):
             (hosting if role == "hosting" else offices)[place.name] = place
         if clause is not None or CELL in text:
             availability |= _availability(text, folded, vocab)
@@ -280,7 +293,7 @@ def extract_facts(
             f, r = find_backup(folded)
             freqs |= f
             retention |= r
-        sla_texts.append(text if _sla_text(text, folded, clause, vocab) else "")
+        sla_texts.append((text, folded) if _sla_text(text, folded, clause, vocab) else ("", ""))
     levels = service_levels(sla_texts, vocab)
     availability |= {float(lv["value"]) for lv in levels if lv["unit"] == "percent"}
     times = {k: sorted({lv["value"] for lv in levels if f"{lv['metric']}_minutes" == k})

@@ -20,8 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from analyzer.nlp import fold
-
 CELL = " | "
 WINDOW = 160  # a duration must follow its keyword within this many characters
 PERCENT = re.compile(r"(\d{2,3}(?:[.,]\d{1,7})?)\s?%")
@@ -167,11 +165,12 @@ def _row_levels(cells: list[str], shown: list[str], header: tuple[str, dict[int,
     return out
 
 
-def service_levels(texts: Iterable[str], vocab: FactVocabulary) -> list[dict[str, Any]]:
+def service_levels(texts: Iterable[tuple[str, str]],
+                   vocab: FactVocabulary) -> list[dict[str, Any]]:
     """Every service level of a run of segments in document order (table rows consecutive).
 
     Args:
-        texts: the segments' texts as written, in order.
+        texts: the segments' (text as written, folded text), in order.
         vocab: the document language's vocabulary.
 
     Returns ``[{"metric": "gti"|"gtr"|"rpo"|"rto"|"availability", "value": number, "unit":
@@ -179,8 +178,7 @@ def service_levels(texts: Iterable[str], vocab: FactVocabulary) -> list[dict[str
     """
     out: list[dict[str, Any]] = []
     header: tuple[str, dict[int, str]] | None = None
-    for text in texts:
-        folded = fold(text)
+    for text, folded in texts:
         if CELL not in text:
             header = None
             levels = line_levels(folded, vocab, text)
