@@ -162,19 +162,28 @@ def find_times(folded: str, vocab: FactVocabulary) -> dict[str, list[float | int
 def place_role(folded: str, start: int, vocab: FactVocabulary) -> str | None:
     """Who a place is, from the nearest cue before it in its sentence: "datacentre" after a
     data-centre cue ("datacenter situé à"), "hosting" after a hosting one ("hébergées en"),
-    "office" after an address or registered-office one ("dont le siège social est", "12 rue
-    …, 75008"), None without a cue."""
+    "office" after a registered-office one ("dont le siège social est"), None without a cue.
+
+    A postal address ("12 rue …, 75008") belongs to the data centre or office named before it
+    ("centre de données AZD-1, 24 rue des Entrepôts, 69200 Vénissieux"); alone, or after a mere
+    hosting verb, it is an office's.
+    """
     window = folded[max(0, start - _CUE_WINDOW):start]
     ends = [m.end() for m in _SENTENCE_END.finditer(window)]
     if ends:
         window = window[ends[-1]:]
-    cues = {role: max((m.end() for m in regex.finditer(window)), default=-1)
-            for role, regex in (("datacentre", vocab.datacentre), ("hosting", vocab.hosting),
-                                ("office", vocab.office), ("address", vocab.address))}
+
+    def last(regex: re.Pattern[str]) -> int:
+        return max((m.end() for m in regex.finditer(window)), default=-1)
+
+    cues = {"datacentre": last(vocab.datacentre), "hosting": last(vocab.hosting),
+            "office": last(vocab.office)}
+    address = last(vocab.address)
     role, end = max(cues.items(), key=lambda kv: kv[1])
-    if end < 0:
-        return None
-    return "office" if role == "address" else role
+    if address > end:
+        owner = max(("datacentre", "office"), key=lambda r: cues[r])
+        return owner if cues[owner] >= 0 else "office"
+    return role if end >= 0 else None
 
 
 def find_backup(folded: str) -> tuple[set[str], set[int]]:

@@ -279,3 +279,13 @@ def test_severity_is_not_guessed_among_several() -> None:
     ), lang="en")["facts"]["service_levels"]
     assert {(lv["metric"], lv["value"], lv["severity"]) for lv in levels} == {
         ("gti", 30, None), ("gtr", 240, "critical incidents")}
+
+
+def test_a_data_centre_address_is_a_hosting_location() -> None:
+    facts = analyze_extracted(_doc(
+        "1. Site principal : centre de données DC-EXEMPLE-1, 24 rue des Entrepôts, 69200 "
+        "Vénissieux (Rhône).",
+        "2. Nos agences sont situées à Tours et à Caen.",
+    ), lang="fr")["facts"]
+    assert "Vénissieux" in facts["hosting_locations"]
+    assert facts["office_locations"] == ["Caen", "Tours"]
