@@ -11,14 +11,16 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from analyzer.certificate import certificate_gaps, declared_certificate
+from analyzer.certificate import certificate_gaps, declared_certificate, obligation_coverage
 from analyzer.extract import extract, file_sha256
-from analyzer.facts import extract_facts, load_locations
+from analyzer.facts import extract_facts, load_fact_vocabulary, load_locations
 from analyzer.language import SUPPORTED_LANGUAGES, detect_language
 from analyzer.learned import model_for
+from analyzer.mentions import Commitment, apply_commitments, classify, load_mentions
 from analyzer.models import ExtractedDocument, Segment
 from analyzer.nlp import cached_pipeline
 from analyzer.qualify import Vocabulary, document_aliases, resolve_availability_layer
+from analyzer.report.verdict import activity_confidence
 from analyzer.resources import default_patterns_dir
 from analyzer.rules import RuleSet, load_rules
 from analyzer.segment import segment
@@ -75,21 +77,25 @@ def analyze_extracted(
     evidence: dict[str, list[tuple[str, str]]] = defaultdict(list)
     docs, vocab = prepared.docs, prepared.vocab
     model = model_for(patterns_dir or default_patterns_dir())
+    mentions = load_mentions(patterns_dir or default_patterns_dir(), language)
+    commitments: dict[str, Commitment] = {}
     for ctx in clause_contexts(segments, docs, vocab):
         entry, checks = tag_clause(ctx, vocab, model)
         if entry:
             clauses.append(entry)
+            commitments[entry["id"]] = classify(entry, ctx, vocab, mentions)
         for check_id, status in checks:
             evidence[check_id].append((ctx.seg.id, status))
     resolve_availability_layer(clauses, ruleset)
+    apply_commitments(clauses, commitments, ruleset.taxonomy)
     coverage: dict[str, list[str]] = {t: [] for t in MAPPING_TARGETS}
     for c in clauses:
         if c["status"] in ("included", "conditional"):
             for target in c["mapping"]:
                 coverage[target].append(c["id"])
-    covered = [t for t, ids in coverage.items() if ids]
     declared = declared_certificate((s.id, s.text) for s in segments if s.kind != "heading")
-    return {
+    obliged = obligation_coverage(clauses, declared["clauses"] if declared else ())
+    report = {
         "schema": REPORT_SCHEMA,
         "document": {
             "path": display_path or extracted.path, "sha256": sha256, "format": extracted.format,
@@ -98,13 +104,15 @@ def analyze_extracted(
         },
         "clauses": clauses,
         "coverage": coverage,
-        "certificates_required": ruleset.taxonomy.certificates_for(covered),
+        "certificates_required": ruleset.taxonomy.certificates_for(
+            t for t, ids in obliged.items() if ids),
         "checklist": _checklist(evidence),
         **({"declared_certificate": declared} if declared else {}),
-        "certificate_gaps": certificate_gaps(declared, coverage),
+        "certificate_gaps": certificate_gaps(declared, obliged),
         "facts": extract_facts(
             clauses, load_locations(patterns_dir or default_patterns_dir()),
             ((s.id, s.text, tuple(s.heading_path)) for s in segments if s.kind != "heading"),
+            load_fact_vocabulary(patterns_dir or default_patterns_dir(), language),
         ),
         "segments": [
             {"id": s.id, "number": s.number, "heading_path": list(s.heading_path), "page": s.page,
@@ -114,6 +122,8 @@ def analyze_extracted(
         ],
         "text": text,
     }
+    report["activity_confidence"] = activity_confidence(report)
+    return report
 
 
 def _checklist(evidence: dict[str, list[tuple[str, str]]]) -> list[dict[str, Any]]:

@@ -3,8 +3,11 @@
 R.1111-11 1° CSP requires the hosting contract to state the scope of the provider's certificate
 and its dates. ``declared_certificate`` reads, from the clauses that talk about an HDS
 certificate, the activities it covers (A1…A6), its number, the certifying body and its dates;
-``certificate_gaps`` lists the HDS activities the clauses make the provider perform (coverage of
-included or conditional clauses) that the declared scope leaves out.
+``certificate_gaps`` lists the HDS activities the clauses make the provider perform that the
+declared scope leaves out. What the provider performs, for the certificate, is
+``obligation_coverage``: only clauses that bind the provider (``clauses[].commitment`` is
+"obligation", ``analyzer.mentions``), never titles, metadata lines, glossary entries, template
+blanks or passing mentions.
 
 Regexes run on the accent-folded, lower-cased text (``analyzer.nlp.fold``) so that OCR output
 without accents reads the same; captured values (number, body) are cut from the original text.
@@ -170,10 +173,42 @@ def declared_certificate(clauses: Iterable[tuple[str, str]]) -> dict[str, Any] |
     }
 
 
+def obligation_targets(clause: Mapping[str, Any]) -> list[str]:
+    """The mapping targets a tagged clause binds the provider to.
+
+    Included or conditional clauses only; ``obligation_mapping`` when the report says which
+    clauses are obligations (``commitment``), else (reports written before it) the whole
+    ``mapping``.
+    """
+    if clause.get("status") not in ("included", "conditional"):
+        return []
+    if "commitment" not in clause:
+        return [str(t) for t in clause.get("mapping") or []]
+    if clause.get("commitment") != "obligation":
+        return []
+    return [str(t) for t in clause.get("obligation_mapping") or []]
+
+
+def obligation_coverage(clauses: Iterable[Mapping[str, Any]],
+                        declaring: Iterable[str] = ()) -> dict[str, list[str]]:
+    """HDS activity → ids of the clauses that bind the provider to it (what requires a
+    certificate), in document order. ``declaring``: ids of the clauses that declare the
+    certificate; they name activities without undertaking them and never count."""
+    out: dict[str, list[str]] = {t: [] for t in HDS_TARGETS}
+    skip = {str(i) for i in declaring}
+    for clause in clauses:
+        if str(clause.get("id")) in skip:
+            continue
+        for t in obligation_targets(clause):
+            if t in out:
+                out[t].append(str(clause["id"]))
+    return out
+
+
 def certificate_gaps(declared: dict[str, Any] | None, coverage: dict[str, list[str]]) -> list[str]:
     """HDS activities the clauses make the provider perform outside the declared scope.
 
-    ``coverage`` holds only included and conditional clauses (excluded ones never count). When
+    ``coverage`` is ``obligation_coverage`` (excluded clauses and mentions never count). When
     the contract declares no certificate at all but the provider performs HDS activities, one
     gap says so; when the declared scope is unknown (no activity named), nothing is inferred.
     """

@@ -1,11 +1,15 @@
-"""Key facts read from the clauses: hosting locations (EEA or not), availability rates,
-intervention/restoration times and recovery objectives in minutes, backup frequency and
-retention, named subcontractors.
+"""Key facts read from the clauses: hosting locations (EEA or not) told apart from office
+addresses, availability rates, intervention/restoration times and recovery objectives in
+minutes with their severity (``analyzer.service_levels``, also from SLA tables), backup
+frequency and retention, named subcontractors.
 
-Only clauses that are not excluded or mere definitions give facts (an excluded backup clause
-says nothing about the provider's backups). Regexes run on the accent-folded, lower-cased text
-(``analyzer.nlp.fold``), so "Sauvegarde quotidienne" and OCR's "sauvegarde quotidienne" read the
-same.
+Tagged clauses that are excluded or mere definitions give no facts (an excluded backup clause
+says nothing about the provider's backups). A place is a hosting location when a data-centre
+cue precedes it ("datacenter situé à"), an office when an address or registered-office cue does
+("dont le siège social est à"); in a hosting-location clause without either, a hosting one.
+Regexes run on the accent-folded, lower-cased text (``analyzer.nlp.fold``), so "Sauvegarde
+quotidienne" and OCR's "sauvegarde quotidienne" read the same; the cue and SLA vocabulary is
+data (``patterns/facts/<lang>.yaml``).
 """
 
 from __future__ import annotations
@@ -21,32 +25,27 @@ from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
 
 from analyzer.errors import PatternFileError
 from analyzer.nlp import fold
+from analyzer.resources import default_patterns_dir
+from analyzer.service_levels import (
+    CELL,
+    DURATION,
+    PERCENT,
+    FactVocabulary,
+    duration_minutes,
+    line_levels,
+    service_levels,
+)
+from analyzer.yamlfile import any_of, read_yaml_model
 
-_PERCENT = re.compile(r"(\d{2,3}(?:[.,]\d{1,7})?)\s?%")
-_AVAILABILITY = re.compile(r"disponibilit|availab|uptime")
+__all__ = ["FactVocabulary", "duration_minutes", "extract_facts", "find_backup",
+           "find_subcontractors", "find_times", "load_fact_vocabulary", "load_locations",
+           "place_role"]
+
 _LOCATION_TOPICS = {"hosting.location", "hosting.datacenter"}
 _COUNTED = ("included", "conditional")
-
-# A duration: "30 minutes", "4h", "huit (8) heures", "2 jours ouvrés", "one (1) hour".
-_DURATION = re.compile(
-    r"(?<![\w.,])(?P<n>\d+(?:[.,]\d+)?)\s*\)?\s*"
-    r"(?P<u>minutes?|mn|mins?|h(?:eures?|ours?|rs?)?|jours?|days?|business days?|"
-    r"semaines?|weeks?)(?![a-z])"
-)
-_UNIT_MINUTES = {"m": 1, "h": 60, "j": 1440, "d": 1440, "b": 1440, "s": 10080, "w": 10080}
-_TIME_KEYS: dict[str, re.Pattern[str]] = {
-    "gti_minutes": re.compile(
-        r"\bgti\b|garantie de temps d'intervention|temps d'intervention|delai d'intervention"
-        r"|response time|intervention time|temps de prise en charge|delai de prise en charge"),
-    "gtr_minutes": re.compile(
-        r"\bgtr\b|garantie de temps de (?:retablissement|resolution)|temps de (?:retablissement"
-        r"|resolution)|delai de (?:retablissement|resolution)|resolution time|restoration time"
-        r"|time to restore|time to resolve"),
-    "rpo_minutes": re.compile(r"\brpo\b|recovery point objective|perte de donnees maximale"),
-    "rto_minutes": re.compile(r"\brto\b|recovery time objective|duree maximale de retablissement"
-                              r"|delai de reprise"),
-}
-_TIME_WINDOW = 160  # a duration must follow its keyword within this many characters
+_CUE_WINDOW = 120  # a location cue counts within this many characters before the place
+_SENTENCE_END = re.compile(r"[.;!?](?:\s|$)|\n")
+_METRICS = ("gti_minutes", "gtr_minutes", "rpo_minutes", "rto_minutes")
 
 _BACKUP_TOPIC = "hosting.backup"
 _FREQUENCIES = (
@@ -109,29 +108,82 @@ def load_locations(patterns_dir: Path) -> tuple[tuple[re.Pattern[str], Place], .
     )
 
 
-def duration_minutes(number: str, unit: str) -> float:
-    """Normalise "4" + "heures" (or h, hours, jours, days, weeks…) to minutes."""
-    value = float(number.replace(",", "."))
-    key = "m" if unit.startswith(("min", "mn")) else unit[0]
-    return value * _UNIT_MINUTES[key]
+class FactFile(BaseModel):
+    """Content of ``patterns/facts/<lang>.yaml`` (regular expressions on folded text)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schema_version: int
+    times: dict[Literal["gti_minutes", "gtr_minutes", "rpo_minutes", "rto_minutes"],
+                list[StrictStr]]
+    availability: list[StrictStr]
+    not_availability: list[StrictStr]
+    severity: list[StrictStr]
+    datacentre_cues: list[StrictStr]
+    hosting_cues: list[StrictStr]
+    office_cues: list[StrictStr]
+    address: list[StrictStr]
 
 
-def _number(value: float) -> float | int:
-    return int(value) if value == int(value) else value
+@lru_cache(maxsize=8)
+def load_fact_vocabulary(patterns_dir: Path, lang: str) -> FactVocabulary:
+    """Compile ``<patterns_dir>/facts/<lang>.yaml`` (the packaged file when a custom patterns
+    folder has none).
+
+    Raises:
+        PatternFileError: the file is invalid or holds an invalid regular expression.
+    """
+    path = patterns_dir / "facts" / f"{lang}.yaml"
+    if not path.is_file():
+        path = default_patterns_dir() / "facts" / f"{lang}.yaml"
+    data = read_yaml_model(path, FactFile, "fact vocabulary")
+    return FactVocabulary(
+        times={k: any_of(path, f"times.{k}", list(v)) for k, v in sorted(data.times.items())},
+        availability=any_of(path, "availability", data.availability),
+        not_availability=any_of(path, "not_availability", data.not_availability),
+        severity=any_of(path, "severity", data.severity),
+        datacentre=any_of(path, "datacentre_cues", data.datacentre_cues),
+        hosting=any_of(path, "hosting_cues", data.hosting_cues),
+        office=any_of(path, "office_cues", data.office_cues),
+        address=any_of(path, "address", data.address),
+    )
 
 
-def find_times(folded: str) -> dict[str, list[float | int]]:
-    """GTI/GTR/RPO/RTO durations (minutes) in a folded text: first duration after each keyword."""
+def find_times(folded: str, vocab: FactVocabulary) -> dict[str, list[float | int]]:
+    """GTI/GTR/RPO/RTO durations (minutes) in a folded text: the first duration after each
+    keyword (``analyzer.service_levels.line_levels``)."""
     found: dict[str, list[float | int]] = {}
-    for key, regex in _TIME_KEYS.items():
-        for m in regex.finditer(folded):
-            window = folded[m.end():m.end() + _TIME_WINDOW]
-            d = _DURATION.search(window)
-            if d:
-                value = _number(duration_minutes(d.group("n"), d.group("u")))
-                if value not in found.setdefault(key, []):
-                    found[key].append(value)
+    for level in line_levels(folded, vocab):
+        values = found.setdefault(f"{level['metric']}_minutes", [])
+        if level["value"] not in values:
+            values.append(level["value"])
     return found
+
+
+def place_role(folded: str, start: int, vocab: FactVocabulary) -> str | None:
+    """Who a place is, from the nearest cue before it in its sentence: "datacentre" after a
+    data-centre cue ("datacenter situé à"), "hosting" after a hosting one ("hébergées en"),
+    "office" after a registered-office one ("dont le siège social est"), None without a cue.
+
+    A postal address ("12 rue …, 75008") belongs to the data centre or office named before it
+    ("centre de données AZD-1, 24 rue des Entrepôts, 69200 Vénissieux"); alone, or after a mere
+    hosting verb, it is an office's.
+    """
+    window = folded[max(0, start - _CUE_WINDOW):start]
+    ends = [m.end() for m in _SENTENCE_END.finditer(window)]
+    if ends:
+        window = window[ends[-1]:]
+
+    def last(regex: re.Pattern[str]) -> int:
+        return max((m.end() for m in regex.finditer(window)), default=-1)
+
+    cues = {"datacentre": last(vocab.datacentre), "hosting": last(vocab.hosting),
+            "office": last(vocab.office)}
+    address = last(vocab.address)
+    role, end = max(cues.items(), key=lambda kv: kv[1])
+    if address > end:
+        owner = max(("datacentre", "office"), key=lambda r: cues[r])
+        return owner if cues[owner] >= 0 else "office"
+    return role if end >= 0 else None
 
 
 def find_backup(folded: str) -> tuple[set[str], set[int]]:
@@ -156,60 +208,117 @@ def find_subcontractors(text: str) -> set[str]:
     return {n for n in names if len(n) > 2 and not n.isdigit()}
 
 
+def _place_index(places: tuple[tuple[re.Pattern[str], Place], ...],
+                 ) -> tuple[re.Pattern[str], dict[str, Place]]:
+    """One regex for every alias of the gazetteer (longest first) and the place of each folded
+    alias: a text is searched once, not once per place."""
+    by_alias = {fold(a): p for _regex, p in reversed(places) for a in p.aliases}
+    aliases = sorted(by_alias, key=len, reverse=True)
+    regex = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in aliases) + r")(?!\w)")
+    return regex, by_alias
+
+
+def _places(folded: str, index: tuple[re.Pattern[str], dict[str, Place]],
+            vocab: FactVocabulary, located: bool) -> Iterable[tuple[str, Place]]:
+    """("hosting" | "office", place) of the places a text names. In a clause about hosting
+    locations (``located``) a place without a cue is a hosting one; elsewhere only a
+    data-centre cue makes it one."""
+    regex, by_alias = index
+    for m in regex.finditer(folded):
+        role = place_role(folded, m.start(), vocab)
+        if role == "office":
+            yield role, by_alias[m.group(0)]
+        elif role == "datacentre" or (located and role in ("hosting", None)):
+            yield "hosting", by_alias[m.group(0)]
+
+
+def _availability(text: str, folded: str, vocab: FactVocabulary) -> set[float]:
+    if not vocab.availability.search(folded) or vocab.not_availability.search(folded):
+        return set()
+    values = {float(m.group(1).replace(",", ".")) for m in PERCENT.finditer(text)}
+    return {v for v in values if 90.0 <= v <= 100.0}
+
+
+def _sla_text(text: str, folded: str, clause: dict[str, Any] | None,
+              vocab: FactVocabulary) -> bool:
+    """Service levels are read in counted tagged clauses, table rows and SLA lines ("GTI –
+    incident bloquant … 30 minutes")."""
+    if clause is not None:
+        return True
+    if CELL in text:
+        return True
+    head = folded[:40]
+    return any(r.match(head.lstrip(" -•*")) for r in vocab.times.values()) \
+        and bool(DURATION.search(folded))
+
+
 def extract_facts(
     clauses: list[dict[str, Any]],
     places: tuple[tuple[re.Pattern[str], Place], ...],
     segments: Iterable[tuple[str, str, tuple[str, ...]]] = (),
+    vocab: FactVocabulary | None = None,
 ) -> dict[str, Any]:
-    """Facts from the tagged clauses that are not excluded or mere definitions.
+    """Facts from the document's clauses; tagged clauses that are excluded or mere definitions
+    give none.
 
     Args:
         clauses: the report's tagged clauses.
         places: the gazetteer (``load_locations``).
-        segments: (id, text, heading path) of every clause of the document, for the facts that
-            live in untagged clauses too (named subcontractors in a sub-processor list).
+        segments: (id, text, heading path) of every clause of the document, in order: table
+            rows and SLA lines give service levels even when untagged, a place after a
+            data-centre cue is a hosting site in any clause, and sub-processor lists give named
+            subcontractors.
+        vocab: the document language's fact vocabulary (default: French).
     """
-    locations: dict[str, Place] = {}
+    vocab = vocab or load_fact_vocabulary(default_patterns_dir(), "fr")
+    tagged = {str(c["id"]): c for c in clauses}
+    items = list(segments) or [(str(c["id"]), str(c["text"]), tuple(c.get("heading_path") or ()))
+                               for c in clauses]
+    hosting: dict[str, Place] = {}
+    offices: dict[str, Place] = {}
     availability: set[float] = set()
-    times: dict[str, set[float | int]] = {k: set() for k in _TIME_KEYS}
     freqs: set[str] = set()
     retention: set[int] = set()
-    for clause in clauses:
-        if clause["status"] not in _COUNTED:
-            continue
-        text = clause["text"]
+    subcontractors: set[str] = set()
+    index = _place_index(places)
+    sla_texts: list[tuple[str, str]] = []
+    folded_headings: dict[tuple[str, ...], str] = {}
+    for sid, text, headings in items:
+        clause = tagged.get(sid)
         folded = fold(text)
-        topics = set(clause["topics"])
-        if _LOCATION_TOPICS & topics:
-            for regex, place in places:
-                if regex.search(folded):
-                    locations[place.name] = place
-        if _AVAILABILITY.search(folded):
-            for match in _PERCENT.finditer(text):
-                value = float(match.group(1).replace(",", "."))
-                if 90.0 <= value <= 100.0:
-                    availability.add(value)
-        for key, values in find_times(folded).items():
-            times[key].update(values)
-        if _BACKUP_TOPIC in topics:
+        if headings not in folded_headings:
+            folded_headings[headings] = fold(" ".join(headings))
+        if _SUBCONTRACT_CUE.search(folded_headings[headings] + " " + folded):
+            subcontractors |= find_subcontractors(text)
+        if clause is not None and clause["status"] not in _COUNTED:
+            sla_texts.append(("", ""))
+            continue
+        located = clause is not None and bool(_LOCATION_TOPICS & set(clause["topics"]))
+        for role, place in _places(folded, index, vocab, located):
+            (hosting if role == "hosting" else offices)[place.name] = place
+        if clause is not None or CELL in text:
+            availability |= _availability(text, folded, vocab)
+        if clause is not None and _BACKUP_TOPIC in clause["topics"]:
             f, r = find_backup(folded)
             freqs |= f
             retention |= r
-    subcontractors: set[str] = set()
-    for _sid, text, headings in segments:
-        context = fold(" ".join((*headings, text)))
-        if _SUBCONTRACT_CUE.search(context):
-            subcontractors |= find_subcontractors(text)
+        sla_texts.append((text, folded) if _sla_text(text, folded, clause, vocab) else ("", ""))
+    levels = service_levels(sla_texts, vocab)
+    availability |= {float(lv["value"]) for lv in levels if lv["unit"] == "percent"}
+    times = {k: sorted({lv["value"] for lv in levels if f"{lv['metric']}_minutes" == k})
+             for k in _METRICS}
     return {
-        "hosting_locations": sorted(locations),
-        "hosting_locations_outside_eea": sorted(n for n, p in locations.items() if not p.eea),
+        "hosting_locations": sorted(hosting),
+        "hosting_locations_outside_eea": sorted(n for n, p in hosting.items() if not p.eea),
         "hosting_location_details": [
             {"name": n, "country": p.country or n, "eea": p.eea,
              "kind": p.kind or ("city" if p.country else "country")}
-            for n, p in sorted(locations.items())
+            for n, p in sorted(hosting.items())
         ],
+        "office_locations": sorted(n for n in offices if n not in hosting),
         "availability_percent": sorted(availability),
-        **{k: sorted(v) for k, v in times.items()},
+        **times,
+        "service_levels": levels,
         "backup_frequency": sorted(freqs),
         "backup_retention_days": sorted(retention),
         "subcontractors": sorted(subcontractors),

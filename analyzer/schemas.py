@@ -59,6 +59,12 @@ class Clause(_Open):
     party: Literal["provider", "client"]
     hits: list[Hit]  # empty when the category comes from the heading or the list's lead-in
     explanation: str
+    # optional (added later): does the clause bind the provider (analyzer/mentions.py)
+    commitment: Literal["obligation", "mention"] | None = None
+    commitment_reason: Literal["definition", "excluded", "client", "placeholder", "metadata",
+                               "title", "mutual", "passing", "description", "weak_rule",
+                               "inherited"] | None = None
+    obligation_mapping: list[MappingTarget] | None = None
 
 
 class ChecklistEntry(_Open):
@@ -79,6 +85,8 @@ class Report(_Open):
     certificates_required: list[Literal["infrastructure_physique", "infogereur"]]
     checklist: list[ChecklistEntry] = Field(min_length=15)
     facts: dict[str, Any]
+    activity_confidence: dict[Literal["A1", "A2", "A3", "A4", "A5", "A6"],
+                              Literal["strong", "weak"]] | None = None  # optional (added later)
 
 
 def validate_report(data: dict[str, Any]) -> Report:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -56,3 +57,17 @@ def read_yaml_model(
     except ValidationError as e:
         details = "; ".join(f"{where(data, list(err['loc']))}: {err['msg']}" for err in e.errors())
         raise PatternFileError(f"{path}: invalid {what}: {details}") from e
+
+
+def any_of(path: Path, field: str, patterns: list[str], flags: int = 0) -> re.Pattern[str]:
+    """One regex matching any of ``patterns`` (none: matches nothing), each checked alone.
+
+    Raises:
+        PatternFileError: a pattern is not a valid regular expression (names file and field).
+    """
+    for n, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern, flags)
+        except re.error as e:
+            raise PatternFileError(f"{path}: {field}[{n}]: invalid regular expression ({e})") from e
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x", flags)

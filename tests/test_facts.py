@@ -6,9 +6,16 @@ import pytest
 
 from analyzer.analyze import analyze_extracted
 from analyzer.certificate import certificate_gaps, declared_certificate
-from analyzer.facts import duration_minutes, find_backup, find_subcontractors, find_times
+from analyzer.facts import (
+    duration_minutes,
+    find_backup,
+    find_subcontractors,
+    find_times,
+    load_fact_vocabulary,
+)
 from analyzer.models import Block, ExtractedDocument
 from analyzer.nlp import fold
+from analyzer.resources import default_patterns_dir
 
 
 @pytest.mark.parametrize(
@@ -21,18 +28,23 @@ def test_duration_minutes(number: str, unit: str, minutes: float) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("lang", "text", "expected"),
     [
-        ("GTI : 30 minutes ; GTR : 4 heures.", {"gti_minutes": [30], "gtr_minutes": [240]}),
-        ("Garantie de Temps de Rétablissement de huit (8) heures ouvrées.", {"gtr_minutes": [480]}),
-        ("RPO de quinze (15) minutes et RTO de 4 h.", {"rpo_minutes": [15], "rto_minutes": [240]}),
-        ("with a recovery time objective (RTO) of eight (8) hours and a recovery point objective "
-         "(RPO) of one (1) hour.", {"rto_minutes": [480], "rpo_minutes": [60]}),
-        ("Target Response Time: 2 hours.", {"gti_minutes": [120]}),
+        ("fr", "GTI : 30 minutes ; GTR : 4 heures.", {"gti_minutes": [30], "gtr_minutes": [240]}),
+        ("fr", "Garantie de Temps de Rétablissement de huit (8) heures ouvrées.",
+         {"gtr_minutes": [480]}),
+        ("fr", "RPO de quinze (15) minutes et RTO de 4 h.",
+         {"rpo_minutes": [15], "rto_minutes": [240]}),
+        ("en", "with a recovery time objective (RTO) of eight (8) hours and a recovery point "
+         "objective (RPO) of one (1) hour.", {"rto_minutes": [480], "rpo_minutes": [60]}),
+        ("en", "Target Response Time: 2 hours.", {"gti_minutes": [120]}),
+        # the duration belongs to the next keyword: GTI gives none
+        ("fr", "GTI : non applicable ; GTR : 4 heures.", {"gtr_minutes": [240]}),
     ],
 )
-def test_find_times(text: str, expected: dict[str, list[int]]) -> None:
-    assert find_times(fold(text)) == expected
+def test_find_times(lang: str, text: str, expected: dict[str, list[int]]) -> None:
+    found = find_times(fold(text), load_fact_vocabulary(default_patterns_dir(), lang))
+    assert {k: sorted(v) for k, v in found.items()} == expected
 
 
 def test_find_backup() -> None:
@@ -141,3 +153,139 @@ def test_report_carries_certificate_and_gaps() -> None:
     ), lang="fr")
     assert report["declared_certificate"]["activities"] == ["A5"]
     assert [g.split(" ")[0] for g in report["certificate_gaps"]] == ["A6"]
+
+
+def _rows(*rows: str) -> ExtractedDocument:
+    """Paragraphs and table rows ("a | b | c", as the extractors join cells)."""
+    return ExtractedDocument(path="t.txt", format="txt", blocks=tuple(
+        Block(text=r, index=i, kind="table_row" if " | " in r else "paragraph")
+        for i, r in enumerate(rows)))
+
+
+def _levels(report: dict) -> set[tuple[str, float, str | None]]:
+    return {(lv["metric"], lv["value"], lv["severity"]) for lv in report["facts"]["service_levels"]}
+
+
+def test_sla_line_with_severity() -> None:
+    report = analyze_extracted(_rows(
+        "Article 6 – Niveaux de service",
+        "GTI – incident bloquant : 30 minutes",
+        "GTR – incident mineur : 2 jours ouvrés",
+    ), lang="fr")
+    assert _levels(report) == {("gti", 30, "incident bloquant"), ("gtr", 2880, "incident mineur")}
+    assert report["facts"]["gti_minutes"] == [30]
+    assert report["facts"]["gtr_minutes"] == [2880]
+
+
+def test_sla_table_with_metric_columns() -> None:
+    report = analyze_extracted(_rows(
+        "Article 6 – Niveaux de service",
+        "Les délais ci-dessous s'appliquent aux incidents signalés au support.",
+        "Gravité | GTI | GTR | RTO",
+        "Bloquant | 30 minutes | 4 heures | 8 h",
+        "Majeur | 2 heures | 1 jour | —",
+        "Disponibilité mensuelle | 99,9 %",
+    ), lang="fr")
+    assert _levels(report) >= {("gti", 30, "Bloquant"), ("gtr", 240, "Bloquant"),
+                               ("rto", 480, "Bloquant"), ("gti", 120, "Majeur"),
+                               ("gtr", 1440, "Majeur")}
+    assert report["facts"]["gti_minutes"] == [30, 120]
+    assert report["facts"]["availability_percent"] == [99.9]
+
+
+def test_sla_table_with_severity_columns_and_a_durability_row() -> None:
+    report = analyze_extracted(_rows(
+        "Article 6 – Engagements",
+        "Indicateur | Priorité P1 | Priorité P2",
+        "Garantie de temps d'intervention | 30mn | 4h",
+        "Indicateur | Engagement | Objectif de disponibilité",
+        "SLA-1 | Disponibilité de l'API | 99,95 %",
+        "SLA-2 | Durabilité du stockage | 99,999999 %",
+    ), lang="fr")
+    assert {("gti", 30, "Priorité P1"), ("gti", 240, "Priorité P2")} <= _levels(report)
+    assert report["facts"]["availability_percent"] == [99.95]  # durability is not availability
+
+
+def test_english_sla_table() -> None:
+    report = analyze_extracted(_rows(
+        "6. Service levels",
+        "Severity | Response time | Resolution time",
+        "Severity 1 | 1 hour | 4 hours",
+        "Severity 2 | 4 hours | 2 business days",
+    ), lang="en")
+    assert {("gti", 60, "Severity 1"), ("gtr", 240, "Severity 1"), ("gti", 240, "Severity 2"),
+            ("gtr", 2880, "Severity 2")} <= _levels(report)
+
+
+def test_office_addresses_are_not_hosting_locations() -> None:
+    report = analyze_extracted(_doc(
+        "1. Le Prestataire, société dont le siège social est situé 12 rue de la Paix, 75002 "
+        "Paris, héberge les Données de santé dans son centre de données situé à Roubaix.",
+        "2. Les données de santé sont hébergées dans le datacenter de Lyon ; les équipes "
+        "d'exploitation travaillent depuis les bureaux de Nantes.",
+    ), lang="fr")
+    facts = report["facts"]
+    assert facts["hosting_locations"] == ["Lyon", "Roubaix"]
+    assert facts["office_locations"] == ["Nantes", "Paris"]
+    english = analyze_extracted(_doc(
+        "1. The Provider, whose registered office is in Dublin, hosts the health data in its "
+        "data center located in Frankfurt.",
+    ), lang="en")["facts"]
+    assert english["hosting_locations"] == ["Frankfurt"]
+    assert english["office_locations"] == ["Dublin"]
+
+
+def test_facts_are_rendered_as_readable_values() -> None:
+    from datetime import date
+    from io import BytesIO
+
+    from docx import Document
+
+    from analyzer.report.html import render_document
+    from analyzer.report.i18n import ReportOptions
+    from analyzer.report.memo import render_memo
+
+    report = analyze_extracted(_rows(
+        "Article 2 – Hébergement",
+        "Les Données de santé sont hébergées dans le centre de données de Roubaix (France).",
+        "Une copie de secours est répliquée dans le datacenter de Francfort.",
+        "Article 6 – Niveaux de service",
+        "Gravité | GTI | GTR",
+        "Bloquant | 30 minutes | 4 heures",
+    ), lang="fr", sha256="0" * 64)
+    options = ReportOptions("fr", date(2026, 1, 1))
+    html = render_document(report, options=options)
+    memo = Document(BytesIO(render_memo(report, options)))
+    cells = " | ".join(c.text for t in memo.tables for r in t.rows for c in r.cells)
+    start = html.index('id="facts"')
+    for page in (html[start:html.index("</section>", start)], cells):
+        assert "Roubaix (France, EEE)" in page
+        assert "Francfort (Allemagne, EEE)" in page
+        assert "30 min (Bloquant)" in page and "4 h (Bloquant)" in page
+        for raw in ("name:", "country:", "eea:", "severity:", "metric:", "'value'"):
+            assert raw not in page
+    english = render_document(report, options=ReportOptions("en", date(2026, 1, 1)))
+    assert "Roubaix (France, EEA)" in english
+    assert "Frankfurt (Germany, EEA)" in english
+
+
+def test_severity_is_not_guessed_among_several() -> None:
+    """'… respectively': which time goes with which priority is not told by the keyword."""
+    levels = analyze_extracted(_doc(
+        "9.2 Tickets are classified as Priority 1 (Service unavailable) or Priority 3 (minor "
+        "issue); the target response times are thirty (30) minutes and one (1) business day "
+        "respectively.",
+        "9.3 For critical incidents, the resolution time is four (4) hours.",
+    ), lang="en")["facts"]["service_levels"]
+    assert {(lv["metric"], lv["value"], lv["severity"]) for lv in levels} == {
+        ("gti", 30, None), ("gtr", 240, "critical incidents")}
+
+
+def test_a_data_centre_address_is_a_hosting_location() -> None:
+    facts = analyze_extracted(_doc(
+        "1. Site principal : centre de données DC-EXEMPLE-1, 24 rue des Entrepôts, 69200 "
+        "Vénissieux (Rhône).",
+        "2. Nos agences sont situées à Tours et à Caen.",
+    ), lang="fr")["facts"]
+    assert "Vénissieux" in facts["hosting_locations"]
+    assert facts["office_locations"] == ["Caen", "Tours"]

@@ -41,7 +41,8 @@ def test_french_memo_holds_the_verdict_and_the_model_clauses() -> None:
                             "violations, audits du DPO (R.1111-11 4° CSP)"]
     assert "Le certificat a expiré le 31 mai 2027." in text  # reference date 1 June 2027
     assert "EXPIRÉ depuis le 31 mai 2027" in text
-    assert "A3 – Infrastructure virtuelle | la réalise | art. 3.1" in tables
+    assert "A3 – Infrastructure virtuelle | la réalise | obligation du prestataire | art. 3.1" \
+        in tables
     assert "Numéro | HDS-2024-117" in tables
     # missing clause: requirement and model wording; excluded return clause too
     assert any(s == "Quote" and t.startswith("Le référent contractuel du Client") for s, t in paras)

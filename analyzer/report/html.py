@@ -28,6 +28,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from analyzer.report import review_view
+from analyzer.report.facts_view import fact_rows, fmt_value
 from analyzer.report.i18n import (
     DEFAULT_UI_LANG,
     UI_LANGS,
@@ -274,79 +275,6 @@ def format_date(value: Any, m: Messages) -> str:
     return m("date.format", day=day, month=m(f"date.month.{d.month}"), year=d.year)
 
 
-def fmt_value(value: Any, m: Messages) -> str:
-    """Plain-text rendering of a value of any JSON shape, in the interface language."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return m("value.yes") if value else m("value.no")
-    if isinstance(value, float):
-        text = f"{value:g}"
-        return text.replace(".", m("value.decimal_sep"))
-    if isinstance(value, Mapping):
-        return "; ".join(f"{str(k).replace('_', ' ')}: {fmt_value(v, m)}"
-                         for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return ", ".join(fmt_value(v, m) for v in value) if value else "—"
-    return str(value)
-
-
-def _duration(minutes: Any, m: Messages) -> str:
-    try:
-        value = float(minutes)
-    except (TypeError, ValueError):
-        return str(minutes)
-    if value >= 1440 and value % 1440 == 0:
-        return m("unit.days", n=int(value // 1440))
-    if value >= 60 and value % 60 == 0:
-        return m("unit.hours", n=int(value // 60))
-    return m("unit.minutes", n=fmt_value(value if value % 1 else int(value), m))
-
-
-def fact_rows(facts: Mapping[str, Any], m: Messages) -> list[dict[str, Any]]:
-    """Key facts as (label, readable value) rows; the details of hosting locations are folded
-    into one readable line ('Dijon (France, EEE)')."""
-    rows = []
-    details = facts.get("hosting_location_details")
-    for key in sorted(facts):
-        if key == "hosting_location_details":
-            continue
-        value = facts[key]
-        found = bool(value)
-        if key == "hosting_locations" and isinstance(details, list) and details:
-            parts = []
-            for d in details:
-                if not isinstance(d, Mapping):
-                    continue
-                name, country = str(d.get("name", "")), str(d.get("country") or "")
-                eea = m("fact.eea") if d.get("eea") else m("fact.outside_eea")
-                inside = ", ".join(x for x in (country if country != name else "", eea) if x)
-                parts.append(f"{name} ({inside})")
-            text = ", ".join(parts)
-        elif not value:
-            text = m("facts.not_found")
-        elif key.endswith("_minutes") and isinstance(value, list):
-            text = ", ".join(_duration(v, m) for v in value)
-        elif key.endswith("_days") and isinstance(value, list):
-            text = ", ".join(m("unit.days", n=fmt_value(v, m)) for v in value)
-        elif key.endswith("_percent") and isinstance(value, list):
-            text = ", ".join(m("unit.percent", n=fmt_value(v, m)) for v in value)
-        elif key == "backup_frequency" and isinstance(value, list):
-            text = ", ".join(_frequency(str(v), m) for v in value)
-        else:
-            text = fmt_value(value, m)
-        label = m(f"fact.{key}") if m.has(f"fact.{key}") else key.replace("_", " ").capitalize()
-        rows.append({"key": key, "label": label, "value": text, "found": found})
-    return rows
-
-
-def _frequency(value: str, m: Messages) -> str:
-    every = re.fullmatch(r"every (\d+)h", value)
-    if every:
-        return m("freq.every_hours", n=every.group(1))
-    return m(f"freq.{value}") if m.has(f"freq.{value}") else value
-
-
 def ref_label(clause: Mapping[str, Any] | None, m: Messages) -> str:
     """How a clause is cited: 'art. 7.2', 'art. 4, point a)', 'art. 7, al. 2' — never an
     internal id. Uses the ``_ref`` that ``reference_index`` put in the index, when there."""
@@ -463,7 +391,10 @@ def _activity_rows(summary: Mapping[str, Any], index: Mapping[str, Any],
                 lk["ref"] for lk in _links(a["also_excluded"], index, m, limit=4)[0])))
         rows.append({"key": a["key"], "title": _title("targets", a["key"], m.lang),
                      "verdict": a["verdict"], "label": m(f"activity.{a['verdict']}"),
-                     "strong": a["strong"], "links": links, "more": more,
+                     "strong": a["strong"], "confidence": a.get("confidence"),
+                     "confidence_label": m(f"verdict.confidence.{a['confidence']}")
+                     if a.get("confidence") else "",
+                     "links": links, "more": more,
                      "also": "; ".join(also)})
     return rows
 
@@ -531,6 +462,10 @@ def certificate_view(report: Mapping[str, Any], summary: Mapping[str, Any],
         expiry = m("cert.expiry_unknown")
     else:
         expiry = m("cert.expiry_no_certificate")
+    unconfirmed = cert.get("unconfirmed") or []
+    if unconfirmed:
+        rows.append((m("certificate.unconfirmed_h"),
+                     m("certificate.unconfirmed", acts=codes(unconfirmed))))
     return {"ok": cert["ok"], "headline": " ".join(sentences), "rows": rows, "links": links,
             "gaps": gaps, "expiry": cert["expiry"], "expiry_text": expiry,
             "required": [certificate_label(c, m) for c in cert["required"]]}

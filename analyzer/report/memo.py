@@ -98,13 +98,13 @@ def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None,
     from docx import Document
     from docx.shared import Pt
 
+    from analyzer.report.facts_view import fact_rows
     from analyzer.report.html import (
         _activity_rows,
         _checklist_view,
         _clean,
         certificate_view,
         citation_index,
-        fact_rows,
         format_date,
         plain_explanation,
         ref_label,
@@ -164,8 +164,9 @@ def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None,
         para(line[:1].upper() + line[1:], "List Bullet")
 
     doc.add_heading(_text(m("verdict.activities_h")), level=1)
-    table([m("verdict.col_activity"), m("verdict.col_verdict"), m("verdict.col_clauses")],
-          [(f"{a['key']} – {a['title']}", a["label"],
+    table([m("verdict.col_activity"), m("verdict.col_verdict"), m("verdict.col_confidence"),
+           m("verdict.col_clauses")],
+          [(f"{a['key']} – {a['title']}", a["label"], a["confidence_label"] or "—",
             ", ".join(lk["ref"] for lk in a["links"])
             + (f" {m('verdict.more', n=a['more'])}" if a["more"] else "")
             + (f" ({a['also']})" if a["also"] else ""))

@@ -4,9 +4,11 @@ From a JSON report (schema ``hds-analyzer/report/1``) and the report options:
 
 - for each HDS activity A1–A6, whether the provider performs it (an included clause), only
   optionally (conditional clauses only), explicitly not (excluded clauses only) or the contract is
-  silent, with the clauses behind it;
+  silent, with the clauses behind it, and how sure that is: ``strong`` when a clause binds the
+  provider to it (``clauses[].commitment`` "obligation"), ``weak`` when only mentions do;
 - the certificate verdict (``analyzer.certificate.certificate_verdict``): declared scope against
-  the activities performed, gaps, expiry against the reference date;
+  the activities the provider is bound to (strong verdicts only), gaps, expiry against the
+  reference date;
 - the checklist, where an expired certificate turns item ``r1111_11_1_certificate`` from
   "present" into "expired";
 - the counters every page shows (they are never recomputed elsewhere).
@@ -23,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from analyzer.certificate import HDS_TARGETS, certificate_verdict
+from analyzer.certificate import HDS_TARGETS, certificate_verdict, obligation_targets
 
 OTHER_TARGETS: tuple[str, ...] = ("infogerance", "transversal")
 ACTIVITY_VERDICTS: tuple[str, ...] = ("performed", "optional", "mentioned", "excluded", "silent")
@@ -92,12 +94,15 @@ def _ids(clauses: Sequence[Mapping[str, Any]], target: str, status: str) -> list
 
 
 def activity_verdicts(report: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """One row per HDS activity: ``{"key", "verdict", "clauses": [ids], "strong": bool}``.
+    """One row per HDS activity: ``{"key", "verdict", "clauses": [ids], "strong": bool,
+    "confidence": "strong" | "weak" | None}``.
 
     ``clauses`` are the clauses the verdict rests on (included ones for "performed", and so
-    on). ``strong`` says an included clause puts the obligation on the provider. The clause
-    that declares the certificate names activities without committing to perform them: when it
-    is the only one, the verdict is "mentioned" (a weak mention, no certificate required).
+    on). ``confidence`` is "strong" when one of them binds the provider to the activity
+    (``analyzer.certificate.obligation_targets``), "weak" when they only mention it; None for
+    "excluded" and "silent". ``strong`` is ``confidence == "strong"``. The clause that declares
+    the certificate names activities without committing to perform them: when it is the only
+    one, the verdict is "mentioned" (a weak mention, no certificate required).
     """
     clauses = [c for c in report.get("clauses", []) if isinstance(c, Mapping) and "id" in c]
     declared = report.get("declared_certificate")
@@ -119,12 +124,23 @@ def activity_verdicts(report: Mapping[str, Any]) -> list[dict[str, Any]]:
             verdict, ids = "excluded", excluded
         else:
             verdict, ids = "silent", []
-        strong = any(c.get("party", "provider") == "provider" for c in clauses
-                     if str(c["id"]) in set(included))
+        # an optional service the provider offers binds it too (the certificate counts it)
+        behind = set(included) | set(conditional) if verdict in ("performed", "optional") \
+            else set()
+        strong = any(t in obligation_targets(c) for c in clauses if str(c["id"]) in behind)
+        confidence = None if verdict in ("excluded", "silent") else \
+            "strong" if strong else "weak"
         rows.append({"key": t, "verdict": verdict, "clauses": ids, "strong": strong,
+                     "confidence": confidence,
                      "also_optional": conditional if verdict == "performed" else [],
                      "also_excluded": excluded if verdict in ("performed", "optional") else []})
     return rows
+
+
+def activity_confidence(report: Mapping[str, Any]) -> dict[str, str]:
+    """``{activity: "strong" | "weak"}`` for the HDS activities the contract performs, offers or
+    mentions (the report's optional ``activity_confidence`` key)."""
+    return {a["key"]: a["confidence"] for a in activity_verdicts(report) if a["confidence"]}
 
 
 def summarize(report: Mapping[str, Any], reference_date: date | None) -> dict[str, Any]:
@@ -142,7 +158,11 @@ def summarize(report: Mapping[str, Any], reference_date: date | None) -> dict[st
     declared = report.get("declared_certificate") or None
     if declared is not None and not isinstance(declared, Mapping):
         declared = {"activities": []}  # declared in a shape this version cannot read
-    cert = certificate_verdict(declared, performed + optional, reference_date)
+    bound = [a["key"] for a in activities if a["confidence"] == "strong"]
+    cert = certificate_verdict(declared, bound, reference_date)
+    cert["unconfirmed"] = [a["key"] for a in activities
+                           if a["verdict"] in ("performed", "optional")
+                           and a["confidence"] == "weak"]
     checklist = []
     for item in report.get("checklist", []):
         if not isinstance(item, Mapping):
