@@ -16,7 +16,9 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
+from spacy.util import compile_infix_regex
 
 from analyzer.cache import cached, cached_big_regexes
 from analyzer.gated_matcher import GatedMatcher
@@ -24,6 +26,7 @@ from analyzer.models import MAX_TEXT_CHARS
 from analyzer.rules import RuleSet
 
 HITS_KEY = "hits"
+GLUED_NUMBER_INFIX = r"(?<=[0-9])\.(?=[A-ZÀ-Ý][A-Za-zÀ-ÿ])"
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "’": "'", "‘": "'"})
 
 
@@ -134,6 +137,12 @@ def build_pipeline(ruleset: RuleSet) -> Language:
     with cached_big_regexes():  # spacy.lang.fr compiles a 1.4 MB regex at import
         nlp = spacy.blank(ruleset.lang)
     nlp.max_length = MAX_TEXT_CHARS
+    # "12.4.SECURITE": a clause number glued to its title (PDFium drops the space under it, and
+    # texts exported from PDFs keep it glued) is split like "12.4. SECURITE", so the title's words
+    # are words
+    infixes = [*(nlp.Defaults.infixes or ()), GLUED_NUMBER_INFIX]
+    tokenizer: Tokenizer = nlp.tokenizer
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.add_pipe("contract_norm",
                  config={"lang": ruleset.lang, "overrides": dict(ruleset.lexicon.norms)})
     nlp.add_pipe("sentencizer")

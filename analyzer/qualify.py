@@ -357,14 +357,18 @@ def _acts_on_other(hit: Span, vocab: Vocabulary) -> bool:
     return False
 
 
-def is_weak(hit: Span, vocab: Vocabulary) -> bool:
-    """A weak hit: a weak rule, the client's own resource or act, a thing listed in passing, a
-    physical resource governed by another service, or an act done to what another category
-    names."""
+def weak_in_context(hit: Span, vocab: Vocabulary) -> bool:
+    """A hit that its clause weakens: the client's own resource or act, a thing listed in
+    passing, a physical resource governed by another service, or an act done to what another
+    category names."""
     physical = (vocab.ruleset.by_id[hit.id_].topic_key or "") in _PHYSICAL_TOPICS
-    return (is_mention_rule(hit.id_, vocab.ruleset) or _client_side(hit, vocab)
-            or _listed(hit, vocab) or (physical and _governed(hit, vocab))
-            or _acts_on_other(hit, vocab))
+    return (_client_side(hit, vocab) or _listed(hit, vocab)
+            or (physical and _governed(hit, vocab)) or _acts_on_other(hit, vocab))
+
+
+def is_weak(hit: Span, vocab: Vocabulary) -> bool:
+    """A weak hit: a weak (or candidate) rule, or a hit that its clause weakens."""
+    return is_mention_rule(hit.id_, vocab.ruleset) or weak_in_context(hit, vocab)
 
 
 def prefilter_tags(tags: list[Span], vocab: Vocabulary) -> list[Span]:

@@ -34,6 +34,7 @@ from analyzer.qualify import (
     qualify_hit,
     select_tags,
     sentence_subject,
+    weak_in_context,
 )
 from analyzer.taxonomy import MAPPING_TARGETS
 
@@ -176,6 +177,10 @@ def tag_clause(ctx: ClauseContext, vocab: Vocabulary,
     for c in sorted(categories):  # per category its strong hits, else its weak ones
         cat_hits = [s for s in view.hits if s.label_ == c]
         strong = [s for s in cat_hits if not is_weak(s, vocab)]
+        if strong:  # the category stands: the weak rules' hits that the clause does not weaken
+            # say more of it ("héberge les données … sur ses serveurs physiques": A2 too)
+            strong += [s for s in cat_hits if ruleset.by_id[s.id_].rule.strength == "weak"
+                       and not weak_in_context(s, vocab)]
         tags += strong or cat_hits
     if not categories:
         return None, checklist

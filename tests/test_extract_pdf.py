@@ -383,19 +383,6 @@ def test_bullet_glyphs_mapped(raw: str, font: str, expected: str):
     assert pdf_module._bulleted(raw, font) == expected
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("12.4.SECURITE ET CONFIDENTIALITE", "12.4. SECURITE ET CONFIDENTIALITE"),
-    ("3.Sécurité des données", "3. Sécurité des données"),
-    ("12.4. SECURITE", "12.4. SECURITE"),  # already spaced
-    ("1.500.000 euros", "1.500.000 euros"),  # a number, not a title
-    ("v2.1.A", "v2.1.A"),
-])
-def test_clause_number_glued_to_its_title_is_spaced(raw: str, expected: str):
-    """PDFium drops the space under a title's number (amf CCAP): the heading's words must stay
-    words, as in the text of the same document."""
-    assert pdf_module._spaced_number(raw) == expected
-
-
 def _line(text: str, page: int, top: float, x0: float = 72.0) -> pdf_module._Line:
     return pdf_module._Line(text=text, top=top, bottom=top + 10, x0=x0, x1=x0 + 6 * len(text),
                             page=page)

@@ -173,3 +173,18 @@ def test_party_names_come_from_the_contract_and_the_lexicon() -> None:
     assert by_text["Le CHU assur"] == ("excluded", "client")
     assert by_text["Le pouvoir a"] == ("excluded", "client")
     assert by_text["Le Titulaire"] == ("included", "provider")
+
+
+@pytest.mark.parametrize(("lang", "text", "words"), [
+    ("fr", "12.4.SECURITE ET CONFIDENTIALITE", ["12.4", ".", "SECURITE", "ET", "CONFIDENTIALITE"]),
+    ("fr", "3.11.1.Supervision", ["3.11.1", ".", "Supervision"]),
+    ("fr", "12.4. SECURITE", ["12.4", ".", "SECURITE"]),
+    ("fr", "1.500.000 euros", ["1.500.000", "euros"]),  # an amount, not a title
+    ("en", "7.2.Backups", ["7.2", ".", "Backups"]),
+    ("en", "version 2.1.A", ["version", "2.1.A"]),
+])
+def test_a_clause_number_glued_to_its_title_leaves_the_title_words(lang, text, words) -> None:
+    """PDFium drops the space under a title's number ("12.4.SECURITE", the AMF CCAP) and texts
+    exported from PDFs keep it glued: the title's words must be words, as in "12.4. SECURITE"."""
+    nlp = cached_pipeline(get_ruleset(default_patterns_dir(), lang))
+    assert [t.text for t in nlp.make_doc(text)] == words

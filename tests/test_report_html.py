@@ -21,7 +21,7 @@ from analyzer.report.html import (
     safe_id,
 )
 from analyzer.report.review import clause_key
-from analyzer.report.sample import XSS_NAME, XSS_SCRIPT, sample_entries, sample_report
+from tests.report_sample import XSS_NAME, XSS_SCRIPT, sample_entries, sample_report
 
 
 class _Collect(HTMLParser):

@@ -23,7 +23,7 @@ from analyzer.report.review import (
     parse_export,
     review_for,
 )
-from analyzer.report.sample import sample_entries, sample_report
+from tests.report_sample import sample_entries, sample_report
 
 
 def _export(report: dict, *decisions: tuple[int, str | None, str, str]) -> dict:

@@ -12,13 +12,13 @@ from openpyxl import load_workbook
 from analyzer.output import atomic_write_text, dump_json
 from analyzer.report.i18n import ReportOptions, messages
 from analyzer.report.review import ReviewStore, clause_key, save_store
-from analyzer.report.sample import sample_entries, sample_report
 from analyzer.report.tables import (
     CONTRACT_COLUMNS,
     FINDING_COLUMNS,
     column_labels,
     write_batch_tables,
 )
+from tests.report_sample import sample_entries, sample_report
 
 FR = messages("fr")
 

@@ -126,15 +126,6 @@ def _clean(text: str) -> str:
     return _CONTROL.sub("", text.replace("\x02", "-").replace("\ufffe", "-"))
 
 
-# "12.4.SECURITE": PDFium drops the space that a title's number and its text overlap with
-_GLUED_NUMBER = re.compile(r"^((?:\d{1,2}\.){1,4})(?=[A-ZÀ-Ý][A-Za-zÀ-ÿ])")
-
-
-def _spaced_number(text: str) -> str:
-    """A fragment that starts with a clause number glued to its title gets the space back."""
-    return _GLUED_NUMBER.sub(r"\1 ", text)
-
-
 def _is_private(char: str) -> bool:
     return "\ue000" <= char <= "\uf8ff"
 
@@ -283,8 +274,7 @@ def _pdfium_frags(page: object, height: float) -> list[_Frag]:
                 bold = _pdfium_style(raw_page, last)[1]
             for n_piece, (piece, (left, bottom, right, top)) in enumerate(
                     zip(texts, pieces, strict=True)):
-                clean = _spaced_number(
-                    _bulleted(" ".join(_clean(piece).split()), font if n_piece == 0 else ""))
+                clean = _bulleted(" ".join(_clean(piece).split()), font if n_piece == 0 else "")
                 if not clean:
                     continue
                 middle = (bottom + top) / 2
@@ -330,9 +320,8 @@ def _plumber_frags(page: object) -> list[_Frag]:
         current: list[dict] = []
         for w in [*line, None]:
             if current and (w is None or w["x0"] - current[-1]["x1"] > gap):
-                text = _spaced_number(_bulleted(
-                    " ".join(_clean(x["text"]) for x in current).strip(),
-                    str(current[0]["fontname"])))
+                text = _bulleted(" ".join(_clean(x["text"]) for x in current).strip(),
+                                 str(current[0]["fontname"]))
                 # style of the text, not of a bullet glyph in its own word
                 lead = current[1] if len(current) > 1 and text.startswith("• ") else current[0]
                 if text:
