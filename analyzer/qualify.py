@@ -70,7 +70,7 @@ class Vocabulary:
         """The rule set's vocabulary, with ``aliases`` ({"client": …, "provider": …}) added."""
         names = ("commitment", "description", "own", "of", "by", "governing", "listing",
                  "terminators", "alias", "currency", "price", "credit", "cap_subject", "cap",
-                 "exclusive_remedy", "subprocessing")
+                 "exclusive_remedy", "subprocessing", "performed")
         aliases = aliases or {}
         return cls(
             ruleset=ruleset,
@@ -124,12 +124,18 @@ def _is_client(norms: list[str], vocab: Vocabulary) -> bool:
 
 
 def done_by_client(hit: Span, vocab: Vocabulary) -> bool:
-    """"sauvegardes exécutées par le Client", "backups performed by Customer"."""
+    """"sauvegardes exécutées par le Client", "backups performed by Customer"; not "anomalies
+    signalées par le Client" (the client reports, the provider corrects)."""
     by = vocab.singles("by")
-    after = [t.norm_ for t in hit.doc[hit.end:hit.end + 6]]
-    if after[:1] and after[0] not in by:
-        after = after[1:]
-    return bool(after) and after[0] in by and _is_client(after[1:], vocab)
+    tokens = hit.doc[hit.end:hit.end + 8]
+    after = [t.norm_ for t in tokens]
+    for k, norm in enumerate(after):
+        if tokens[k].is_punct:
+            return False
+        if norm in by:  # "… <performed> par <client>", the participle just before "par"
+            return _is_client(after[k + 1:], vocab) and (k == 0 or any(
+                phrase_at(after, j, vocab.lists["performed"]) == k - j for j in range(k)))
+    return False
 
 
 def owned_by_client(hit: Span, vocab: Vocabulary) -> bool:

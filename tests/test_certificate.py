@@ -31,8 +31,8 @@ def _report(*paragraphs: str, lang: str = "fr") -> dict:
     return report
 
 
-# Only weak rules name the servers; the provider's verb "héberge" makes it an obligation. (The
-# brief's "… sur ses serveurs." without "physiques" is not tagged at all by the clause model.)
+# "héberge les données de santé" is hosting (A4); the physical servers it names add A2; the
+# provider's verb makes it an obligation.
 OBLIGATION = "Le prestataire héberge les données de santé sur ses serveurs physiques."
 
 # Each passage names an HDS activity without the provider undertaking it.

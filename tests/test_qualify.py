@@ -55,6 +55,10 @@ def _qualify(text: str, lang: str) -> tuple[str, str]:
          "provider"),
         ("La prestation ne comprend pas la formation, mais le Prestataire assure la supervision.",
          "excluded", "provider"),
+        # the client reports the anomalies, the provider corrects them
+        ("Le Prestataire assure la correction des anomalies signalées par le Client.", "included",
+         "provider"),
+        ("La sauvegarde des données est réalisée par le Client.", "excluded", "client"),
     ],
 )
 def test_french_qualification(text: str, status: str, party: str) -> None:
