@@ -255,3 +255,65 @@ def test_a_decision_needs_a_name_and_wiping_asks_first(browser: Any, tmp_path: P
     assert page.get_attribute(f"#{first}", "data-review") == "pending"
     assert errors == []
     page.context.close()
+
+
+MENTIONS_ONLY = """CONTRAT DE MAINTENANCE APPLICATIVE
+
+Objet : offre d'hébergement IaaS et sauvegarde
+
+Article 1 – Objet
+
+Le présent contrat a pour objet la maintenance corrective et évolutive du logiciel de gestion des \
+rendez-vous du Client.
+
+Article 2 – Maintenance
+
+Le Prestataire assure la correction des anomalies signalées par le Client dans un délai de cinq \
+jours ouvrés.
+
+Article 3 – Confidentialité
+
+Chaque partie s'engage à garder confidentielles les informations de l'autre partie, y compris \
+celles contenues dans les sauvegardes.
+
+Article 4 – Garantie
+
+Le Prestataire garantit que les prestations seront conformes aux règles de l'art applicables aux \
+centres de données.
+"""
+
+
+def test_mentions_alone_require_no_certificate(browser: Any, tmp_path: Path,
+                                               artifacts: Path) -> None:
+    """A maintenance contract that only names hosting (metadata line, mutual confidentiality,
+    a warranty) requires no HDS certificate; the mentioned activities are listed to confirm."""
+    from analyzer.scan import scan
+
+    src = tmp_path / "maintenance.txt"
+    src.write_text(MENTIONS_ONLY, encoding="utf-8")
+    out = tmp_path / "out"
+    saved = {k: os.environ.get(k) for k in (ENV_UI_LANG, ENV_REFERENCE_DATE)}
+    os.environ.update(ReportOptions("fr", REFERENCE).env())
+    try:
+        scan([src], out, formats=("html", "json"), jobs=1)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    page, errors = _open(browser, out / "maintenance.txt.html", DESKTOP)
+    cert = page.locator("#v-certificate").inner_text()
+    assert "pas de certificat HDS exigé" in cert
+    assert "Mentions à confirmer" in cert and "A1, A3, A6" in cert
+    assert "ne couvre pas" not in cert
+    rows = {r.get_attribute("data-target"): r for r in
+            page.locator("#v-activities tr.act").all()}
+    assert "mention" in rows["A6"].inner_text().lower()  # weak: a mention, not an obligation
+    # the maintenance obligation stays the provider's (the client only reports the anomalies)
+    report = json.loads((out / "maintenance.txt.json").read_text(encoding="utf-8"))
+    fix = next(c for c in report["clauses"] if "correction des anomalies" in c["text"])
+    assert fix["status"] == "included" and fix["party"] == "provider"
+    page.screenshot(path=str(artifacts / "verdict-mentions-only-fr.png"))
+    assert errors == []
+    page.context.close()
