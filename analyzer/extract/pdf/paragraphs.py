@@ -120,86 +120,109 @@ def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
     So the lines of one block are wrapped lines of one paragraph: ``segment`` does not split a PDF
     block again at lines that start with a number ("Section\n1.4 (Feedback)" is a wrapped line).
     """
-    blocks: list[Block] = []
-    current: list[_Line] = []
-    table = _TableRow()
+    _widen_right_edges(bodies)
+    # the usual gap between the lines of a paragraph: a low quantile, as paragraph gaps are larger
+    all_gaps = sorted(g for lines in bodies for g in _line_gaps(lines))
+    doc_usual = all_gaps[len(all_gaps) // 4] if all_gaps else 2.0
+    built = _Paragraphs()
+    for lines in bodies:
+        gaps = _line_gaps(lines)
+        usual = min(gaps[len(gaps) // 4], doc_usual) if len(gaps) >= 8 else doc_usual
+        for i, line in enumerate(lines):
+            built.add(line, i == 0, max(usual * 1.8, usual + 3))
+    built.end_table()
+    built.flush()
+    return _mark_headings(built.blocks, built.styles, bodies)
 
-    def end_table() -> None:
+
+def _line_gaps(lines: list[_Line]) -> list[float]:
+    """The vertical gaps between consecutive text lines of one reading-order group."""
+    return sorted(b.top - a.bottom for a, b in itertools.pairwise(lines)
+                  if b.top > a.bottom and a.group == b.group and not (a.row or b.row))
+
+
+def _widen_right_edges(bodies: list[list[_Line]]) -> None:
+    """The right edge of full-width text, from the whole document: a page of short lines (a list,
+    a glossary) must not make its longest line look full."""
+    widths = sorted(ln.x1 for lines in bodies for ln in lines if not (ln.row or ln.in_columns))
+    if len(widths) < 10:
+        return
+    doc_right = widths[int(len(widths) * 0.9)]
+    for lines in bodies:
+        for ln in lines:
+            # a table that runs into the margin must not make the page's text look short;
+            # a page much wider than the text (landscape) keeps its own right edge
+            if not ln.in_columns:
+                ln.right = doc_right if ln.right < 1.15 * doc_right else ln.right
+
+
+@dataclass
+class _Paragraphs:
+    """The blocks built so far, the lines of the open paragraph and the open table row."""
+
+    blocks: list[Block] = field(default_factory=list)
+    current: list[_Line] = field(default_factory=list)
+    table: _TableRow = field(default_factory=_TableRow)
+    styles: dict[int, tuple[float, bool, int]] = field(default_factory=dict)
+    """block index → (smallest font size, all bold, number of lines)"""
+
+    def add(self, line: _Line, first: bool, close: float) -> None:
+        """Add the next body line (``first`` on its page or column; ``close``: the largest gap
+        between two lines of one paragraph)."""
+        table = self.table
         if table.lines:
-            blocks.append(Block(text=table.text(), page=table.lines[0].page, index=len(blocks),
-                                kind="table_row"))
-            table.lines.clear()
+            last = table.lines[-1]
+            if (last.page == line.page and last.group == line.group
+                    and line.top - last.bottom <= close and table.add(line)):
+                return  # a wrapped line of the cells of the open table row
+            self.end_table()
+        if line.row:
+            self.flush()
+            table.start(line)
+            return
+        if self.current and self._breaks(self.current[-1], line, first, close):
+            self.flush()
+        self.current.append(line)
 
-    styles: dict[int, tuple[float, bool, int]] = {}  # block → (smallest size, all bold, lines)
+    def _breaks(self, prev: _Line, line: _Line, first: bool, close: float) -> bool:
+        """Does ``line`` start a new paragraph after ``prev``?"""
+        if first or prev.group != line.group or prev.page != line.page:
+            return not self._continues(prev, line)
+        return (line.top - prev.bottom > close or _next_word_fits(prev, line)
+                or self._restyled(prev, line) or _opens_item(prev, line)
+                or _indented_start(self.current, line))
 
-    def flush() -> None:
-        if current:
-            styles[len(blocks)] = (min(ln.size for ln in current), all(ln.bold for ln in current),
-                                   len(current))
-            blocks.append(Block(text="\n".join(ln.text for ln in current), page=current[0].page,
-                                index=len(blocks)))
-            current.clear()
-
-    def restyled(prev: _Line, line: _Line) -> bool:
+    def _restyled(self, prev: _Line, line: _Line) -> bool:
         """A change of font size, or from bold lines to plain ones, ends a paragraph."""
         if prev.size > 0 and line.size > 0 and abs(prev.size - line.size) >= 1.0:
             return True
-        return all(ln.bold for ln in current) and not line.bold
+        return all(ln.bold for ln in self.current) and not line.bold
 
-    def continues(prev: _Line, line: _Line) -> bool:
+    def _continues(self, prev: _Line, line: _Line) -> bool:
         """Across a page or column break: does ``line`` continue the current paragraph?"""
-        if _UNIT_START.match(line.text) or _looks_like_heading(line.text) or restyled(prev, line):
+        if (_UNIT_START.match(line.text) or _looks_like_heading(line.text)
+                or self._restyled(prev, line)):
             return False
         if line.text[:1].islower() and not prev.text.endswith(_TERMINAL):
             return True
         return not _next_word_fits(prev, line)  # a full last line: the paragraph goes on
 
-    def line_gaps(lines: list[_Line]) -> list[float]:
-        return sorted(b.top - a.bottom for a, b in itertools.pairwise(lines)
-                      if b.top > a.bottom and a.group == b.group and not (a.row or b.row))
+    def end_table(self) -> None:
+        """Close the open table row, if any, into a ``table_row`` block."""
+        if self.table.lines:
+            self.blocks.append(Block(text=self.table.text(), page=self.table.lines[0].page,
+                                     index=len(self.blocks), kind="table_row"))
+            self.table.lines.clear()
 
-    # the right edge of full-width text, from the whole document: a page of short lines (a list,
-    # a glossary) must not make its longest line look full
-    widths = sorted(ln.x1 for lines in bodies for ln in lines if not (ln.row or ln.in_columns))
-    if len(widths) >= 10:
-        doc_right = widths[int(len(widths) * 0.9)]
-        for lines in bodies:
-            for ln in lines:
-                # a table that runs into the margin must not make the page's text look short;
-                # a page much wider than the text (landscape) keeps its own right edge
-                if not ln.in_columns:
-                    ln.right = doc_right if ln.right < 1.15 * doc_right else ln.right
-    # the usual gap between the lines of a paragraph: a low quantile, as paragraph gaps are larger
-    all_gaps = sorted(g for lines in bodies for g in line_gaps(lines))
-    doc_usual = all_gaps[len(all_gaps) // 4] if all_gaps else 2.0
-    for lines in bodies:
-        gaps = line_gaps(lines)
-        usual = min(gaps[len(gaps) // 4], doc_usual) if len(gaps) >= 8 else doc_usual
-        for i, line in enumerate(lines):
-            close = max(usual * 1.8, usual + 3)
-            if table.lines:
-                last = table.lines[-1]
-                if (last.page == line.page and last.group == line.group
-                        and line.top - last.bottom <= close and table.add(line)):
-                    continue  # a wrapped line of the cells of the open table row
-                end_table()
-            if line.row:
-                flush()
-                table.start(line)
-                continue
-            if current:
-                prev = current[-1]
-                if i == 0 or prev.group != line.group or prev.page != line.page:
-                    if not continues(prev, line):
-                        flush()
-                elif (line.top - prev.bottom > max(usual * 1.8, usual + 3)
-                      or _next_word_fits(prev, line) or restyled(prev, line)
-                      or _opens_item(prev, line) or _indented_start(current, line)):
-                    flush()
-            current.append(line)
-    end_table()
-    flush()
-    return _mark_headings(blocks, styles, bodies)
+    def flush(self) -> None:
+        """Close the open paragraph, if any, into a block."""
+        current = self.current
+        if current:
+            self.styles[len(self.blocks)] = (min(ln.size for ln in current),
+                                             all(ln.bold for ln in current), len(current))
+            self.blocks.append(Block(text="\n".join(ln.text for ln in current),
+                                     page=current[0].page, index=len(self.blocks)))
+            current.clear()
 
 
 def _mark_headings(blocks: list[Block], styles: dict[int, tuple[float, bool, int]],
