@@ -14,7 +14,7 @@ What this reads beyond ``paragraph.text``:
 
 No XML is parsed with entity resolution: python-docx parses the package with
 ``resolve_entities=False`` and the few parts read here directly use a hardened parser; a part
-declaring a DOCTYPE is refused.
+declaring a DOCTYPE or ENTITY is refused (``preflight.refuse_doctype``).
 """
 
 from __future__ import annotations
@@ -27,14 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import ExtractionError
+from analyzer.extract.preflight import refuse_doctype
 from analyzer.models import Block, BlockKind, ExtractedDocument
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 W = f"{{{W_NS}}}"
 _HEADING_STYLE = re.compile(r"^(?:heading|titre|title|überschrift)\s*(\d)?$", re.I)
-_DOCTYPE = re.compile(rb"<!DOCTYPE|<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E", re.I)
-_DOCTYPE_SCAN = 64 * 1024
 _SKIP = {f"{W}pPr", f"{W}rPr", f"{W}del", f"{W}moveFrom", f"{W}delText", f"{W}instrText",
          f"{W}footnoteReference", f"{W}endnoteReference", f"{W}commentReference",
          f"{W}sectPr", f"{W}tblPr", f"{W}trPr", f"{W}tcPr", f"{W}sdtPr", f"{W}sdtEndPr"}
@@ -368,23 +367,6 @@ class _Walk:
 # --------------------------------------------------------------------------- package parts
 
 
-def _check_doctype(path: Path) -> None:
-    """Refuse a package whose XML parts declare a DOCTYPE (OOXML never needs one)."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            for info in z.infolist():
-                if not info.filename.endswith((".xml", ".rels")):
-                    continue
-                with z.open(info) as f:
-                    if _DOCTYPE.search(f.read(_DOCTYPE_SCAN)):
-                        raise ExtractionError(
-                            f"{path}: {info.filename} declares a DOCTYPE, which OOXML never needs "
-                            "(possible XML entity attack)", "parse_error")
-    except (zipfile.BadZipFile, OSError) as e:
-        raise ExtractionError(f"{path}: DOCX could not be read ({type(e).__name__}: {e})",
-                              "parse_error") from e
-
-
 def _parse_part(blob: bytes) -> Any:
     from lxml import etree
 
@@ -442,7 +424,7 @@ def extract_docx(path: Path) -> ExtractedDocument:
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError
 
-    _check_doctype(path)
+    refuse_doctype(path)
     try:
         document = docx.Document(str(path))
     except ValueError as e:
