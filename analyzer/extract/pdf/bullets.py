@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import re
+from analyzer.numbering import PDF_ARTICLE_START
 
 # typographic bullets a list item may start with (besides "-", "–", "•", "*", handled by segment)
 _BULLET_GLYPHS = frozenset("▪▫■□●○◦◆◇♦❖➢➤►▶▸‣✓✔✗☐☑⁃∙·⦁⁃")
-
-
-_ARTICLE_START = re.compile(r"(?:article|art\.|section|chapitre|chapter|annexe|annex)\s+\d", re.I)
-
-
 _SYMBOL_LETTERS = "o§Øüvnlq"
 
 
@@ -51,7 +46,7 @@ def _bulleted(text: str, font: str = "") -> str:
         rest = rest.lstrip()
         if not rest:
             return "•"  # a bullet set apart from its text (a tab): the line joins them
-        if _ARTICLE_START.match(rest):
+        if PDF_ARTICLE_START.match(rest):
             return rest  # a bullet drawn before "ARTICLE 9.4 – …" decorates a heading
         if not (_is_private(rest[0]) or rest[0] in _BULLET_GLYPHS):
             return f"• {rest}"

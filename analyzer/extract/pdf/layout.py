@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import math
-import re
 
 from analyzer.extract.pdf.bullets import _bulleted
 from analyzer.extract.pdf.frags import _rows_by_overlap
 from analyzer.extract.pdf.model import _Frag, _Line, _Page
-
-_NUMBER_ONLY = re.compile(
-    r"^(?:(?:article|art\.|section|clause|chapitre|chapter|annexe|annex)\s+\S+|\d{1,3}(?:\.\d{1,3})*[.)]?"
-    r"|\(?[a-zA-Z]\)|[a-z]\.|\(?[ivxIVX]{1,5}[.)]|[-•*–—▪●◦‣])$",
-    re.I,
-)
+from analyzer.numbering import PDF_NUMBER_ONLY
 
 
 def _find_gutter(frags: list[_Frag], width: float) -> float | None:
@@ -71,7 +65,7 @@ def _lines_of(frags: list[_Frag], page: int, group: int) -> list[_Line]:
         row.sort(key=lambda f: f.x0)
         cells = [(f.x0, f.x1, f.text) for f in row]
         # "3.2<tab>Title", "a)<tab>text": a number alone in the first cell belongs to the text
-        if len(cells) > 1 and _NUMBER_ONLY.match(cells[0][2]):
+        if len(cells) > 1 and PDF_NUMBER_ONLY.match(cells[0][2]):
             cells[:2] = [(cells[0][0], cells[1][1],
                           _bulleted(f"{cells[0][2]} {cells[1][2]}"))]
         lines.append(_Line(

@@ -10,13 +10,7 @@ from dataclasses import dataclass, field
 
 from analyzer.extract.pdf.model import _TERMINAL, _Line
 from analyzer.models import Block
-
-_UNIT_START = re.compile(
-    r"^(?:(?:article|art\.|section|clause|chapitre|chapter|annexe|annex)\s+\S|\d{1,3}(?:\.\d{1,3})*[.)]?\s"
-    r"|\(?[a-z]\)\s|\(?[ivx]{1,5}[.)]\s|[-•*–—▪●◦‣]\s)",
-    re.I,
-)
-
+from analyzer.numbering import PDF_UNIT_START
 
 _ITEM_START = re.compile(r"^(?:•|[-–—])\s")
 
@@ -26,7 +20,7 @@ def _looks_like_heading(text: str) -> bool:
     if len(text) > 100 or text.endswith((".", ";", ",")) or "," in text:
         return False
     capitals = len(letters) >= 4 and all(c.isupper() for c in letters)
-    return bool(_UNIT_START.match(text)) or capitals
+    return bool(PDF_UNIT_START.match(text)) or capitals
 
 
 def _next_word_fits(prev: _Line, line: _Line) -> bool:
@@ -200,7 +194,7 @@ class _Paragraphs:
 
     def _continues(self, prev: _Line, line: _Line) -> bool:
         """Across a page or column break: does ``line`` continue the current paragraph?"""
-        if (_UNIT_START.match(line.text) or _looks_like_heading(line.text)
+        if (PDF_UNIT_START.match(line.text) or _looks_like_heading(line.text)
                 or self._restyled(prev, line)):
             return False
         if line.text[:1].islower() and not prev.text.endswith(_TERMINAL):
