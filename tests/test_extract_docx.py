@@ -12,7 +12,7 @@ import pytest
 
 from analyzer.errors import ExtractionError
 from analyzer.extract import extract
-from analyzer.extract.docx import Numbering, format_number
+from analyzer.extract.docx_numbering import Numbering, format_number
 from analyzer.models import ExtractedDocument, Segment
 from analyzer.segment import segment
 from tests.conftest import find_segment
