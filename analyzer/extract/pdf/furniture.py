@@ -132,46 +132,12 @@ def _body_lines(pages: list[list[_Line]]) -> tuple[list[list[_Line]], list[Remov
     toc = _toc_lines(pages)
     removed: list[RemovedLine] = []
     bodies: list[list[_Line]] = []
-
-    def is_running(line: _Line, depth: int) -> bool:
-        key = _masked(line.text)
-        if key not in running:
-            return False
-        height = running[key]
-        if height is None:
-            return depth < _EDGE_LINES
-        return abs(line.top - height) <= 4.5 or depth < _EDGE_LINES
-
     tops = [ln.top for lines in pages for ln in lines]
     middle = (min(tops) + max(tops)) / 2 if tops else 0.0
     for number, lines in enumerate(pages):
         drop: dict[int, RemovedKind] = {}
-        for edge in (0, -1):
-            ordered = lines if edge == 0 else lines[::-1]
-            zone = ordered[:_BLOCK_LINES]
-            at_edge = True  # page numbers are taken only at the edge (or next to removed lines)
-            skip = False
-            for depth, line in enumerate(zone):
-                if skip:
-                    skip = False
-                    continue
-                if id(line) in drop:
-                    continue
-                if is_running(line, depth):
-                    # a short page has its footer in its top zone too: the height decides
-                    drop[id(line)] = "footer" if line.top > middle else "header"
-                    continue
-                if at_edge and _is_page_number(line.text):
-                    drop[id(line)] = "page_number"
-                    continue
-                following = zone[depth + 1] if depth + 1 < len(zone) else None
-                if at_edge and following is not None and (
-                        _split_page_number(line, following) if edge == 0
-                        else _split_page_number(following, line)):
-                    drop[id(line)] = drop[id(following)] = "page_number"
-                    skip = True
-                    continue
-                at_edge = False
+        _drop_at_edge(lines[:_BLOCK_LINES], True, running, middle, drop)
+        _drop_at_edge(lines[::-1][:_BLOCK_LINES], False, running, middle, drop)
         if number:
             for line in _repeated_top(lines, pages[number - 1], drop):
                 drop[id(line)] = "table_header"
@@ -184,3 +150,43 @@ def _body_lines(pages: list[list[_Line]]) -> tuple[list[list[_Line]], list[Remov
                 body.append(line)
         bodies.append(body)
     return bodies, removed
+
+
+def _is_running(line: _Line, depth: int, running: dict[str, float | None]) -> bool:
+    """Is ``line``, ``depth`` lines from the page edge, a running header or footer?"""
+    key = _masked(line.text)
+    if key not in running:
+        return False
+    height = running[key]
+    if height is None:
+        return depth < _EDGE_LINES
+    return abs(line.top - height) <= 4.5 or depth < _EDGE_LINES
+
+
+def _drop_at_edge(zone: list[_Line], top: bool, running: dict[str, float | None],
+                  middle: float, drop: dict[int, RemovedKind]) -> None:
+    """Mark in ``drop`` the running lines and page numbers of one edge zone of a page (its first
+    lines when ``top``, else its last lines, listed from the edge inwards)."""
+    at_edge = True  # page numbers are taken only at the edge (or next to removed lines)
+    skip = False
+    for depth, line in enumerate(zone):
+        if skip:
+            skip = False
+            continue
+        if id(line) in drop:
+            continue
+        if _is_running(line, depth, running):
+            # a short page has its footer in its top zone too: the height decides
+            drop[id(line)] = "footer" if line.top > middle else "header"
+            continue
+        if at_edge and _is_page_number(line.text):
+            drop[id(line)] = "page_number"
+            continue
+        following = zone[depth + 1] if depth + 1 < len(zone) else None
+        if at_edge and following is not None and (
+                _split_page_number(line, following) if top
+                else _split_page_number(following, line)):
+            drop[id(line)] = drop[id(following)] = "page_number"
+            skip = True
+            continue
+        at_edge = False
