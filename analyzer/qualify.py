@@ -26,7 +26,6 @@ layer the contract hosts (``resolve_availability_layer``).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -34,6 +33,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from analyzer.nlp import HITS_KEY, lexicon_norms
+from analyzer.numbering import LIST_ITEM
 from analyzer.rules import RuleSet
 from analyzer.taxonomy import MAPPING_TARGETS
 
@@ -550,12 +550,9 @@ def resolve_availability_layer(clauses: list[dict[str, Any]], ruleset: RuleSet) 
                              f"→ {VIRTUAL_LAYER}")
 
 
-_LIST_ITEM = re.compile(r"^\s*(?:[-•*–—▪●◦‣]|\(?[a-z]\)|[a-z]\.|\(?[ivx]{1,5}\)|[ivx]{1,5}\.)\s")
-
-
 def is_list_item(text: str) -> bool:
     """A bullet or lettered item ("- …", "a) …", "(ii) …"): it continues the sentence above it."""
-    return bool(_LIST_ITEM.match(text))
+    return bool(LIST_ITEM.match(text))
 
 
 def clause_qualifier(doc: Doc, cues: list[Span], vocab: Vocabulary) -> Qualified:

@@ -12,6 +12,14 @@ import unicodedata
 from dataclasses import dataclass
 
 from analyzer.models import Block, ExtractedDocument, Segment
+from analyzer.numbering import (
+    ARTICLE,
+    BARE_NUMBER,
+    DOTTED_NUMBER,
+    SIMPLE_NUMBER,
+    clause_number,
+    starts_unit,
+)
 
 _CHAR_MAP = str.maketrans({
     "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\t": " ",
@@ -23,14 +31,6 @@ _CHAR_MAP = str.maketrans({
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
               "\ufb05": "st", "\ufb06": "st"}
 
-_ARTICLE = re.compile(
-    r"^(?P<num>(?:article|art\.|section|clause|chapitre|chapter|titre|annexe|annex|schedule)"
-    r"\s+(?:\d+(?:\.\d+)*|[IVXLC]+|premier|1er|[A-Z])\b\.?)", re.I)
-_DOTTED = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3})+)\.?(?=\s)")
-_SIMPLE = re.compile(r"^(?P<num>\d{1,3}[.)]|\(\d{1,3}\))(?=\s)")
-_LETTER = re.compile(r"^(?P<num>[a-z][.)]|\([a-z]\)|[ivx]{1,5}[.)]|\([ivx]{1,5}\))(?=\s)")
-_BULLET = re.compile(r"^(?P<num>[-•*–—▪●◦‣]|o(?=\s+[A-ZÀ-Ý]))(?=\s)")
-_NUMBER_RES = (_ARTICLE, _DOTTED, _SIMPLE, _LETTER)
 _HEADING_MAX = 120
 
 
@@ -71,53 +71,18 @@ def join_lines(lines: list[str]) -> str:
     return "".join(parts)
 
 
-_BARE = re.compile(r"^(?P<num>\d{1,2})(?=\s+[A-ZÀ-Ý][a-zà-ÿ'’])")
-
-
-def clause_number(text: str) -> str | None:
-    """The clause number a unit starts with ("Article 7", "7.2", "a)"), if any; a bare "2"
-    ("2 Prestations attendues") only on a short line that reads as a title."""
-    for regex in _NUMBER_RES:
-        match = regex.match(text)
-        if match:
-            return match.group("num").rstrip(".")
-    bare = _BARE.match(text)
-    if bare and len(text) <= 80 and not text.endswith((".", ";", ",", ":")):
-        return bare.group("num")
-    return None
-
-
-def _starts_unit(line: str, previous: str = "") -> bool:
-    """Does ``line`` open a new unit (numbered or bulleted)?
-
-    "(21) jours" or "3) du contrat" after a line that stops mid-sentence is a wrapped line that
-    happens to start with a number in brackets, not a list item.
-    """
-    stripped = line.lstrip()
-    for regex in (*_NUMBER_RES, _BULLET):
-        match = regex.match(stripped)
-        if not match:
-            continue
-        if regex in (_SIMPLE, _LETTER) and previous:
-            rest = stripped[match.end():].lstrip()
-            if previous.rstrip()[-1:].isalnum() and rest[:1].islower():
-                return False
-        return True
-    return False
-
-
 def _is_heading(text: str, number: str | None) -> int | None:
     """Heading level guessed from the text alone, or None for a clause."""
     if len(text) > _HEADING_MAX or text.endswith((".", ";", ",")) or text.count(" ") > 15:
         return None
-    if number and _ARTICLE.match(text):
+    if number and ARTICLE.match(text):
         return 1
-    if number and _DOTTED.match(text):
+    if number and DOTTED_NUMBER.match(text):
         rest = text[len(number):].strip(" .–-")
         if rest and rest[:1].isupper() and not rest.endswith(":"):
             return number.count(".") + 1
         return None
-    if number and (_SIMPLE.match(text) or _BARE.match(text)):
+    if number and (SIMPLE_NUMBER.match(text) or BARE_NUMBER.match(text)):
         rest = text[len(number):].strip(" .)")
         if rest and rest[:1].isupper() and len(rest) < 80 and not rest.endswith(":"):
             return 1
@@ -161,7 +126,7 @@ def _units(block: Block, wrapped: bool = False) -> list[_Unit]:
     units: list[_Unit] = []
     current: list[str] = []
     for line in lines:
-        if current and _starts_unit(line, current[-1]):
+        if current and starts_unit(line, current[-1]):
             units.append(_Unit(join_lines(current), block.page, block.kind, None))
             current = []
         current.append(line)

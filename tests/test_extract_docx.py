@@ -5,13 +5,14 @@ headers/footers kept apart, paragraph provenance. Fixtures are built with python
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from analyzer.errors import ExtractionError
 from analyzer.extract import extract
-from analyzer.extract.docx import Numbering, format_number
+from analyzer.extract.docx_numbering import Numbering, format_number
 from analyzer.models import ExtractedDocument, Segment
 from analyzer.segment import segment
 from tests.conftest import find_segment
@@ -113,6 +114,25 @@ def test_doctype_is_refused(tmp_path):
     with pytest.raises(ExtractionError) as info:
         extract(path)
     assert info.value.status == "parse_error" and "DOCTYPE" in str(info.value)
+
+
+@pytest.mark.parametrize("declaration", [
+    b"<!ENTITY x SYSTEM 'file:///etc/passwd'>",  # an entity without a DOCTYPE line
+    b" " * 70_000 + b"<!doctype d>",  # past the first 64 KiB of the part
+    "<!DOCTYPE d>".encode("utf-16-be"),
+])
+def test_any_doctype_or_entity_in_a_part_is_refused(tmp_path, declaration):
+    """The extractor refuses what the batch pre-flight refuses (one check, ``preflight``)."""
+    path = fx.build_docx(tmp_path / "xxe.docx")
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    parts["docProps/custom.xml"] = b'<?xml version="1.0"?>' + declaration + b"<x/>"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    with pytest.raises(ExtractionError) as info:
+        extract(path)
+    assert info.value.status == "parse_error" and "DOCTYPE or ENTITY" in str(info.value)
 
 
 def test_not_a_docx(tmp_path):

@@ -13,7 +13,9 @@ import pytest
 
 from analyzer.errors import ExtractionError
 from analyzer.extract import PDF_ENGINES, extract
-from analyzer.extract import pdf as pdf_module
+from analyzer.extract.pdf import bullets, layout, model, paragraphs
+from analyzer.extract.pdf import furniture as pdf_furniture
+from analyzer.extract.pdf import pages as pdf_pages
 from analyzer.models import ExtractedDocument, Segment
 from analyzer.segment import segment
 from tests.conftest import find_segment
@@ -172,7 +174,7 @@ def test_ocr_never_warns_about_pages_without_text(pdfs):
 
 def test_missing_tesseract_is_a_clear_warning(pdfs, monkeypatch):
     real_which = shutil.which
-    monkeypatch.setattr(pdf_module.shutil, "which",
+    monkeypatch.setattr(shutil, "which",
                         lambda name: None if name == "tesseract" else real_which(name))
     document = extract(pdfs["scanned"])
     assert document.ocr_pages == ()
@@ -183,7 +185,7 @@ def test_missing_tesseract_is_a_clear_warning(pdfs, monkeypatch):
 
 def test_only_scanned_pdf_without_tesseract_is_not_silently_empty(tmp_path, monkeypatch):
     path = fx.build_scanned_pdf(tmp_path / "scan-only.pdf", with_text_page=False)
-    monkeypatch.setattr(pdf_module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     document = extract(path)
     assert document.blocks == ()
     assert any("no text could be extracted" in w for w in document.warnings)
@@ -191,16 +193,16 @@ def test_only_scanned_pdf_without_tesseract_is_not_silently_empty(tmp_path, monk
 
 @pytest.mark.skipif(not HAS_TESSERACT, reason="tesseract is not installed")
 def test_low_ocr_confidence_warns(pdfs, monkeypatch):
-    monkeypatch.setattr(pdf_module, "OCR_MIN_CONFIDENCE", 101.0)
+    monkeypatch.setattr(pdf_pages, "OCR_MIN_CONFIDENCE", 101.0)
     document = extract(pdfs["scanned"])
     assert any("low OCR confidence on page 2" in w for w in document.warnings)
 
 
 def test_page_number_lines():
     for line in ("3", "Page 3/45", "page 3 of 45", "- 3 -", "3 / 45", "Page 12 sur 40"):
-        assert pdf_module._is_page_number(line), line
+        assert pdf_furniture._is_page_number(line), line
     for line in ("Article 3", "99,9 %", "3 jours ouvrés"):
-        assert not pdf_module._is_page_number(line), line
+        assert not pdf_furniture._is_page_number(line), line
 
 
 SAMPLE_PDF = (Path(__file__).resolve().parent.parent / "samples" / "contracts"
@@ -230,8 +232,8 @@ def test_ocr_always_reads_every_page(pdfs):
     assert "services" in segments[1].text and "Hebergement" in " ".join(s.text for s in segments)
 
 
-def _frag(text: str, x0: float, x1: float, top: float) -> pdf_module._Frag:
-    return pdf_module._Frag(text, x0, x1, top, top + 10)
+def _frag(text: str, x0: float, x1: float, top: float) -> model._Frag:
+    return model._Frag(text, x0, x1, top, top + 10)
 
 
 def test_gutter_of_two_text_columns_but_not_of_a_table():
@@ -240,15 +242,15 @@ def test_gutter_of_two_text_columns_but_not_of_a_table():
     columns += [_frag("texte courant de la colonne de droite", 312, 523, 100 + 14 * i)
                 for i in range(12)]
     columns.append(_frag("Titre qui traverse la page entière", 150, 450, 80))
-    gutter = pdf_module._find_gutter(columns, 595)
+    gutter = layout._find_gutter(columns, 595)
     assert gutter is not None and 290 <= gutter <= 312
     table = [_frag("Code", 72, 100, 100 + 14 * i) for i in range(12)]
     table += [_frag("Libellé long de la seconde colonne", 312, 523, 100 + 14 * i)
               for i in range(12)]
-    assert pdf_module._find_gutter(table, 595) is None
+    assert layout._find_gutter(table, 595) is None
     one_column = [_frag("une ligne pleine de texte courant", 72, 523, 100 + 14 * i)
                   for i in range(30)]
-    assert pdf_module._find_gutter(one_column, 595) is None
+    assert layout._find_gutter(one_column, 595) is None
 
 
 # ------------------------------------------------------------------ published PDFs (issue 12)
@@ -380,11 +382,11 @@ def test_paragraph_runs_across_the_footer_block(published):
     ("Le Client", "Wingdings", "Le Client"),
 ])
 def test_bullet_glyphs_mapped(raw: str, font: str, expected: str):
-    assert pdf_module._bulleted(raw, font) == expected
+    assert bullets._bulleted(raw, font) == expected
 
 
-def _line(text: str, page: int, top: float, x0: float = 72.0) -> pdf_module._Line:
-    return pdf_module._Line(text=text, top=top, bottom=top + 10, x0=x0, x1=x0 + 6 * len(text),
+def _line(text: str, page: int, top: float, x0: float = 72.0) -> model._Line:
+    return model._Line(text=text, top=top, bottom=top + 10, x0=x0, x1=x0 + 6 * len(text),
                             page=page)
 
 
@@ -392,19 +394,19 @@ def test_toc_detection_with_wrapped_entries():
     page = [_line("SOMMAIRE", 1, 100), _line("1. OBJET ............ 3", 1, 115),
             _line("2. ACCES DISTANTS DE TIERS PARTICIPANT A LA FOURNITURE DU", 1, 130),
             _line("SERVICE .............. 12", 1, 145), _line("Le présent contrat a pour objet", 1, 170)]
-    toc = pdf_module._toc_lines([page])
+    toc = pdf_furniture._toc_lines([page])
     assert [ln.text for ln in page if id(ln) in toc] == [ln.text for ln in page[:4]]
 
 
 def test_split_page_number():
-    assert pdf_module._split_page_number(_line("Page 10", 3, 800), _line("sur 25", 3, 810))
-    assert pdf_module._split_page_number(_line("10", 3, 800), _line("/ 25", 3, 810))
-    assert not pdf_module._split_page_number(_line("Article 10", 3, 800), _line("sur 25", 3, 810))
+    assert pdf_furniture._split_page_number(_line("Page 10", 3, 800), _line("sur 25", 3, 810))
+    assert pdf_furniture._split_page_number(_line("10", 3, 800), _line("/ 25", 3, 810))
+    assert not pdf_furniture._split_page_number(_line("Article 10", 3, 800), _line("sur 25", 3, 810))
 
 
 def test_first_line_indent_starts_a_paragraph():
-    def ln(text: str, top: float, x0: float) -> pdf_module._Line:
-        return pdf_module._Line(text=text, top=top, bottom=top + 10, x0=x0, x1=500.0, page=1,
+    def ln(text: str, top: float, x0: float) -> model._Line:
+        return model._Line(text=text, top=top, bottom=top + 10, x0=x0, x1=500.0, page=1,
                                 size=10.0)
 
     lines = [ln("Le Prestataire héberge les données du Client dans ses centres de", 100, 90),
@@ -414,7 +416,7 @@ def test_first_line_indent_starts_a_paragraph():
              ln("coordination avec le Prestataire pendant toute la durée du contrat.", 148, 72),
              ln("• la sauvegarde quotidienne des machines virtuelles du Client et de", 160, 90),
              ln("leurs disques, avec une conservation de trente jours au minimum.", 172, 108)]
-    blocks = pdf_module._paragraphs([lines])
+    blocks = paragraphs._paragraphs([lines])
     assert [b.text.split("\n")[0][:20] for b in blocks] == [
         "Le Prestataire héber", "Le Client désigne un", "• la sauvegarde quot"]
     assert blocks[2].text.endswith("minimum.")
@@ -423,7 +425,7 @@ def test_first_line_indent_starts_a_paragraph():
 def test_page_number_split_across_lines_removed():
     page = [_line("Article 1 – Objet", 1, 100), _line("Le présent contrat a pour objet", 1, 115),
             _line("Page 10", 1, 790), _line("sur 25", 1, 802)]
-    bodies, removed = pdf_module._body_lines([page])
+    bodies, removed = pdf_furniture._body_lines([page])
     assert [ln.text for ln in bodies[0]] == ["Article 1 – Objet", "Le présent contrat a pour objet"]
     assert [(r.text, r.kind, r.page) for r in removed] == [
         ("Page 10", "page_number", 1), ("sur 25", "page_number", 1)]

@@ -15,7 +15,7 @@ from analyzer.batch.limits import Limits
 from analyzer.batch.pool import Supervisor
 from analyzer.batch.worker import _setup_process
 from analyzer.extract import extract
-from analyzer.extract import pdf as pdf_module
+from analyzer.extract.pdf import pages as pdf_module
 
 HAS_TESSERACT = shutil.which("tesseract") is not None
 

@@ -133,7 +133,7 @@ def test_language_detection_short_texts():
 
 
 def test_a_wrapped_line_that_starts_like_a_lettered_item_stays_in_its_clause():
-    from analyzer.segment import _starts_unit
+    from analyzer.numbering import starts_unit as _starts_unit
 
     assert not _starts_unit("b) du contrat et de ses annexes.", "les obligations visées au point")
     assert _starts_unit("b) la sauvegarde des données ;", "a) l'hébergement ;")

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import ExtractionError
+from analyzer.extract.preflight import DOCTYPE_NEEDLES
+from analyzer.extract.sniff import sniff_type as sniff_type  # re-exported: the one sniffer
 from analyzer.models import MAX_TEXT_CHARS
 
 MB = 1024 * 1024
@@ -116,36 +118,11 @@ def check_text_ratio(chars: int, size: int, limits: Limits) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# type by content
-# --------------------------------------------------------------------------------------------
-
-def sniff_type(path: Path) -> str:
-    """"pdf", "zip", "text", "empty" or "other" from the first KiB (no parser involved)."""
-    from analyzer.extract import looks_like_pdf, open_regular
-    from analyzer.extract.text import text_bom
-
-    with open_regular(path) as f:  # never blocks on a FIFO, never reads a device
-        head = f.read(1024)
-    if not head:
-        return "empty"
-    if looks_like_pdf(head, path.suffix.lower()):
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        return "zip"
-    if b"\x00" not in head or text_bom(head):
-        return "text"
-    return "other"
-
-
-# --------------------------------------------------------------------------------------------
 # DOCX
 # --------------------------------------------------------------------------------------------
 
 _WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _TEMPLATE_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
-_DOCTYPE_NEEDLES = tuple(
-    "<!doctype".encode(enc) for enc in ("ascii", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
-) + tuple("<!entity".encode(enc) for enc in ("ascii", "utf-16-le", "utf-16-be"))
 _CHUNK = 1 << 16
 
 
@@ -246,7 +223,7 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) 
                     raise LimitExceeded("docx_entry_size", f"{info.filename!r} inflates beyond "
                                         "its declared size")
                 window = (tail + chunk).lower()
-                if any(n in window for n in _DOCTYPE_NEEDLES):
+                if any(n in window for n in DOCTYPE_NEEDLES):
                     raise ExtractionError(
                         f"doctype_forbidden: {info.filename!r} declares a DOCTYPE or ENTITY "
                         "(never used by Word; XML entity attack)")

@@ -175,10 +175,9 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
         check_text_ratio,
         check_zip,
         is_ooxml,
-        sniff_type,
     )
     from analyzer.errors import ExtractionError, PatternFileError
-    from analyzer.extract import sniff_format
+    from analyzer.extract.sniff import sniff_format, sniff_type
 
     start, cpu_start = time.monotonic(), time.process_time()
     path = Path(task["path"])
