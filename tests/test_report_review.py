@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from analyzer.batch.outputs import apply_stored_reviews
+from analyzer.batch.outputs_review import import_reviews
 from analyzer.cli import cli
 from analyzer.output import atomic_write_text, dump_json
 from analyzer.report.html import render_document
@@ -15,10 +17,8 @@ from analyzer.report.review import (
     EXPORT_SCHEMA,
     ReviewFileError,
     ReviewStore,
-    apply_stored_reviews,
     clause_key,
     decisions_for,
-    import_reviews,
     load_store,
     parse_export,
     review_for,
@@ -383,9 +383,9 @@ def test_correction_and_checklist_choices_come_from_the_taxonomy() -> None:
 
 def test_a_huge_decisions_file_is_refused_unread(out: Path, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from analyzer.report import review_apply
+    from analyzer.report import review
 
-    monkeypatch.setattr(review_apply, "MAX_FILE", 100)
+    monkeypatch.setattr(review, "MAX_FILE", 100)
     big = tmp_path / "big.json"
     big.write_text(json.dumps(_full_export(sample_report())), encoding="utf-8")
     result = CliRunner().invoke(cli, ["review", "import", str(big), str(out)])

@@ -286,14 +286,11 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
 def _write_reports(task: dict[str, Any], out: dict[str, Any]) -> None:
     """Write OUT/<name>.json and .html here, in parallel with the other workers (atomically:
     temporary file, fsync, rename); the parent then only records the result."""
-    from analyzer.output import atomic_write_text
+    from analyzer.batch.outputs import write_document
 
-    out_dir = Path(task["out_dir"])
-    formats = task.get("formats", ("json", "html"))
     try:
-        for kind in ("json", "html"):
-            if kind in formats and out[kind] is not None:
-                atomic_write_text(out_dir / f"{task['name']}.{kind}", out[kind])
+        write_document(Path(task["out_dir"]), task["name"], task.get("formats", ("json", "html")),
+                       out["json"], out["html"])
     except OSError as e:  # left to the parent, which raises it as a batch error
         out["write_error"] = f"{type(e).__name__}: {e}"
         return
@@ -332,18 +329,6 @@ def _cap_text(extracted: Any, max_chars: int) -> tuple[Any, int, bool]:
     if truncated:
         extracted = dataclasses.replace(extracted, blocks=tuple(kept))
     return extracted, total, truncated
-
-
-def index_entry(report: dict[str, Any]) -> dict[str, Any]:
-    """The index fields of a report (kept in the store next to the report itself)."""
-    return {
-        "language": report["document"]["language"],
-        "certificates_required": report["certificates_required"],
-        "coverage": {t: len(ids) for t, ids in report["coverage"].items()},
-        "checklist_missing": [c["id"] for c in report["checklist"] if c["status"] != "present"],
-        "warnings": report["document"]["warnings"],
-        "clauses": len(report["clauses"]),
-    }
 
 
 def _split_long_blocks(extracted: Any, limit: int) -> tuple[Any, int]:
@@ -389,6 +374,8 @@ def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
     report = analyze_extracted(extracted, lang=options.get("lang", "auto"),
                                patterns_dir=patterns, sha256=task["sha256"],
                                display_path=task["display"])
-    entry = index_entry(report)
+    from analyzer.batch.entry import report_summary
+
+    entry = report_summary(report)
     return (dump_json(report), render_document(report), entry,
             report["document"]["language"], report["document"].get("rules_version", ""))
