@@ -132,67 +132,107 @@ def scan(
                    "patterns_dir": str(patterns_dir) if patterns_dir else None}
         key = config_key(lang=lang, ocr=ocr, pdf_engine=pdf_engine, patterns_dir=patterns_dir,
                          limits=limits)
-        limits_key = repr(limits)
         result = ScanResult()
         with open_store(out_dir, result.warnings) as store:
             run_id = store.start_run({**options, "engine": engine, "jobs": jobs, "force": force,
-                                      "limits": limits_key, "versions": _versions()}, inputs)
+                                      "limits": repr(limits), "versions": _versions()}, inputs)
+            run = _Run(store, out_dir, formats, run_id, key, repr(limits), names)
             restored = 0
             reused: set[str] = set()
             stopped: BaseException | None = None
             try:
-                plan = Plan(store, todo, names, key, limits_key, force, limits, retry_failed)
-                with store.transaction():
-                    for item in recorded:
-                        store.put({"path": item.display, "name": names[item.display],
-                                   "status": item.status, "reason": item.reason, "run_id": run_id,
-                                   "config_key": key, "finished_at": 1.0}, None)
-                    for item, status, reason in plan.unreadable:
-                        store.put({"path": item.display, "name": names[item.display],
-                                   "status": status, "reason": reason, "run_id": run_id,
-                                   "config_key": key}, None)
-                for item in [*recorded, *(i for i, _, _ in plan.unreadable)]:
-                    if item.status != "skipped":  # no report left from an older version of the file
-                        write_document(out_dir, names[item.display], formats, None, None)
-                with store.transaction():
-                    for item, old, mtime_ns in plan.reuse:
-                        store.touch(item.display, run_id, mtime_ns)
-                        restored += restore_document(store, out_dir, old, names[item.display],
-                                                     formats)
+                plan = Plan(store, todo, names, key, run.limits_key, force, limits, retry_failed)
+                _record_unread(run, recorded, plan)
+                restored = _restore_unchanged(run, plan)
                 reused = {i.display for i, _, _ in plan.reuse}
-                result.analysed = _run_plan(plan, store, out_dir, formats, run_id, key, limits_key,
-                                            engine=engine, scheduler=scheduler, jobs=jobs,
-                                            limits=limits, options=options, progress=progress)
+                result.analysed = _run_plan(plan, store, out_dir, formats, run_id, key,
+                                            run.limits_key, engine=engine, scheduler=scheduler,
+                                            jobs=jobs, limits=limits, options=options,
+                                            progress=progress)
             except (KeyboardInterrupt, BatchError, OSError) as e:
                 stopped = e  # what finished is kept: the index below shows it, then we stop
             result.entries = batch_entries(store, out_dir, inputs, reused)
             result.seconds = time.monotonic() - started
-            previous = store.get_meta("batch_outputs")
-            if (stopped is not None or result.analysed or restored
-                    or previous != outputs_fingerprint(out_dir, result.entries, formats)):
-                try:
-                    write_batch_outputs(out_dir, result.entries, store, formats)
-                except OSError as e:  # e.g. the disk is full: say so, keep the first cause
-                    if stopped is None:
-                        stopped = e
-                    log.warning("the index could not be rewritten: %s", os_error(e))
-                else:
-                    # taken after the writes: an unchanged re-run finds the same, rewrites nothing
-                    store.set_meta("batch_outputs", outputs_fingerprint(out_dir, result.entries,
-                                                                         formats))
+            stopped = _write_index(run, result, stopped, restored)
             store.finish_run(run_id, {"counts": result.counts(), "analysed": result.analysed,
                                       "unchanged": result.unchanged,
                                       "interrupted": isinstance(stopped, KeyboardInterrupt),
                                       "seconds": round(result.seconds, 3)})
-        if isinstance(stopped, KeyboardInterrupt):
-            raise Interrupted(result) from stopped
-        if isinstance(stopped, OSError):
-            where = f" ({stopped.filename})" if stopped.filename else ""
-            raise BatchError(f"the batch stopped on a system error: {os_error(stopped)}{where}; "
-                             "what finished is kept") from stopped
-        if stopped is not None:
-            raise stopped
+        _raise_stop(stopped, result)
         return result
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every step of one scan run writes with."""
+
+    store: Store
+    out_dir: Path
+    formats: set[str]
+    run_id: int
+    key: str
+    limits_key: str
+    names: dict[str, str]
+
+
+def _record_unread(run: _Run, recorded: Sequence[InputFile], plan: Plan) -> None:
+    """Record the inputs never read (skipped, not a regular file, over the size limit, ...);
+    remove the reports an older version of such a file left in OUT."""
+    with run.store.transaction():
+        for item in recorded:
+            run.store.put({"path": item.display, "name": run.names[item.display],
+                           "status": item.status, "reason": item.reason, "run_id": run.run_id,
+                           "config_key": run.key, "finished_at": 1.0}, None)
+        for item, status, reason in plan.unreadable:
+            run.store.put({"path": item.display, "name": run.names[item.display],
+                           "status": status, "reason": reason, "run_id": run.run_id,
+                           "config_key": run.key}, None)
+    for item in [*recorded, *(i for i, _, _ in plan.unreadable)]:
+        if item.status != "skipped":  # no report left from an older version of the file
+            write_document(run.out_dir, run.names[item.display], run.formats, None, None)
+
+
+def _restore_unchanged(run: _Run, plan: Plan) -> int:
+    """Unchanged inputs: kept in the store, their missing report files rewritten from it;
+    returns how many were rewritten."""
+    restored = 0
+    with run.store.transaction():
+        for item, old, mtime_ns in plan.reuse:
+            run.store.touch(item.display, run.run_id, mtime_ns)
+            restored += restore_document(run.store, run.out_dir, old, run.names[item.display],
+                                         run.formats)
+    return restored
+
+
+def _write_index(run: _Run, result: ScanResult, stopped: BaseException | None,
+                 restored: int) -> BaseException | None:
+    """Rewrite the batch outputs unless nothing they are made of changed; returns what stops
+    the batch (the first cause: ``stopped``, else a write error)."""
+    previous = run.store.get_meta("batch_outputs")
+    if not (stopped is not None or result.analysed or restored
+            or previous != outputs_fingerprint(run.out_dir, result.entries, run.formats)):
+        return stopped
+    try:
+        write_batch_outputs(run.out_dir, result.entries, run.store, run.formats)
+    except OSError as e:  # e.g. the disk is full: say so, keep the first cause
+        log.warning("the index could not be rewritten: %s", os_error(e))
+        return stopped if stopped is not None else e
+    # taken after the writes: an unchanged re-run finds the same, rewrites nothing
+    run.store.set_meta("batch_outputs",
+                       outputs_fingerprint(run.out_dir, result.entries, run.formats))
+    return stopped
+
+
+def _raise_stop(stopped: BaseException | None, result: ScanResult) -> None:
+    """Raise what stopped the batch, as the command line reports it."""
+    if isinstance(stopped, KeyboardInterrupt):
+        raise Interrupted(result) from stopped
+    if isinstance(stopped, OSError):
+        where = f" ({stopped.filename})" if stopped.filename else ""
+        raise BatchError(f"the batch stopped on a system error: {os_error(stopped)}{where}; "
+                         "what finished is kept") from stopped
+    if stopped is not None:
+        raise stopped
 
 
 def _run_plan(plan: Plan, store: Store, out_dir: Path, formats: set[str], run_id: int, key: str,
