@@ -177,7 +177,7 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
         is_ooxml,
         sniff_type,
     )
-    from analyzer.errors import ExtractionError, PatternFileError
+    from analyzer.errors import ExtractionError
     from analyzer.extract import sniff_format
 
     start, cpu_start = time.monotonic(), time.process_time()
@@ -222,48 +222,73 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
         # output:input ratio on the whole text (before the cap hides it), before any analysis
         check_text_ratio(sum(len(block.text) for block in extracted.blocks), size, limits)
         stage = "analysis"
-        extracted, chars, truncated = _cap_text(extracted, limits.max_chars)
-        if truncated:
-            warnings.append(f"text_truncated: extracted text cut at {limits.max_chars} "
-                            "characters (max_chars)")
-        extracted, split = _split_long_blocks(extracted, MAX_BLOCK_CHARS)
-        if split:
-            warnings.append(f"text_split: {split} paragraph(s) longer than {MAX_BLOCK_CHARS} "
-                            "characters cut into pieces (the analysis takes paragraphs of at "
-                            "most that size)")
-        record.update(chars=chars, truncated=truncated, pages=extracted.pages)
-        equivalent = max(extracted.pages or 0, chars // CHARS_PER_PAGE)
-        if notify and equivalent > (record.get("notified") or 0):
-            notify(("pages", equivalent))  # analysis time grows with the text: so does the timeout
-        out["json"], out["html"], out["entry"], _language, rules_version = _analyse(
-            extracted, task, options, warnings)
-        record["rules_version"] = rules_version
-        record["warnings"] = warnings
-        pages_n = extracted.pages or 1
-        if chars == 0 or (extracted.format == "pdf" and chars / pages_n < MIN_CHARS_PER_PAGE):
-            record["status"] = "ok_no_text"
-            record["reason"] = "no usable text layer (scanned?): not reviewed, needs OCR"
-        else:
-            record["status"] = "ok"
-    except LimitExceeded as e:
-        record.update(status="limit_exceeded", reason=_short(str(e), path))
-    except PatternFileError as e:
-        record.update(status="fatal", reason=str(e))
-    except ExtractionError as e:
-        status = e.status if e.status in FAILED_STATUSES else "parse_error"
-        record.update(status=status, reason=_short(str(e), path))
-    except MemoryError:
-        record.update(status="limit_exceeded",
-                      reason=f"memory: over {limits.memory_mb} MB during {stage}")
-        out["recycle"] = True
-    except RecursionError:
-        record.update(status="parse_error", reason=f"recursion: structure nested too deeply "
-                      f"({stage})")
+        _analysis(extracted, task, options, limits, warnings, notify, out)
     except Exception as e:  # a library failure on hostile input, or a bug of ours
-        status = "crashed" if stage == "analysis" else "parse_error"
-        label = "internal error" if stage == "analysis" else "corrupt"
-        record.update(status=status,
-                      reason=_short(f"{label}: {type(e).__name__}: {e}", path))
+        record.update(_failure(e, stage, path, limits))
+        out["recycle"] = isinstance(e, MemoryError)
+    _complete(task, out, start, cpu_start)
+    return out
+
+
+def _analysis(extracted: Any, task: dict[str, Any], options: dict[str, Any], limits: Limits,
+              warnings: list[str], notify: Any, out: dict[str, Any]) -> None:
+    """Cap and cut the text, analyse and render it, and set the status (``ok``, or
+    ``ok_no_text`` for a document without a usable text layer)."""
+    record = out["record"]
+    extracted, chars, truncated = _cap_text(extracted, limits.max_chars)
+    if truncated:
+        warnings.append(f"text_truncated: extracted text cut at {limits.max_chars} "
+                        "characters (max_chars)")
+    extracted, split = _split_long_blocks(extracted, MAX_BLOCK_CHARS)
+    if split:
+        warnings.append(f"text_split: {split} paragraph(s) longer than {MAX_BLOCK_CHARS} "
+                        "characters cut into pieces (the analysis takes paragraphs of at "
+                        "most that size)")
+    record.update(chars=chars, truncated=truncated, pages=extracted.pages)
+    equivalent = max(extracted.pages or 0, chars // CHARS_PER_PAGE)
+    if notify and equivalent > (record.get("notified") or 0):
+        notify(("pages", equivalent))  # analysis time grows with the text: so does the timeout
+    out["json"], out["html"], out["entry"], _language, rules_version = _analyse(
+        extracted, task, options, warnings)
+    record["rules_version"] = rules_version
+    record["warnings"] = warnings
+    pages_n = extracted.pages or 1
+    if chars == 0 or (extracted.format == "pdf" and chars / pages_n < MIN_CHARS_PER_PAGE):
+        record["status"] = "ok_no_text"
+        record["reason"] = "no usable text layer (scanned?): not reviewed, needs OCR"
+    else:
+        record["status"] = "ok"
+
+
+def _failure(e: Exception, stage: str, path: Path, limits: Limits) -> dict[str, str]:
+    """The status and reason of a document whose processing raised ``e`` during ``stage``."""
+    from analyzer.batch.limits import LimitExceeded
+    from analyzer.errors import ExtractionError, PatternFileError
+
+    if isinstance(e, LimitExceeded):
+        return {"status": "limit_exceeded", "reason": _short(str(e), path)}
+    if isinstance(e, PatternFileError):
+        return {"status": "fatal", "reason": str(e)}
+    if isinstance(e, ExtractionError):
+        status = e.status if e.status in FAILED_STATUSES else "parse_error"
+        return {"status": status, "reason": _short(str(e), path)}
+    if isinstance(e, MemoryError):
+        return {"status": "limit_exceeded",
+                "reason": f"memory: over {limits.memory_mb} MB during {stage}"}
+    if isinstance(e, RecursionError):
+        return {"status": "parse_error",
+                "reason": f"recursion: structure nested too deeply ({stage})"}
+    status = "crashed" if stage == "analysis" else "parse_error"
+    label = "internal error" if stage == "analysis" else "corrupt"
+    return {"status": status, "reason": _short(f"{label}: {type(e).__name__}: {e}", path)}
+
+
+def _complete(task: dict[str, Any], out: dict[str, Any], start: float, cpu_start: float) -> None:
+    """Drop the results of a failed document, or compress the report and write its files
+    (when the worker shares OUT's disk); then the costs (time, CPU, peak memory)."""
+    import resource
+
+    record = out["record"]
     record.pop("notified", None)
     if record["status"] not in ("ok", "ok_no_text"):
         out["json"] = out["html"] = None
@@ -274,13 +299,10 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
         out["entry"]["json_bytes"] = len(data)  # a re-run notices a damaged OUT/<name>.json
         if task.get("out_dir"):
             _write_reports(task, out)
-    import resource
-
     record["seconds"] = round(time.monotonic() - start, 3)
     record["cpu_seconds"] = round(time.process_time() - cpu_start, 3)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     record["peak_rss_mb"] = round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
-    return out
 
 
 def _write_reports(task: dict[str, Any], out: dict[str, Any]) -> None:
