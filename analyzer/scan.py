@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analyzer import __version__
 from analyzer.batch.inputs import InputFile, collect_inputs, os_error
@@ -27,6 +27,7 @@ from analyzer.batch.outputs import (
     outputs_fingerprint,
     restore_document,
     rewrite_documents,
+    stored_reviews,
     write_batch_outputs,
     write_document,
 )
@@ -42,6 +43,9 @@ from analyzer.batch.store import Store, open_store
 from analyzer.batch.worker import FAILED_STATUSES, OK_STATUSES
 from analyzer.errors import AnalyzerError, BatchError
 from analyzer.output import output_names
+
+if TYPE_CHECKING:
+    from analyzer.report.review import ReviewStore
 
 log = logging.getLogger(__name__)
 ALL_FORMATS = ("json", "html", "csv", "xlsx")
@@ -136,7 +140,8 @@ def scan(
         with open_store(out_dir, result.warnings) as store:
             run_id = store.start_run({**options, "engine": engine, "jobs": jobs, "force": force,
                                       "limits": repr(limits), "versions": _versions()}, inputs)
-            run = _Run(store, out_dir, formats, run_id, key, repr(limits), names)
+            run = _Run(store, out_dir, formats, run_id, key, repr(limits), names,
+                       stored_reviews(out_dir))
             restored = 0
             reused: set[str] = set()
             stopped: BaseException | None = None
@@ -145,8 +150,7 @@ def scan(
                 _record_unread(run, recorded, plan)
                 restored = _restore_unchanged(run, plan)
                 reused = {i.display for i, _, _ in plan.reuse}
-                result.analysed = _run_plan(plan, store, out_dir, formats, run_id, key,
-                                            run.limits_key, engine=engine, scheduler=scheduler,
+                result.analysed = _run_plan(run, plan, engine=engine, scheduler=scheduler,
                                             jobs=jobs, limits=limits, options=options,
                                             progress=progress)
             except (KeyboardInterrupt, BatchError, OSError) as e:
@@ -173,6 +177,10 @@ class _Run:
     key: str
     limits_key: str
     names: dict[str, str]
+    reviews: ReviewStore | None
+    """The stored reviewer decisions, rendered into the HTML reports this run writes."""
+    rendered: set[str] = field(default_factory=set)
+    """Inputs whose HTML report this run wrote (with their decisions)."""
 
 
 def _record_unread(run: _Run, recorded: Sequence[InputFile], plan: Plan) -> None:
@@ -199,8 +207,10 @@ def _restore_unchanged(run: _Run, plan: Plan) -> int:
     with run.store.transaction():
         for item, old, mtime_ns in plan.reuse:
             run.store.touch(item.display, run.run_id, mtime_ns)
-            restored += restore_document(run.store, run.out_dir, old, run.names[item.display],
-                                         run.formats)
+            if restore_document(run.store, run.out_dir, old, run.names[item.display],
+                                run.formats, run.reviews):
+                restored += 1
+                run.rendered.add(item.display)
     return restored
 
 
@@ -213,7 +223,7 @@ def _write_index(run: _Run, result: ScanResult, stopped: BaseException | None,
             or previous != outputs_fingerprint(run.out_dir, result.entries, run.formats)):
         return stopped
     try:
-        write_batch_outputs(run.out_dir, result.entries, run.store, run.formats)
+        write_batch_outputs(run.out_dir, result.entries, run.store, run.formats, run.rendered)
     except OSError as e:  # e.g. the disk is full: say so, keep the first cause
         log.warning("the index could not be rewritten: %s", os_error(e))
         return stopped if stopped is not None else e
@@ -235,21 +245,25 @@ def _raise_stop(stopped: BaseException | None, result: ScanResult) -> None:
         raise stopped
 
 
-def _run_plan(plan: Plan, store: Store, out_dir: Path, formats: set[str], run_id: int, key: str,
-              limits_key: str, *, engine: str, scheduler: str | None, jobs: int, limits: Limits,
-              options: dict[str, Any], progress: bool) -> int:
+def _run_plan(run: _Run, plan: Plan, *, engine: str, scheduler: str | None, jobs: int,
+              limits: Limits, options: dict[str, Any], progress: bool) -> int:
     """Analyse the inputs of ``plan.run``, recording each one as it finishes; returns how many."""
     bar = Progress(len(plan.run), enabled=progress)
     tasks = [task for _, task in plan.run]
+    for task in tasks:  # the worker renders the HTML once, with the stored decisions
+        if run.reviews is not None and run.reviews.has(task["display"]):
+            task["reviews"] = run.reviews.only(task["display"])
     if engine == "local":  # workers write their reports themselves (shared disk)
         for task in tasks:
-            task.update(out_dir=str(out_dir), formats=sorted(formats))
+            task.update(out_dir=str(run.out_dir), formats=sorted(run.formats))
     analysed = 0
     try:
         for task, outcome in _execute(tasks, engine=engine, scheduler=scheduler, jobs=jobs,
                                       limits=limits, options=options):
-            record = _finish(store, out_dir, formats, task, outcome, run_id, key, limits_key)
+            record = _finish(run.store, run.out_dir, run.formats, task, outcome, run.run_id,
+                             run.key, run.limits_key)
             bar.update(task["display"], record["status"], record["pages"], record["reason"])
+            run.rendered.add(task["display"])
             analysed += 1
     finally:
         bar.close()
@@ -344,5 +358,6 @@ def rebuild(out_dir: Path, formats: Iterable[str] = ALL_FORMATS) -> ScanResult:
         records = store.records(store.last_inputs())
         rewrite_documents(store, out_dir, records, formats)
         result.entries = batch_entries(store, out_dir, [r["path"] for r in records], set())
-        write_batch_outputs(out_dir, result.entries, store, formats)
+        write_batch_outputs(out_dir, result.entries, store, formats,
+                            {r["path"] for r in records})
     return result

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,7 @@ FILES_CSV = "files.csv"
 CSV_FIELDS = ("path", "status", "reason", "type", "pages", "chars", "truncated", "language",
               "clauses", "certificates_required", "seconds", "size", "sha256", "html", "json")
 OK_STATUSES = ("ok", "ok_no_text")
+REVIEWS_FILE = "reviews.json"  # the review store (analyzer.report.review.STORE_NAME)
 
 
 def write_document(out_dir: Path, name: str, formats: Iterable[str], json_text: str | None,
@@ -53,8 +54,21 @@ def render_html(report: Mapping[str, Any], store: ReviewStore | None = None) -> 
     return render_document(report, reviews=review)
 
 
+def stored_reviews(out_dir: Path) -> ReviewStore | None:
+    """The stored reviewer decisions of OUT (None without any, or when ``reviews.json`` is
+    invalid: writing the batch outputs then reports it)."""
+    if not (out_dir / REVIEWS_FILE).is_file():
+        return None
+    from analyzer.report.review import ReviewFileError, load_store
+
+    try:
+        return load_store(out_dir)
+    except ReviewFileError:
+        return None
+
+
 def restore_document(store: Store, out_dir: Path, record: dict[str, Any], name: str,
-                     formats: set[str]) -> int:
+                     formats: set[str], reviews: ReviewStore | None = None) -> int:
     """An unchanged input whose report files are missing (or renamed): write them from the store.
     Returns 1 when something was rewritten."""
     if record["status"] not in OK_STATUSES:
@@ -67,7 +81,7 @@ def restore_document(store: Store, out_dir: Path, record: dict[str, Any], name: 
     text = store.report_json(record["path"])
     if text is None:
         return 0
-    html = render_html(json.loads(text)) if "html" in formats else None
+    html = render_html(json.loads(text), reviews) if "html" in formats else None
     write_document(out_dir, name, formats, text, html)
     if name != record["name"]:
         record = {**record, "name": name}
@@ -88,10 +102,12 @@ def _intact(path: Path, size: int | None) -> bool:
 
 def rewrite_documents(store: Store, out_dir: Path, records: Iterable[Mapping[str, Any]],
                       formats: set[str]) -> None:
-    """``hds-analyzer report OUT``: every per-document report file again, from the store."""
+    """``hds-analyzer report OUT``: every per-document report file again, from the store (the
+    HTML with the stored reviewer decisions)."""
+    reviews = stored_reviews(out_dir)
     for record in records:
         text = store.report_json(record["path"]) if record["status"] in OK_STATUSES else None
-        html = render_html(json.loads(text)) if text and "html" in formats else None
+        html = render_html(json.loads(text), reviews) if text and "html" in formats else None
         write_document(out_dir, record["name"], formats, text, html)
 
 
@@ -136,7 +152,7 @@ def outputs_fingerprint(out_dir: Path, entries: list[dict[str, Any]], formats: s
     for entry in entries:
         h.update(json.dumps({k: v for k, v in entry.items() if k != "unchanged"},
                             sort_keys=True, default=str).encode("utf-8", "surrogateescape"))
-    for extra in ("reviews.json",):  # reviewer decisions feed the tables
+    for extra in (REVIEWS_FILE,):  # reviewer decisions feed the tables
         path = out_dir / extra
         h.update(str(path.stat().st_mtime_ns if path.exists() else 0).encode())
     for name in ("index.html", FILES_CSV, *(f"findings.{k}" for k in ("csv", "xlsx")
@@ -146,16 +162,18 @@ def outputs_fingerprint(out_dir: Path, entries: list[dict[str, Any]], formats: s
 
 
 def write_batch_outputs(out_dir: Path, entries: list[dict[str, Any]], store: Store,
-                        formats: set[str]) -> None:
+                        formats: set[str], rendered: Collection[str] = ()) -> None:
     """The batch-level outputs: ``index.html``, ``files.csv`` (one row per input with its status)
-    and, when asked for, the findings tables."""
+    and, when asked for, the findings tables; the HTML reports of documents with stored
+    decisions not ``rendered`` with them by this run are re-rendered."""
     from analyzer.report.html import render_index
 
     reports = StoreReports(store, [e["path"] for e in entries])
     atomic_write_text(out_dir / "index.html", render_index(entries, reports))
     atomic_write_text(out_dir / FILES_CSV, files_csv(entries))
     if "html" in formats:  # reviewer decisions (OUT/reviews.json) survive re-runs
-        apply_stored_reviews(out_dir, entries, reports)
+        apply_stored_reviews(out_dir, [e for e in entries if e["path"] not in rendered],
+                             reports)
     write_batch_tables(out_dir, entries, reports, formats)
 
 

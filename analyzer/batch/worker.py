@@ -386,8 +386,8 @@ def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
     import dataclasses
 
     from analyzer.analyze import analyze_extracted
+    from analyzer.batch.outputs import render_html
     from analyzer.output import dump_json
-    from analyzer.report.html import render_document
 
     if warnings:
         extracted = dataclasses.replace(
@@ -399,5 +399,6 @@ def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
     from analyzer.batch.entry import report_summary
 
     entry = report_summary(report)
-    return (dump_json(report), render_document(report), entry,
+    # rendered once, with the document's stored reviewer decisions when it has some
+    return (dump_json(report), render_html(report, task.get("reviews")), entry,
             report["document"]["language"], report["document"].get("rules_version", ""))

@@ -108,6 +108,11 @@ class ReviewStore:
         """Whether anything is stored for this document."""
         return any(path in part for part in (self.documents, self.added, self.checklist))
 
+    def only(self, path: str) -> ReviewStore:
+        """What is stored for one document alone (sent with its analysis task)."""
+        return ReviewStore(*({path: part[path]} if path in part else {}
+                             for part in (self.documents, self.added, self.checklist)))
+
     def merge(self, path: str, decisions: Iterable[Mapping[str, Any]], *, source: str,
               reviewer: str = "", imported_at: str | None = None,
               added: Iterable[Mapping[str, Any]] = (),
