@@ -29,6 +29,7 @@ test: setup system-deps lint
 lint: setup
 	$(BIN)/ruff check analyzer tests benchmarks samples scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 evaluate: setup
 	$(BIN)/hds-analyzer evaluate samples/gold samples/contracts

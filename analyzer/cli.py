@@ -94,9 +94,9 @@ def _engine_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
 def _memos(out_dir: Path, entries: list[dict[str, object]], options: ReportOptions,
            *, only_missing: bool) -> None:
     """OUT/<name>.docx for every analysed input (only new or changed ones when possible)."""
+    from analyzer.batch.outputs import StoreReports
+    from analyzer.batch.outputs_review import write_memos
     from analyzer.batch.store import Store
-    from analyzer.report.memo import write_memos
-    from analyzer.scan import StoreReports
 
     with Store(out_dir) as store:
         write_memos(out_dir, entries, StoreReports(store, [str(e["path"]) for e in entries]),
@@ -222,7 +222,8 @@ def scan(paths: tuple[Path, ...], out_dir: Path, lang: str, formats: tuple[str, 
     usage error.
     """
     from analyzer.batch.limits import Limits
-    from analyzer.report.i18n import ReportOptions, record_options
+    from analyzer.batch.outputs import record_options
+    from analyzer.report.i18n import ReportOptions
     from analyzer.scan import Interrupted, OutputFolderError, rebuild
     from analyzer.scan import scan as run_scan
 
@@ -341,7 +342,7 @@ def report(out_dir: Path, formats: tuple[str, ...], ui_lang: str | None,
     given keep the values OUT was last written with. Exit code 0, or 1 when OUT has no results
     store.
     """
-    from analyzer.report.i18n import record_options
+    from analyzer.batch.outputs import record_options
     from analyzer.scan import OutputFolderError, rebuild
 
     options, _ = _options(out_dir, ui_lang, reference_date)
@@ -467,7 +468,7 @@ def review_import(decisions_file: Path, out_dir: Path, reviewer: str) -> None:
     Decisions stay attached to a clause while its text is unchanged, across re-runs. An added
     clause whose excerpt is not the clause text is refused (exit code 1), the rest is kept.
     """
-    from analyzer.report.review import import_reviews
+    from analyzer.batch.outputs_review import import_reviews
     from analyzer.scan import OutputFolderError, output_lock
 
     _options(out_dir, None, None)  # re-render in the language and with the date OUT was written

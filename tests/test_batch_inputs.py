@@ -167,7 +167,7 @@ def test_path_longer_than_path_max_is_a_record_not_a_traceback(tmp_path: Path):
 
 def test_file_over_the_size_limit_is_rejected_by_its_size_without_being_read(tmp_path: Path,
                                                                             monkeypatch):
-    import analyzer.scan
+    import analyzer.batch.plan
 
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -175,13 +175,13 @@ def test_file_over_the_size_limit_is_rejected_by_its_size_without_being_read(tmp
     with (docs / "huge.pdf").open("wb") as f:  # sparse: 3 MB on paper, nothing on disk
         f.truncate(3 * 1024 * 1024)
     hashed: list[str] = []
-    real = analyzer.scan.file_sha256
+    real = analyzer.batch.plan.file_sha256
 
     def sha256(path: Path) -> str:
         hashed.append(path.name)
         return real(path)
 
-    monkeypatch.setattr(analyzer.scan, "file_sha256", sha256)
+    monkeypatch.setattr(analyzer.batch.plan, "file_sha256", sha256)
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["scan", str(docs), "-o", str(out), "-q",
                                       "--max-file-mb", "1"])

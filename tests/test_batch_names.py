@@ -57,20 +57,20 @@ def test_leading_dash_file_named_after_double_dash(tmp_path: Path, monkeypatch):
 
 
 def test_unreadable_file_is_a_record_not_a_crash(tmp_path: Path, monkeypatch):
-    import analyzer.scan
+    import analyzer.batch.plan
 
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "ok.txt").write_text(TEXT, encoding="utf-8")
     (docs / "locked.txt").write_text(TEXT, encoding="utf-8")
-    real = analyzer.scan.file_sha256
+    real = analyzer.batch.plan.file_sha256
 
     def sha256(path: Path) -> str:
         if path.name == "locked.txt":
             raise PermissionError(13, "Permission denied")
         return real(path)
 
-    monkeypatch.setattr(analyzer.scan, "file_sha256", sha256)
+    monkeypatch.setattr(analyzer.batch.plan, "file_sha256", sha256)
     result = CliRunner().invoke(cli, ["scan", str(docs), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert "locked.txt: parse_error: unreadable: PermissionError" in result.stderr

@@ -86,9 +86,10 @@ def test_invalid_reference_date_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_review_import_keeps_the_recorded_interface_language(tmp_path: Path) -> None:
+    from analyzer.batch.outputs import record_options
     from analyzer.output import atomic_write_text, dump_json
     from analyzer.report.html import render_document
-    from analyzer.report.i18n import ReportOptions, record_options
+    from analyzer.report.i18n import ReportOptions
     from analyzer.report.review import clause_key
     from tests.report_sample import sample_report
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import docx
 import pytest
 
+from analyzer.batch.outputs_review import write_memos
 from analyzer.report.i18n import ENV_REFERENCE_DATE, ENV_UI_LANG, ReportOptions
-from analyzer.report.memo import render_memo, write_memos
+from analyzer.report.memo import render_memo
 from tests.report_sample import XSS_SCRIPT, sample_entries, sample_report
 
 REF = date(2027, 6, 1)

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from analyzer.batch.outputs import apply_stored_reviews
+from analyzer.batch.outputs_review import import_reviews
 from analyzer.cli import cli
 from analyzer.output import atomic_write_text, dump_json
 from analyzer.report.html import render_document
@@ -15,10 +17,8 @@ from analyzer.report.review import (
     EXPORT_SCHEMA,
     ReviewFileError,
     ReviewStore,
-    apply_stored_reviews,
     clause_key,
     decisions_for,
-    import_reviews,
     load_store,
     parse_export,
     review_for,
@@ -383,11 +383,49 @@ def test_correction_and_checklist_choices_come_from_the_taxonomy() -> None:
 
 def test_a_huge_decisions_file_is_refused_unread(out: Path, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from analyzer.report import review_apply
+    from analyzer.report import review
 
-    monkeypatch.setattr(review_apply, "MAX_FILE", 100)
+    monkeypatch.setattr(review, "MAX_FILE", 100)
     big = tmp_path / "big.json"
     big.write_text(json.dumps(_full_export(sample_report())), encoding="utf-8")
     result = CliRunner().invoke(cli, ["review", "import", str(big), str(out)])
     assert result.exit_code == 1 and "larger than" in result.output
     assert not (out / "reviews.json").exists()
+
+
+def test_a_rescan_renders_a_reviewed_document_once_with_its_decisions(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import analyzer.batch.outputs as outputs
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "contrat.txt").write_text(
+        "Article 1 - Sauvegarde\n1.1 Le Prestataire réalise une sauvegarde quotidienne des "
+        "données du Client.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["scan", str(src), "-o", str(out)]).exit_code == 0
+    json_path = next(p for p in out.glob("*.json") if p.name != "reviews.json")
+    report = json.loads(json_path.read_text(encoding="utf-8"))
+    decisions = tmp_path / "review.json"
+    decisions.write_text(json.dumps(_export(report, (0, "reject", "hors sujet",
+                                                     "2026-11-28T10:00:00Z"))), "utf-8")
+    assert CliRunner().invoke(cli, ["review", "import", str(decisions), str(out)]).exit_code == 0
+    rendered: list[str] = []
+    real = outputs.render_html
+
+    def counting(report, store=None):  # type: ignore[no-untyped-def]
+        rendered.append(report["document"]["path"])
+        return real(report, store)
+
+    # the workers (their own processes) render the re-analysed document; the parent must not
+    # render it a second time to add the decisions
+    monkeypatch.setattr(outputs, "render_html", counting)
+    assert CliRunner().invoke(cli, ["scan", str(src), "-o", str(out), "--all"]).exit_code == 0
+    assert rendered == []
+    html = json_path.with_suffix(".html").read_text("utf-8")
+    assert "Rejetée par alice" in html and "hors sujet" in html
+    # report OUT: one render per document, with its decisions
+    json_path.with_suffix(".html").unlink()
+    assert CliRunner().invoke(cli, ["report", str(out)]).exit_code == 0
+    assert rendered == [report["document"]["path"]]
+    assert "Rejetée par alice" in json_path.with_suffix(".html").read_text("utf-8")

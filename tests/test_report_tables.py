@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from analyzer.batch.outputs import write_batch_tables
 from analyzer.output import atomic_write_text, dump_json
 from analyzer.report.i18n import ReportOptions, messages
 from analyzer.report.review import ReviewStore, clause_key, save_store
@@ -16,7 +17,6 @@ from analyzer.report.tables import (
     CONTRACT_COLUMNS,
     FINDING_COLUMNS,
     column_labels,
-    write_batch_tables,
 )
 from tests.report_sample import sample_entries, sample_report
 

@@ -9,6 +9,7 @@ final record per input" a property of the schema. Reports are stored zlib-compre
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import time
 import zlib
@@ -16,7 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from analyzer.batch.entry import report_summary
+
 STORE_NAME = "results.sqlite"
+log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 
 COLUMNS = (
@@ -213,3 +217,51 @@ def _row(row: sqlite3.Row) -> dict[str, Any]:
     record["truncated"] = bool(record["truncated"])
     record["entry"] = json.loads(record["entry"]) if record.get("entry") else {}
     return record
+
+
+REPORT_SCHEMA = "hds-analyzer/report/1"
+
+
+def open_store(out_dir: Path, warnings: list[str]) -> Store:
+    """Open the results store; a damaged one (truncated, bad header or page) is renamed out of
+    the way and a new one is rebuilt from the report files in ``out_dir`` (a warning is added
+    to ``warnings``). Rebuilt records carry no configuration key, so the next scan analyses
+    their inputs again; ``hds-analyzer report`` can use them at once."""
+    try:
+        return Store(out_dir)
+    except StoreDamaged as e:
+        aside = set_aside(out_dir)
+        store = Store(out_dir)
+        count = _recover_from_reports(store, out_dir)
+        message = (f"the results store was damaged ({e}): set aside as {aside.name}, rebuilt "
+                   f"from {count} report file(s) in {out_dir}")
+        log.warning("%s", message)
+        warnings.append(message)
+        return store
+
+
+def _recover_from_reports(store: Store, out_dir: Path) -> int:
+    count = 0
+    with store.transaction():
+        for path in sorted(out_dir.glob("*.json")):
+            try:
+                text = path.read_text("utf-8")
+                report = json.loads(text)
+                document = report["document"]
+                if report.get("schema") != REPORT_SCHEMA or not isinstance(document["path"],
+                                                                            str):
+                    continue
+                entry = {**report_summary(report), "json_bytes": path.stat().st_size}
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                continue  # not a report, or a damaged one: its input is simply analysed again
+            chars = len(report.get("text") or "")
+            store.put({"path": document["path"], "name": path.stem,
+                       "sha256": document.get("sha256"), "type": document.get("format"),
+                       "status": "ok" if chars else "ok_no_text",
+                       "reason": "" if chars else "no usable text layer (scanned?): not "
+                       "reviewed, needs OCR", "pages": document.get("pages"), "chars": chars,
+                       "rules_version": document.get("rules_version"),
+                       "config_key": "recovered", "language": document.get("language"),
+                       "entry": entry}, text)
+            count += 1
+    return count

@@ -176,7 +176,7 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
         check_zip,
         is_ooxml,
     )
-    from analyzer.errors import ExtractionError, PatternFileError
+    from analyzer.errors import ExtractionError
     from analyzer.extract.sniff import sniff_format, sniff_type
 
     start, cpu_start = time.monotonic(), time.process_time()
@@ -221,48 +221,73 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
         # output:input ratio on the whole text (before the cap hides it), before any analysis
         check_text_ratio(sum(len(block.text) for block in extracted.blocks), size, limits)
         stage = "analysis"
-        extracted, chars, truncated = _cap_text(extracted, limits.max_chars)
-        if truncated:
-            warnings.append(f"text_truncated: extracted text cut at {limits.max_chars} "
-                            "characters (max_chars)")
-        extracted, split = _split_long_blocks(extracted, MAX_BLOCK_CHARS)
-        if split:
-            warnings.append(f"text_split: {split} paragraph(s) longer than {MAX_BLOCK_CHARS} "
-                            "characters cut into pieces (the analysis takes paragraphs of at "
-                            "most that size)")
-        record.update(chars=chars, truncated=truncated, pages=extracted.pages)
-        equivalent = max(extracted.pages or 0, chars // CHARS_PER_PAGE)
-        if notify and equivalent > (record.get("notified") or 0):
-            notify(("pages", equivalent))  # analysis time grows with the text: so does the timeout
-        out["json"], out["html"], out["entry"], _language, rules_version = _analyse(
-            extracted, task, options, warnings)
-        record["rules_version"] = rules_version
-        record["warnings"] = warnings
-        pages_n = extracted.pages or 1
-        if chars == 0 or (extracted.format == "pdf" and chars / pages_n < MIN_CHARS_PER_PAGE):
-            record["status"] = "ok_no_text"
-            record["reason"] = "no usable text layer (scanned?): not reviewed, needs OCR"
-        else:
-            record["status"] = "ok"
-    except LimitExceeded as e:
-        record.update(status="limit_exceeded", reason=_short(str(e), path))
-    except PatternFileError as e:
-        record.update(status="fatal", reason=str(e))
-    except ExtractionError as e:
-        status = e.status if e.status in FAILED_STATUSES else "parse_error"
-        record.update(status=status, reason=_short(str(e), path))
-    except MemoryError:
-        record.update(status="limit_exceeded",
-                      reason=f"memory: over {limits.memory_mb} MB during {stage}")
-        out["recycle"] = True
-    except RecursionError:
-        record.update(status="parse_error", reason=f"recursion: structure nested too deeply "
-                      f"({stage})")
+        _analysis(extracted, task, options, limits, warnings, notify, out)
     except Exception as e:  # a library failure on hostile input, or a bug of ours
-        status = "crashed" if stage == "analysis" else "parse_error"
-        label = "internal error" if stage == "analysis" else "corrupt"
-        record.update(status=status,
-                      reason=_short(f"{label}: {type(e).__name__}: {e}", path))
+        record.update(_failure(e, stage, path, limits))
+        out["recycle"] = isinstance(e, MemoryError)
+    _complete(task, out, start, cpu_start)
+    return out
+
+
+def _analysis(extracted: Any, task: dict[str, Any], options: dict[str, Any], limits: Limits,
+              warnings: list[str], notify: Any, out: dict[str, Any]) -> None:
+    """Cap and cut the text, analyse and render it, and set the status (``ok``, or
+    ``ok_no_text`` for a document without a usable text layer)."""
+    record = out["record"]
+    extracted, chars, truncated = _cap_text(extracted, limits.max_chars)
+    if truncated:
+        warnings.append(f"text_truncated: extracted text cut at {limits.max_chars} "
+                        "characters (max_chars)")
+    extracted, split = _split_long_blocks(extracted, MAX_BLOCK_CHARS)
+    if split:
+        warnings.append(f"text_split: {split} paragraph(s) longer than {MAX_BLOCK_CHARS} "
+                        "characters cut into pieces (the analysis takes paragraphs of at "
+                        "most that size)")
+    record.update(chars=chars, truncated=truncated, pages=extracted.pages)
+    equivalent = max(extracted.pages or 0, chars // CHARS_PER_PAGE)
+    if notify and equivalent > (record.get("notified") or 0):
+        notify(("pages", equivalent))  # analysis time grows with the text: so does the timeout
+    out["json"], out["html"], out["entry"], _language, rules_version = _analyse(
+        extracted, task, options, warnings)
+    record["rules_version"] = rules_version
+    record["warnings"] = warnings
+    pages_n = extracted.pages or 1
+    if chars == 0 or (extracted.format == "pdf" and chars / pages_n < MIN_CHARS_PER_PAGE):
+        record["status"] = "ok_no_text"
+        record["reason"] = "no usable text layer (scanned?): not reviewed, needs OCR"
+    else:
+        record["status"] = "ok"
+
+
+def _failure(e: Exception, stage: str, path: Path, limits: Limits) -> dict[str, str]:
+    """The status and reason of a document whose processing raised ``e`` during ``stage``."""
+    from analyzer.batch.limits import LimitExceeded
+    from analyzer.errors import ExtractionError, PatternFileError
+
+    if isinstance(e, LimitExceeded):
+        return {"status": "limit_exceeded", "reason": _short(str(e), path)}
+    if isinstance(e, PatternFileError):
+        return {"status": "fatal", "reason": str(e)}
+    if isinstance(e, ExtractionError):
+        status = e.status if e.status in FAILED_STATUSES else "parse_error"
+        return {"status": status, "reason": _short(str(e), path)}
+    if isinstance(e, MemoryError):
+        return {"status": "limit_exceeded",
+                "reason": f"memory: over {limits.memory_mb} MB during {stage}"}
+    if isinstance(e, RecursionError):
+        return {"status": "parse_error",
+                "reason": f"recursion: structure nested too deeply ({stage})"}
+    status = "crashed" if stage == "analysis" else "parse_error"
+    label = "internal error" if stage == "analysis" else "corrupt"
+    return {"status": status, "reason": _short(f"{label}: {type(e).__name__}: {e}", path)}
+
+
+def _complete(task: dict[str, Any], out: dict[str, Any], start: float, cpu_start: float) -> None:
+    """Drop the results of a failed document, or compress the report and write its files
+    (when the worker shares OUT's disk); then the costs (time, CPU, peak memory)."""
+    import resource
+
+    record = out["record"]
     record.pop("notified", None)
     if record["status"] not in ("ok", "ok_no_text"):
         out["json"] = out["html"] = None
@@ -273,26 +298,20 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
         out["entry"]["json_bytes"] = len(data)  # a re-run notices a damaged OUT/<name>.json
         if task.get("out_dir"):
             _write_reports(task, out)
-    import resource
-
     record["seconds"] = round(time.monotonic() - start, 3)
     record["cpu_seconds"] = round(time.process_time() - cpu_start, 3)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     record["peak_rss_mb"] = round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
-    return out
 
 
 def _write_reports(task: dict[str, Any], out: dict[str, Any]) -> None:
     """Write OUT/<name>.json and .html here, in parallel with the other workers (atomically:
     temporary file, fsync, rename); the parent then only records the result."""
-    from analyzer.output import atomic_write_text
+    from analyzer.batch.outputs import write_document
 
-    out_dir = Path(task["out_dir"])
-    formats = task.get("formats", ("json", "html"))
     try:
-        for kind in ("json", "html"):
-            if kind in formats and out[kind] is not None:
-                atomic_write_text(out_dir / f"{task['name']}.{kind}", out[kind])
+        write_document(Path(task["out_dir"]), task["name"], task.get("formats", ("json", "html")),
+                       out["json"], out["html"])
     except OSError as e:  # left to the parent, which raises it as a batch error
         out["write_error"] = f"{type(e).__name__}: {e}"
         return
@@ -333,18 +352,6 @@ def _cap_text(extracted: Any, max_chars: int) -> tuple[Any, int, bool]:
     return extracted, total, truncated
 
 
-def index_entry(report: dict[str, Any]) -> dict[str, Any]:
-    """The index fields of a report (kept in the store next to the report itself)."""
-    return {
-        "language": report["document"]["language"],
-        "certificates_required": report["certificates_required"],
-        "coverage": {t: len(ids) for t, ids in report["coverage"].items()},
-        "checklist_missing": [c["id"] for c in report["checklist"] if c["status"] != "present"],
-        "warnings": report["document"]["warnings"],
-        "clauses": len(report["clauses"]),
-    }
-
-
 def _split_long_blocks(extracted: Any, limit: int) -> tuple[Any, int]:
     """Cut every block longer than ``limit`` characters into pieces of at most ``limit``, at the
     last whitespace of each piece where there is one; returns the document and how many blocks
@@ -378,8 +385,8 @@ def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
     import dataclasses
 
     from analyzer.analyze import analyze_extracted
+    from analyzer.batch.outputs import render_html
     from analyzer.output import dump_json
-    from analyzer.report.html import render_document
 
     if warnings:
         extracted = dataclasses.replace(
@@ -388,6 +395,9 @@ def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
     report = analyze_extracted(extracted, lang=options.get("lang", "auto"),
                                patterns_dir=patterns, sha256=task["sha256"],
                                display_path=task["display"])
-    entry = index_entry(report)
-    return (dump_json(report), render_document(report), entry,
+    from analyzer.batch.entry import report_summary
+
+    entry = report_summary(report)
+    # rendered once, with the document's stored reviewer decisions when it has some
+    return (dump_json(report), render_html(report, task.get("reviews")), entry,
             report["document"]["language"], report["document"].get("rules_version", ""))

@@ -192,15 +192,3 @@ def recorded_options(out_dir: Any) -> ReportOptions | None:
                              parse_reference_date(ref) if ref else None)
     except (OSError, ValueError, AttributeError, MessageCatalogueError):
         return None
-
-
-def record_options(out_dir: Any, options: ReportOptions) -> None:
-    """Record the options the reports of ``out_dir`` were written with (``report-options.cfg``),
-    so ``hds-analyzer report OUT`` keeps them and a scan with other options re-renders."""
-    import json
-    from pathlib import Path
-
-    from analyzer.output import atomic_write_text
-
-    atomic_write_text(Path(out_dir) / OPTIONS_FILE,
-                      json.dumps(options.to_json(), sort_keys=True, indent=2) + "\n")

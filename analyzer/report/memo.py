@@ -14,7 +14,6 @@ import logging
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from analyzer.report.i18n import Messages, ReportOptions, resolve
@@ -253,41 +252,3 @@ def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None,
 
 
 _CORE_PROPERTY_MAX = 255  # python-docx refuses longer core properties (a long file name)
-
-
-def write_memos(out_dir: Path, entries: Sequence[Mapping[str, Any]],
-                reports: Mapping[str, Mapping[str, Any]],
-                options: ReportOptions | None = None, *, only_missing: bool = False) -> int:
-    """Write ``OUT/<name>.docx`` next to each analysed input's report; returns how many.
-
-    Args:
-        reports: the reports by input path (read lazily, e.g. from the results store).
-        only_missing: write only the memos of inputs analysed by this run or without a memo
-            (the others are unchanged, so their memo is too).
-    """
-    from analyzer.output import atomic_write_bytes
-    from analyzer.report.review import load_store, review_for
-
-    options = resolve(options)
-    store = load_store(out_dir)
-    written = 0
-    for entry in entries:
-        name = entry.get("name")
-        if not isinstance(name, str) or "/" in name or "\\" in name or name.startswith("."):
-            continue
-        target = out_dir / f"{name}.docx"
-        if entry.get("status") != "ok":
-            target.unlink(missing_ok=True)  # no memo for an input that is no longer analysed
-            continue
-        if only_missing and entry.get("unchanged") and target.exists():
-            continue
-        report = reports.get(str(entry.get("path")))
-        if report is None:
-            continue
-        try:
-            atomic_write_bytes(target, render_memo(report, options, review_for(report, store)))
-        except (ValueError, OSError) as e:  # one memo never stops the others, nor the batch
-            log.warning("memo of %s not written: %s", entry.get("path"), e)
-            continue
-        written += 1
-    return written

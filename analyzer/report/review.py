@@ -22,22 +22,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from analyzer.errors import AnalyzerError
 from analyzer.output import atomic_write_text, dump_json
 from analyzer.report import review_schema
 from analyzer.report.review_schema import DECISIONS, EXPORT_SCHEMA
 
-if TYPE_CHECKING:
-    from analyzer.report import review_apply
-
 STORE_SCHEMA = "hds-analyzer/reviews/1"
 STORE_NAME = "reviews.json"
 __all__ = ["DECISIONS", "EXPORT_SCHEMA", "STORE_NAME", "STORE_SCHEMA", "DocumentReview",
-           "ReviewFileError", "ReviewStore", "apply_stored_reviews", "clause_key",
-           "decisions_for", "import_reviews", "load_store", "parse_export", "review_for",
+           "ReviewFileError", "ReviewStore", "clause_key", "decisions_for",
+           "load_store", "merge_exports", "parse_export", "read_export", "review_for",
            "save_store"]
+MAX_FILE = 64 * 2**20  # a decisions file is small; refuse to read a huge one into memory
 _COMPARED = ("decision", "comment", "reviewer", "at", "correction", "status", "clause_ref",
              "category", "target", "withdrawn")
 
@@ -109,6 +107,11 @@ class ReviewStore:
     def has(self, path: str) -> bool:
         """Whether anything is stored for this document."""
         return any(path in part for part in (self.documents, self.added, self.checklist))
+
+    def only(self, path: str) -> ReviewStore:
+        """What is stored for one document alone (sent with its analysis task)."""
+        return ReviewStore(*({path: part[path]} if path in part else {}
+                             for part in (self.documents, self.added, self.checklist)))
 
     def merge(self, path: str, decisions: Iterable[Mapping[str, Any]], *, source: str,
               reviewer: str = "", imported_at: str | None = None,
@@ -267,17 +270,59 @@ def as_review(reviews: Mapping[str, Mapping[str, Any]] | DocumentReview | None) 
     return DocumentReview({k: dict(v) for k, v in (reviews or {}).items()})
 
 
-def import_reviews(decisions_file: Path, out_dir: Path, *,
-                   reviewer: str = "") -> review_apply.ImportResult:
-    """See ``analyzer.report.review_apply.import_reviews``."""
-    from analyzer.report.review_apply import import_reviews as run
+def read_export(decisions_file: Path) -> list[dict[str, Any]]:
+    """The exports of a decisions file (one export or a list of them), validated.
 
-    return run(decisions_file, out_dir, reviewer=reviewer)
+    Raises:
+        ReviewFileError: the file is too large, unreadable or invalid.
+    """
+    try:
+        if decisions_file.stat().st_size > MAX_FILE:
+            raise ReviewFileError(f"{decisions_file}: larger than {MAX_FILE // 2**20} MiB, not a "
+                                  "decisions file")
+        data = json.loads(decisions_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ReviewFileError(f"{decisions_file}: cannot read decisions ({e})") from e
+    return parse_export(data, str(decisions_file))
 
 
-def apply_stored_reviews(out_dir: Path, entries: Iterable[Mapping[str, Any]],
-                         reports: Mapping[str, dict[str, Any]] | None = None) -> list[str]:
-    """See ``analyzer.report.review_apply.apply_stored_reviews``."""
-    from analyzer.report.review_apply import apply_stored_reviews as run
+def _check_added(exports: list[dict[str, Any]], reports: Mapping[str, Mapping[str, Any]],
+                 source: str) -> list[str]:
+    """Drop the added clauses whose excerpt is not the clause text slice; one error each."""
+    errors = []
+    for n, exp in enumerate(exports):
+        report = reports.get(exp["path"])
+        if report is None:
+            continue  # checked again when a report of this document is rendered
+        texts = clause_texts(report)
+        kept = []
+        for j, record in enumerate(exp["added"]):
+            why = excerpt_error(record, texts)
+            if why is None:
+                kept.append(record)
+            else:
+                where = f"[{n}]" if len(exports) > 1 else "export"
+                errors.append(f"{source}: {where}.added[{j}] not imported: {why}")
+        exp["added"] = kept
+    return errors
 
-    return run(out_dir, entries, reports)
+
+def merge_exports(out_dir: Path, exports: list[dict[str, Any]],
+                  reports: Mapping[str, Mapping[str, Any]], *, source: str,
+                  reviewer: str = "") -> tuple[ReviewStore, int, list[str]]:
+    """Merge exports into ``OUT/reviews.json``; returns the store, how many decisions changed
+    and the added clauses refused (one message each: their excerpt does not match ``reports``).
+
+    Raises:
+        ReviewFileError: the stored file is invalid.
+    """
+    errors = _check_added(exports, reports, source)
+    store = load_store(out_dir)
+    stamp = _now()
+    changed = 0
+    for exp in exports:
+        changed += store.merge(exp["path"], exp["decisions"], source=source,
+                               reviewer=reviewer or exp["reviewer"], imported_at=stamp,
+                               added=exp["added"], checklist=exp["checklist"])
+    save_store(out_dir, store)
+    return store, changed, errors

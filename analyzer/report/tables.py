@@ -21,16 +21,14 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from analyzer.output import atomic_writer
 from analyzer.report.i18n import Messages, ReportOptions, resolve
 from analyzer.report.review import (
     DocumentReview,
     ReviewStore,
     as_review,
     clause_key,
-    load_store,
     review_for,
 )
 
@@ -266,12 +264,12 @@ def column_labels(columns: Sequence[str], m: Messages) -> list[str]:
 
 
 class _CsvTable:
-    """``findings.csv``, streamed to its temporary file row by row (never built in memory)."""
+    """``findings.csv``, streamed row by row to a text stream opened by its writer (UTF-8,
+    ``newline=""``): never built in memory."""
 
-    def __init__(self, path: Path, options: ReportOptions) -> None:
+    def __init__(self, stream: IO[str], options: ReportOptions) -> None:
         self.m = options.m
-        self._context = atomic_writer(path, text=True, encoding="utf-8", newline="")
-        self._file = self._context.__enter__()
+        self._file = stream
         self._file.write("\ufeff")
         self._writer = csv.writer(self._file, lineterminator="\r\n")
         self._writer.writerow(column_labels(FINDING_COLUMNS, self.m))
@@ -285,11 +283,8 @@ class _CsvTable:
             self._writer.writerow([_csv_cell(row[c]) for c in FINDING_COLUMNS])
             self.rows += 1
 
-    def close(self, error: BaseException | None = None) -> None:
-        if error is None:
-            self._context.__exit__(None, None, None)
-        else:
-            self._context.__exit__(type(error), error, error.__traceback__)
+    def close(self) -> None:
+        """Nothing left to write: every row is already in the stream."""
 
 
 class _XlsxTable:
@@ -299,7 +294,7 @@ class _XlsxTable:
     checklist sheet are coloured (and written as words, so they read without colour); each
     contract row links to its report."""
 
-    def __init__(self, path: Path, options: ReportOptions) -> None:
+    def __init__(self, stream: IO[bytes], options: ReportOptions) -> None:
         from datetime import datetime
 
         from openpyxl import Workbook
@@ -307,7 +302,7 @@ class _XlsxTable:
 
         self.options = options
         self.m = m = options.m
-        self.path = path
+        self.stream = stream
         self.wb = Workbook(write_only=True)
         self.wb.properties.creator = "hds-analyzer"
         fixed = datetime(2000, 1, 1)
@@ -403,86 +398,26 @@ class _XlsxTable:
                                            *(_title("checklist", i, m.lang) for i in items)])
         for doc, statuses in self.checklists:
             self._row(checklist_ws, [doc, *(statuses.get(i, "") for i in items)], coloured=True)
-        with atomic_writer(self.path) as f:
-            self.wb.save(f)
+        self.wb.save(self.stream)
 
 
-def _write_tables(tables: Sequence[_CsvTable | _XlsxTable], entries: Sequence[Mapping[str, Any]],
-                  load: ReportLoader, store: ReviewStore | None) -> None:
-    """One pass over the batch: every report is read once, whatever the number of tables."""
-    error: BaseException | None = None
-    try:
-        for entry in entries:
-            report = load(entry)
-            decisions = (review_for(report, store) if store and report is not None
-                         else DocumentReview())
-            for table in tables:
-                table.add(entry, report, decisions)
-    except BaseException as e:
-        error = e
-        raise
-    finally:
-        for table in tables:
-            table.close(error)
-
-
-def write_findings_csv(path: Path, entries: Sequence[Mapping[str, Any]], load: ReportLoader,
-                       store: ReviewStore | None = None,
-                       options: ReportOptions | None = None) -> int:
-    """Write ``findings.csv``; returns the number of finding rows."""
-    table = _CsvTable(path, resolve(options))
-    _write_tables([table], entries, load, store)
-    return table.rows
-
-
-def write_findings_xlsx(path: Path, entries: Sequence[Mapping[str, Any]], load: ReportLoader,
-                        store: ReviewStore | None = None,
-                        options: ReportOptions | None = None) -> int:
-    """Write ``findings.xlsx`` (findings, contracts, mandatory clauses); returns finding rows."""
-    table = _XlsxTable(path, resolve(options))
-    _write_tables([table], entries, load, store)
-    return table.rows
-
-
-def write_batch_tables(out_dir: Path, entries: Sequence[Mapping[str, Any]],
-                       reports: Mapping[str, dict[str, Any]] | None = None,
-                       formats: Iterable[str] = ("csv", "xlsx"),
-                       options: ReportOptions | None = None) -> list[Path]:
-    """Write ``OUT/findings.csv`` and/or ``OUT/findings.xlsx`` for a finished batch.
-
-    Stored reviewer decisions (``OUT/reviews.json``) that still match a clause fill the review
-    columns.
-
-    Args:
-        out_dir: the scan output folder.
-        entries: the batch index entries (every input, whatever its status).
-        reports: report dicts keyed by input path (read lazily, e.g. from the results store);
-            default: read ``OUT/<entry['json']>``.
-        formats: the scan's formats; only "csv" and "xlsx" matter here.
-        options: interface language and reference date (default: the environment's).
-
-    Returns:
-        The files written.
-
-    Raises:
-        ReviewFileError: ``OUT/reviews.json`` exists but is invalid.
-    """
-    formats = set(formats)
-    load = report_loader(out_dir, reports)
-    store = load_store(out_dir)
-    written = [out_dir / f"findings.{kind}" for kind in ("csv", "xlsx") if kind in formats]
-    if not written:
-        return []
+def write_tables(streams: Mapping[str, IO[Any]], entries: Sequence[Mapping[str, Any]],
+                 load: ReportLoader, store: ReviewStore | None,
+                 options: ReportOptions | None = None) -> None:
+    """Write the findings tables of a batch to ``streams`` (``"csv"``: a text stream, ``"xlsx"``:
+    a binary one) in one pass: every report is read once, whatever the number of tables.
+    Stored reviewer decisions that still match a clause fill the review columns."""
     resolved = resolve(options)
     tables: list[_CsvTable | _XlsxTable] = []
-    try:
-        if "csv" in formats:
-            tables.append(_CsvTable(out_dir / "findings.csv", resolved))
-        if "xlsx" in formats:
-            tables.append(_XlsxTable(out_dir / "findings.xlsx", resolved))
-    except BaseException as e:
+    if "csv" in streams:
+        tables.append(_CsvTable(streams["csv"], resolved))
+    if "xlsx" in streams:
+        tables.append(_XlsxTable(streams["xlsx"], resolved))
+    for entry in entries:
+        report = load(entry)
+        decisions = (review_for(report, store) if store and report is not None
+                     else DocumentReview())
         for table in tables:
-            table.close(e)
-        raise
-    _write_tables(tables, entries, load, store)
-    return written
+            table.add(entry, report, decisions)
+    for table in tables:
+        table.close()
