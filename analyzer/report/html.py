@@ -28,22 +28,35 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from analyzer.report import review_view
+from analyzer.report.explain import plain_explanation
 from analyzer.report.facts_view import fact_rows, fmt_value
 from analyzer.report.i18n import (
-    DEFAULT_UI_LANG,
     UI_LANGS,
     Messages,
     ReportOptions,
     resolve,
 )
+from analyzer.report.labels import (
+    STATUSES,
+    category_label,
+    certificate_label,
+    format_date,
+    lower_first,
+    ref_label,
+    target_short,
+    title,
+)
 from analyzer.report.review import DocumentReview, as_review, clause_key
-from analyzer.report.verdict import clause_ref, model_clauses, reference_index, summarize
+from analyzer.report.verdict import model_clauses, reference_index, summarize
+from analyzer.statuses import ANALYSED
+from analyzer.taxonomy_facts import default_facts
 
-TARGETS: tuple[str, ...] = ("A1", "A2", "A3", "A4", "A5", "A6", "infogerance", "transversal")
-CATEGORIES: tuple[str, ...] = ("hosting", "maintenance", "security", "training",
-                               "project_management")
-STATUSES: tuple[str, ...] = ("included", "conditional", "excluded", "definition")
-OK_STATUSES = ("ok", "ok_no_text")
+__all__ = ["category_label", "certificate_label", "citation_index", "format_date",
+           "plain_explanation", "ref_label", "render_document", "render_index", "target_short"]
+
+TARGETS: tuple[str, ...] = default_facts().targets
+CATEGORIES: tuple[str, ...] = default_facts().categories
+OK_STATUSES = ANALYSED
 
 _SAFE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]{0,63}$")
 _SAFE_FILE = re.compile(r"^[^/\\:?#\x00-\x1f]+\.html$")
@@ -147,40 +160,10 @@ def content_security_policy(scripts: Sequence[str], styles: Sequence[str]) -> st
             "img-src 'none'; base-uri 'none'; form-action 'none'")
 
 
-@lru_cache(maxsize=1)
-def _taxonomy_titles() -> dict[str, dict[str, dict[str, str]]]:
-    """Titles of targets, categories, topics and checklist items (fr/en), ids when unavailable."""
-    out: dict[str, dict[str, dict[str, str]]] = {"targets": {}, "categories": {}, "topics": {},
-                                                 "checklist": {}, "references": {}}
-    try:
-        from analyzer.resources import default_patterns_dir
-        from analyzer.taxonomy import load_taxonomy
-
-        tax = load_taxonomy(default_patterns_dir() / "taxonomy.yaml")
-    except Exception:  # titles are cosmetic: fall back to ids rather than fail a report
-        return out
-    for target_key, target in tax.targets.items():
-        out["targets"][target_key] = target.title.model_dump()
-    for cat_key, cat in tax.categories.items():
-        out["categories"][cat_key] = cat.title.model_dump()
-        for topic_key, topic in cat.topics.items():
-            out["topics"][f"{cat_key}.{topic_key}"] = topic.title.model_dump()
-    for item_key, item in tax.checklist.items():
-        out["checklist"][item_key] = item.title.model_dump()
-        out["references"][item_key] = {"fr": item.reference, "en": item.reference}
-    return out
 
 
-def _title(kind: str, key: str, lang: str) -> str:
-    titles = _taxonomy_titles()[kind].get(key)
-    if not titles:
-        return key.replace("_", " ").capitalize() if kind != "targets" else key
-    return titles.get(lang) or titles.get("en") or key
 
 
-def category_label(key: str, lang: str = DEFAULT_UI_LANG) -> str:
-    """Label of a category in the interface language."""
-    return _title("categories", key, lang)
 
 
 def _hit_category(rule: str, categories: Sequence[str]) -> str:
@@ -237,65 +220,16 @@ def _segments(report: Mapping[str, Any], tagged: Mapping[str, Any]) -> list[dict
 # ---------------------------------------------------------------- wording helpers
 
 
-def _lower_first(text: str) -> str:
-    """'Sauvegarde' -> 'sauvegarde' inside a sentence; acronyms ('TMA', 'PaaS') unchanged."""
-    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
-        return text[0].lower() + text[1:]
-    return text
 
 
-def target_label(target: str, m: Messages, *, long: bool = True) -> str:
-    """'A6' -> 'activité 6 (sauvegarde des données de santé)'; infogérance, transversal."""
-    title = _title("targets", target, m.lang)
-    if re.fullmatch(r"A[1-6]", target):
-        return m("target.activity_long", n=target[1:], title=_lower_first(title)) if long \
-            else m("target.activity", n=target[1:])
-    if m.has(f"target.{target}"):
-        return m(f"target.{target}")
-    return target
 
 
-def target_short(target: str, m: Messages) -> str:
-    """Short code shown on chips and filters: A1…A6, 'Infogérance', 'Transverse'."""
-    return m(f"target.short.{target}") if m.has(f"target.short.{target}") else target
 
 
-def certificate_label(key: str, m: Messages) -> str:
-    """Name of a certificate type (``infogereur``, ``infrastructure_physique``)."""
-    return m(f"certificate.{key}") if m.has(f"certificate.{key}") else key
 
 
-def format_date(value: Any, m: Messages) -> str:
-    """An ISO date as '1er mars 2025' / '1 March 2025'; other values unchanged."""
-    try:
-        d = date.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    day = m("date.first_day") if d.day == 1 and m.has("date.first_day") else str(d.day)
-    return m("date.format", day=day, month=m(f"date.month.{d.month}"), year=d.year)
 
 
-def ref_label(clause: Mapping[str, Any] | None, m: Messages) -> str:
-    """How a clause is cited: 'art. 7.2', 'art. 4, point a)', 'art. 7, al. 2' — never an
-    internal id. Uses the ``_ref`` that ``reference_index`` put in the index, when there."""
-    ref = (clause or {}).get("_ref") or clause_ref(clause)
-    if ref["kind"] == "article":
-        return m("ref.article", number=ref["number"])
-    if ref["kind"] == "number":
-        page = (clause or {}).get("page")
-        return m("ref.item_page", number=ref["number"], page=page) if page is not None \
-            else m("ref.item", number=ref["number"])
-    if ref["kind"] == "article_item":
-        return m("ref.article_item", article=ref["article"], number=ref["number"])
-    if ref["kind"] == "article_para":
-        return m("ref.article_para", number=ref["number"], para=ref["para"])
-    if ref["kind"] == "heading_para":
-        return m("ref.heading_para", heading=ref["heading"], para=ref["para"])
-    if ref["kind"] == "para":
-        return m("ref.para", para=ref["para"])
-    if ref["kind"] == "page":
-        return m("ref.page", page=ref["page"])
-    return m("ref.none")
 
 
 def _links(ids: Sequence[str], index: Mapping[str, Any], m: Messages,
@@ -320,19 +254,6 @@ def _links(ids: Sequence[str], index: Mapping[str, Any], m: Messages,
     return links, len(known) - len(shown)
 
 
-def plain_explanation(clause: Mapping[str, Any], m: Messages) -> str:
-    """What a tagged clause means for the reader, from its status, party, topics and mapping:
-    'Le prestataire s'engage sur : sauvegarde — activité 6 (sauvegarde des données de santé).'"""
-    status = str(clause.get("status")) if clause.get("status") in STATUSES else "included"
-    party = "client" if clause.get("party") == "client" else "provider"
-    topics = [_lower_first(_title("topics", str(t), m.lang)) for t in clause.get("topics", [])]
-    targets = [target_label(str(t), m) for t in clause.get("mapping", [])]
-    key = {"included": f"explain.included_{party}", "conditional": "explain.conditional",
-           "excluded": f"explain.excluded_{party}", "definition": "explain.definition"}[status]
-    lead = m(key, topics=", ".join(topics) or m("explain.no_topic"))
-    tail = m("explain.targets", targets=", ".join(targets)) if targets \
-        else m("explain.no_target")
-    return lead + tail
 
 
 # ---------------------------------------------------------------- per-document page
@@ -360,10 +281,10 @@ def _finding(clause: Mapping[str, Any], m: Messages, decision: Mapping[str, Any]
     return {
         "categories": [{"key": c, "css": _css(c), "label": category_label(c, m.lang)}
                        for c in cats],
-        "topics": [{"key": t, "label": _title("topics", str(t), m.lang)}
+        "topics": [{"key": t, "label": title("topics", str(t), m.lang)}
                    for t in clause.get("topics", [])],
         "mapping": [{"key": t, "short": target_short(str(t), m),
-                     "label": _title("targets", str(t), m.lang)}
+                     "label": title("targets", str(t), m.lang)}
                     for t in clause.get("mapping", [])],
         "status": clause.get("status", "included") if clause.get("status") in STATUSES
         else "included",
@@ -389,7 +310,7 @@ def _activity_rows(summary: Mapping[str, Any], index: Mapping[str, Any],
         if a["also_excluded"]:
             also.append(m("verdict.also_excluded", refs=", ".join(
                 lk["ref"] for lk in _links(a["also_excluded"], index, m, limit=4)[0])))
-        rows.append({"key": a["key"], "title": _title("targets", a["key"], m.lang),
+        rows.append({"key": a["key"], "title": title("targets", a["key"], m.lang),
                      "verdict": a["verdict"], "label": m(f"activity.{a['verdict']}"),
                      "strong": a["strong"], "confidence": a.get("confidence"),
                      "confidence_label": m(f"verdict.confidence.{a['confidence']}")
@@ -427,7 +348,7 @@ def certificate_view(report: Mapping[str, Any], summary: Mapping[str, Any],
             rows.append((m("cert.type"), ", ".join(certificate_label(str(x), m)
                                                    for x in declared["scopes"])))
         if cert["scope"]:
-            scope = ", ".join(f"{a} \u2013 {_title('targets', str(a), m.lang)}"
+            scope = ", ".join(f"{a} \u2013 {title('targets', str(a), m.lang)}"
                               for a in cert["scope"])
             if declared.get("scope_from") == "certificate_name":
                 scope += " " + m("cert.scope_from_name")
@@ -445,7 +366,7 @@ def certificate_view(report: Mapping[str, Any], summary: Mapping[str, Any],
     gaps = []
     for t in cert["gaps"]:
         gaps.append({"text": m("cert.gap_item", code=t,
-                               title=_lower_first(_title("targets", t, m.lang)),
+                               title=lower_first(title("targets", t, m.lang)),
                                cert=certificate_label(
                                    "infrastructure_physique" if t in ("A1", "A2")
                                    else "infogereur", m)),
@@ -482,8 +403,8 @@ def _checklist_view(summary: Mapping[str, Any], index: Mapping[str, Any], m: Mes
         model = models.get(item["id"]) or {}
         view = {"id": item["id"] if safe_id(item["id"]) else "item",
                 "status": item["status"], "label": m(f"check.status.{item['status']}"),
-                "title": _title("checklist", item["id"], m.lang),
-                "reference": (_taxonomy_titles()["references"].get(item["id"]) or {}).get(
+                "title": title("checklist", item["id"], m.lang),
+                "reference": (default_facts().titles["references"].get(item["id"]) or {}).get(
                     m.lang, ""),
                 "links": _links(item["clauses"], index, m, limit=6)[0],
                 "requirement": (model.get("requirement") or {}).get(m.lang, ""),
@@ -810,9 +731,9 @@ def render_index(entries: Sequence[Mapping[str, Any]],
         verdicts[n] = entry_verdict(e, report, options.reference_date)
     summary = batch_summary(entries, verdicts)
     readable = summary["readable"]
-    target_rows = [(f"{target_short(t, m)} \u2013 {_title('targets', t, m.lang)}",
+    target_rows = [(f"{target_short(t, m)} \u2013 {title('targets', t, m.lang)}",
                     "t-" + t.lower(), summary["per_target"][t]) for t in TARGETS]
-    missing_rows = [(_title("checklist", i, m.lang), "t-missing", n)
+    missing_rows = [(title("checklist", i, m.lang), "t-missing", n)
                     for i, n in summary["missing"]]
     rows = []
     for n, e in enumerate(entries):
@@ -855,7 +776,7 @@ def render_index(entries: Sequence[Mapping[str, Any]],
                              for c in (v["required"] if v else
                                        e.get("certificates_required") or [])],
             "cert": cert_cell,
-            "missing": [(i, _title("checklist", str(i), m.lang)) for i in problems],
+            "missing": [(i, title("checklist", str(i), m.lang)) for i in problems],
             "warnings": [_clean(str(w)) for w in (e.get("warnings") or [])],
             "href": report_href(e.get("html")),
             "covered": " ".join(t for t in TARGETS if cov.get(t)),
