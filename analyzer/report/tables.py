@@ -148,6 +148,9 @@ def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
 
     options = resolve(options)
     m = options.m
+    # Counts for every analysed input (as in the HTML index); the certificate and checklist
+    # verdict only for inputs with text (an ok_no_text document says nothing about a contract).
+    analysed = entry.get("status") in OK_STATUSES
     ok = entry.get("status") == "ok"
     cov = entry.get("coverage") or {}
     verdict = entry_verdict(entry, report, options.reference_date) if ok else None
@@ -181,8 +184,8 @@ def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
     return {
         "document": entry.get("path", ""), "status": status_label,
         "reason": entry.get("reason") or "", "language": entry.get("language") or "",
-        "findings": entry.get("clauses", 0) if ok else "",
-        **{t: (int(cov.get(t) or 0) if ok else "") for t in TARGETS},
+        "findings": entry.get("clauses", 0) if analysed else "",
+        **{t: (int(cov.get(t) or 0) if analysed else "") for t in TARGETS},
         "certificates_required": _join((certificate_label(str(c), m)
                                         for c in (verdict["required"] if verdict else
                                                   entry.get("certificates_required") or [])),
