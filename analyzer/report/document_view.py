@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,8 +26,9 @@ from analyzer.report.labels import (
     title,
 )
 from analyzer.report.markup import plain, safe_id, visible
+from analyzer.report.review import DocumentReview, clause_key
 from analyzer.report.verdict import model_clauses, reference_index
-from analyzer.taxonomy_facts import default_facts
+from analyzer.taxonomy_facts import TaxonomyFacts, default_facts
 
 
 def _hit_category(rule: str, categories: Sequence[str]) -> str:
@@ -107,7 +109,7 @@ def _links(ids: Sequence[str], index: Mapping[str, Any], m: Messages,
 
 
 def _finding(clause: Mapping[str, Any], m: Messages, decision: Mapping[str, Any] | None,
-             key: str) -> dict[str, Any]:
+             key: str, tax: TaxonomyFacts | None = None) -> dict[str, Any]:
     cats = [str(c) for c in clause.get("categories", [])]
     rules = sorted({str(h.get("rule", "")) for h in clause.get("hits", [])})
     matched = list(dict.fromkeys(str(h.get("text", "")) for h in clause.get("hits", [])))
@@ -126,19 +128,19 @@ def _finding(clause: Mapping[str, Any], m: Messages, decision: Mapping[str, Any]
              + (f", {plain(dec['at'])}" if dec["at"] else "")) if dec \
         else m("review.pending")
     return {
-        "categories": [{"key": c, "css": _css(c), "label": category_label(c, m.lang)}
+        "categories": [{"key": c, "css": _css(c), "label": category_label(c, m.lang, tax)}
                        for c in cats],
-        "topics": [{"key": t, "label": title("topics", str(t), m.lang)}
+        "topics": [{"key": t, "label": title("topics", str(t), m.lang, tax)}
                    for t in clause.get("topics", [])],
         "mapping": [{"key": t, "short": target_short(str(t), m),
-                     "label": title("targets", str(t), m.lang)}
+                     "label": title("targets", str(t), m.lang, tax)}
                     for t in clause.get("mapping", [])],
         "status": clause.get("status", "included") if clause.get("status") in STATUSES
         else "included",
         "party": clause.get("party") or "",
         "rules": rules, "matched": matched,
         "explanation": clause.get("explanation", ""),
-        "plain": plain_explanation(clause, m),
+        "plain": plain_explanation(clause, m, tax),
         "key": key, "decision": dec, "badge": badge, "state": state,
         "fix": review_view.correction_text(decision.get("correction") if decision else None, m),
         "main_css": _css(cats[0]) if cats else "other",
@@ -146,7 +148,7 @@ def _finding(clause: Mapping[str, Any], m: Messages, decision: Mapping[str, Any]
 
 
 def _activity_rows(summary: Mapping[str, Any], index: Mapping[str, Any],
-                   m: Messages) -> list[dict[str, Any]]:
+                   m: Messages, tax: TaxonomyFacts | None = None) -> list[dict[str, Any]]:
     rows = []
     for a in summary["activities"]:
         links, more = _links(a["clauses"], index, m, limit=6)
@@ -157,7 +159,7 @@ def _activity_rows(summary: Mapping[str, Any], index: Mapping[str, Any],
         if a["also_excluded"]:
             also.append(m("verdict.also_excluded", refs=", ".join(
                 lk["ref"] for lk in _links(a["also_excluded"], index, m, limit=4)[0])))
-        rows.append({"key": a["key"], "title": title("targets", a["key"], m.lang),
+        rows.append({"key": a["key"], "title": title("targets", a["key"], m.lang, tax),
                      "verdict": a["verdict"], "label": m(f"activity.{a['verdict']}"),
                      "strong": a["strong"], "confidence": a.get("confidence"),
                      "confidence_label": m(f"verdict.confidence.{a['confidence']}")
@@ -168,7 +170,8 @@ def _activity_rows(summary: Mapping[str, Any], index: Mapping[str, Any],
 
 
 def certificate_view(report: Mapping[str, Any], summary: Mapping[str, Any],
-                     index: Mapping[str, Any], m: Messages) -> dict[str, Any]:
+                     index: Mapping[str, Any], m: Messages,
+                     tax: TaxonomyFacts | None = None) -> dict[str, Any]:
     """The certificate verdict as sentences and rows in the interface language."""
     cert = summary["certificate"]
     declared = report.get("declared_certificate") or None
@@ -195,7 +198,7 @@ def certificate_view(report: Mapping[str, Any], summary: Mapping[str, Any],
             rows.append((m("cert.type"), ", ".join(certificate_label(str(x), m)
                                                    for x in declared["scopes"])))
         if cert["scope"]:
-            scope = ", ".join(f"{a} \u2013 {title('targets', str(a), m.lang)}"
+            scope = ", ".join(f"{a} \u2013 {title('targets', str(a), m.lang, tax)}"
                               for a in cert["scope"])
             if declared.get("scope_from") == "certificate_name":
                 scope += " " + m("cert.scope_from_name")
@@ -213,10 +216,9 @@ def certificate_view(report: Mapping[str, Any], summary: Mapping[str, Any],
     gaps = []
     for t in cert["gaps"]:
         gaps.append({"text": m("cert.gap_item", code=t,
-                               title=lower_first(title("targets", t, m.lang)),
+                               title=lower_first(title("targets", t, m.lang, tax)),
                                cert=certificate_label(
-                                   "infrastructure_physique" if t in ("A1", "A2")
-                                   else "infogereur", m)),
+                                   (tax or default_facts()).certificate_of.get(t, ""), m)),
                      "links": _links(by_target[t]["clauses"], index, m, limit=5)[0]})
     if cert["expiry"] == "valid":
         expiry = m("cert.expiry_valid", date=format_date(cert["valid_until"], m),
@@ -240,6 +242,7 @@ def certificate_view(report: Mapping[str, Any], summary: Mapping[str, Any],
 
 
 def _checklist_view(summary: Mapping[str, Any], index: Mapping[str, Any], m: Messages,
+                    tax: TaxonomyFacts | None = None,
                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     models = model_clauses()
     other = next(x for x in UI_LANGS if x != m.lang)
@@ -250,8 +253,8 @@ def _checklist_view(summary: Mapping[str, Any], index: Mapping[str, Any], m: Mes
         model = models.get(item["id"]) or {}
         view = {"id": item["id"] if safe_id(item["id"]) else "item",
                 "status": item["status"], "label": m(f"check.status.{item['status']}"),
-                "title": title("checklist", item["id"], m.lang),
-                "reference": (default_facts().titles["references"].get(item["id"]) or {}).get(
+                "title": title("checklist", item["id"], m.lang, tax),
+                "reference": ((tax or default_facts()).titles["references"].get(item["id"]) or {}).get(
                     m.lang, ""),
                 "links": _links(item["clauses"], index, m, limit=6)[0],
                 "requirement": (model.get("requirement") or {}).get(m.lang, ""),
@@ -277,3 +280,92 @@ def citation_index(report: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         if "text" not in entry and text is not None:
             entry["text"] = text[int(entry.get("start", 0)):int(entry.get("end", 0))]
     return index
+
+
+def findings_of(report: Mapping[str, Any], review: DocumentReview, m: Messages,
+                tax: TaxonomyFacts | None = None,
+                ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The tagged clauses by (safe) id, and the finding shown for each (with its review)."""
+    tagged = {c["id"]: c for c in report.get("clauses", []) if safe_id(c.get("id"))}
+    findings: dict[str, dict[str, Any]] = {}
+    for cid, clause in tagged.items():
+        key = clause_key(cid, clause.get("text", ""))
+        findings[cid] = _finding(clause, m, review.decisions.get(key), key, tax)
+    return tagged, findings
+
+
+def document_rows(report: Mapping[str, Any], tagged: Mapping[str, Any],
+                  findings: Mapping[str, dict[str, Any]], review: DocumentReview,
+                  seg_index: Mapping[str, Any], m: Messages) -> list[dict[str, Any]]:
+    """The page's rows in reading order: page breaks, then every segment with its highlighted
+    text, finding and the clauses the reviewer added after it."""
+    added: dict[str, list[dict[str, Any]]] = {}
+    for rec in review.added:
+        added.setdefault(str(rec["clause"]), []).append(review_view.added_view(rec, m))
+    ocr_pages = set(report["document"].get("ocr_pages") or [])
+    rows: list[dict[str, Any]] = []
+    page = None
+    for seg in _segments(report, tagged):
+        sid = safe_id(seg.get("id"))
+        if sid is None:
+            continue
+        if seg.get("page") is not None and seg.get("page") != page:
+            page = seg.get("page")
+            rows.append({"kind": "page", "page": page, "ocr": page in ocr_pages})
+        finding = findings.get(sid)
+        body = (_highlight(seg["text"], int(seg.get("start", 0)), tagged[sid].get("hits", []),
+                           [c["key"] for c in finding["categories"]])
+                if finding else visible(seg["text"]))
+        level = min(6, 3 + len(seg.get("heading_path") or []))
+        number = seg.get("number")
+        if number and seg["text"].lstrip().startswith(str(number)):
+            number = None  # the text shows it already: no second copy in the gutter
+        rows.append({"kind": seg.get("kind", "clause"), "id": sid, "number": number,
+                     "ref": ref_label(seg_index.get(sid, seg), m), "body": body,
+                     "finding": finding, "added": added.get(sid, []),
+                     "key": finding["key"] if finding else clause_key(sid, seg["text"]),
+                     "level": level})
+    return rows
+
+
+def verdict_view(report: Mapping[str, Any], summary: Mapping[str, Any],
+                 tagged: Mapping[str, Any], seg_index: Mapping[str, Any], m: Messages,
+                 tax: TaxonomyFacts | None = None) -> dict[str, Any]:
+    """The verdict block of the page: activities, other targets, certificate, checklist and
+    the one-line lead, as template variables."""
+    cert = certificate_view(report, summary, seg_index, m, tax)
+    problems, present = _checklist_view(summary, seg_index, m, tax)
+    c = summary["counts"]
+    other = []
+    for t in (tax or default_facts()).other_targets:
+        ids = [i for i in (report.get("coverage") or {}).get(t, []) if i in tagged]
+        other.append({"label": m(f"verdict.other.{t}", n=len(ids)),
+                      "first": ids[0] if ids else None})
+    lead = [m("verdict.lead_activities", n=c["activities_performed"],
+              total=c["activities_total"]),
+            m("verdict.lead_cert_ok") if cert["ok"] else m("verdict.lead_cert_bad"),
+            m("verdict.lead_checklist", n=c["checklist_problems"], total=c["checklist_total"])]
+    return {"counts": c, "activities": _activity_rows(summary, seg_index, m, tax),
+            "other": other, "cert": cert, "problems": problems, "present": present,
+            "checklist_counts": m("check.counts", present=c["present"],
+                                  total=c["checklist_total"], missing=c["missing"],
+                                  excluded=c["excluded"], expired=c["expired"]),
+            "verdict_lead": " · ".join(lead)}
+
+
+def filter_view(findings: Mapping[str, dict[str, Any]], m: Messages,
+                tax: TaxonomyFacts | None = None) -> dict[str, Any]:
+    """The filter bar: categories present (taxonomy order, then unknown ones), the counts per
+    category, target and status, and their labels, as template variables."""
+    tax = tax or default_facts()
+    counts = Counter(c for f in findings.values() for c in (x["key"] for x in f["categories"]))
+    extra_categories = sorted(set(counts) - set(tax.categories))
+    return {
+        "categories": [x for x in tax.categories if counts.get(x)] + extra_categories,
+        "cat_counts": counts,
+        "map_counts": Counter(mp["key"] for f in findings.values() for mp in f["mapping"]),
+        "status_counts": Counter(f["status"] for f in findings.values()),
+        "status_labels": {s: m(f"status.{s}") for s in STATUSES},
+        "target_short": {t: target_short(t, m) for t in tax.targets},
+        "category_label": lambda k: category_label(k, m.lang, tax),
+    }

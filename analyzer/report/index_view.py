@@ -11,9 +11,11 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from analyzer.report.i18n import Messages
+from analyzer.report.labels import certificate_label, format_date, title
+from analyzer.report.markup import _clean, report_href
 from analyzer.report.verdict import summarize
 from analyzer.statuses import ANALYSED as OK_STATUSES
-from analyzer.taxonomy_facts import default_facts
+from analyzer.taxonomy_facts import TaxonomyFacts, default_facts
 
 TARGETS: tuple[str, ...] = default_facts().targets
 
@@ -170,3 +172,55 @@ def index_status_label(entry: Mapping[str, Any], m: Messages) -> str:
         return m("index.status_skipped")
     return m("index.status_failed", status=m(f"failure.{status}")
              if m.has(f"failure.{status}") else status.replace("_", " "))
+
+
+def index_row(e: Mapping[str, Any], v: Mapping[str, Any] | None, m: Messages,
+              tax: TaxonomyFacts | None = None) -> dict[str, Any]:
+    """One input's row of the index (status, counts, certificate cell, missing items, link),
+    given its verdict (``entry_verdict``)."""
+    targets = (tax or default_facts()).targets
+    status = str(e.get("status", ""))
+    group = "ok" if status in OK_STATUSES else "skipped" if status == "skipped" else "failed"
+    cov = e.get("coverage") or {}
+    contract = looks_like_a_contract(e, v)
+    label = index_status_label(e, m) if contract or status != "ok" \
+        else m("index.status_not_contract")
+    cert_cell = None
+    if v is not None and contract:
+        if v["declared"]:
+            declared_text = ", ".join(v["scope"]) if v["scope_known"] \
+                else m("index.scope_unknown")
+        else:
+            declared_text = m("index.no_certificate")
+        gap_text = ", ".join(v["gaps"]) or "; ".join(v["gap_texts"])
+        expiry = v["expiry"]
+        cert_cell = {
+            "declared": declared_text, "declared_ok": v["declared"],
+            "gaps": gap_text,
+            "expiry": expiry,
+            "expiry_text": m(f"index.expiry.{expiry}",
+                             date=format_date(v["valid_until"], m)
+                             if v["valid_until"] else ""),
+            "expiry_sort": {"expired": 0, "unchecked": 2, "valid": 3}.get(expiry, 1),
+        }
+    problems = v["problems"] if v and contract else []
+    return {
+        "path": _clean(str(e.get("path", ""))), "status": status, "group": group,
+        "contract": contract,
+        "status_label": label,
+        "reason": _clean(str(e.get("reason") or "")), "language": e.get("language") or "",
+        "clauses": _int(e.get("clauses")) if group == "ok" else None,
+        "coverage": {t: _int(cov.get(t)) for t in targets} if group == "ok" else None,
+        "certificates": [{"short": m(f"certificate.short.{c}")
+                          if m.has(f"certificate.short.{c}") else str(c),
+                          "label": certificate_label(str(c), m)}
+                         for c in (v["required"] if v else
+                                   e.get("certificates_required") or [])],
+        "cert": cert_cell,
+        "missing": [(i, title("checklist", str(i), m.lang, tax)) for i in problems],
+        "warnings": [_clean(str(w)) for w in (e.get("warnings") or [])],
+        "href": report_href(e.get("html")),
+        "covered": " ".join(t for t in targets if cov.get(t)),
+        "has_gap": bool(cert_cell and cert_cell["gaps"]),
+        "unchanged": bool(e.get("unchanged")),
+    }
