@@ -144,7 +144,7 @@ def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
     The certificate and checklist columns come from the same verdict as the HTML report
     (``analyzer.report.verdict.summarize``), so the counts agree everywhere.
     """
-    from analyzer.report.html import entry_verdict, index_status_label, looks_like_a_contract
+    from analyzer.report.index_view import entry_verdict, index_status_label, looks_like_a_contract
 
     options = resolve(options)
     m = options.m
@@ -353,7 +353,7 @@ class _XlsxTable:
              coloured: bool = False, link_col: int | None = None) -> None:
         from openpyxl.cell import WriteOnlyCell
 
-        from analyzer.report.html import report_href
+        from analyzer.report.markup import report_href
 
         cells = []
         for i, v in enumerate(values):
