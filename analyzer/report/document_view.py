@@ -169,6 +169,16 @@ def _activity_rows(summary: Mapping[str, Any], index: Mapping[str, Any],
     return rows
 
 
+def _expiry_text(cert: Mapping[str, Any], m: Messages) -> str:
+    """The certificate's validity against the reference date, in words."""
+    if cert["expiry"] in ("valid", "expired"):
+        return m(f"cert.expiry_{cert['expiry']}", date=format_date(cert["valid_until"], m),
+                 ref=format_date(cert["reference_date"], m))
+    if cert["expiry"] == "unchecked":
+        return m("cert.expiry_unchecked", date=format_date(cert["valid_until"], m))
+    return m("cert.expiry_unknown") if cert["declared"] else m("cert.expiry_no_certificate")
+
+
 def certificate_view(report: Mapping[str, Any], summary: Mapping[str, Any],
                      index: Mapping[str, Any], m: Messages,
                      tax: TaxonomyFacts | None = None) -> dict[str, Any]:
@@ -220,18 +230,7 @@ def certificate_view(report: Mapping[str, Any], summary: Mapping[str, Any],
                                cert=certificate_label(
                                    (tax or default_facts()).certificate_of.get(t, ""), m)),
                      "links": _links(by_target[t]["clauses"], index, m, limit=5)[0]})
-    if cert["expiry"] == "valid":
-        expiry = m("cert.expiry_valid", date=format_date(cert["valid_until"], m),
-                   ref=format_date(cert["reference_date"], m))
-    elif cert["expiry"] == "expired":
-        expiry = m("cert.expiry_expired", date=format_date(cert["valid_until"], m),
-                   ref=format_date(cert["reference_date"], m))
-    elif cert["expiry"] == "unchecked":
-        expiry = m("cert.expiry_unchecked", date=format_date(cert["valid_until"], m))
-    elif cert["declared"]:
-        expiry = m("cert.expiry_unknown")
-    else:
-        expiry = m("cert.expiry_no_certificate")
+    expiry = _expiry_text(cert, m)
     unconfirmed = cert.get("unconfirmed") or []
     if unconfirmed:
         rows.append((m("certificate.unconfirmed_h"),
