@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from analyzer.taxonomy_facts import default_facts
+
 
 def fold(text: str) -> str:
     """``analyzer.nlp.fold``, imported on first use: the verdict functions of this module run in
@@ -29,9 +31,9 @@ def fold(text: str) -> str:
     return _fold(text)
 
 
-HDS_TARGETS = ("A1", "A2", "A3", "A4", "A5", "A6")
-CERTIFICATE_OF = {"A1": "infrastructure_physique", "A2": "infrastructure_physique",
-                  "A3": "infogereur", "A4": "infogereur", "A5": "infogereur", "A6": "infogereur"}
+# From patterns/taxonomy.yaml, their only owner (read with PyYAML: this module runs in the parent).
+HDS_TARGETS: tuple[str, ...] = default_facts().hds_targets
+CERTIFICATE_OF: Mapping[str, str] = default_facts().certificate_of
 
 # A clause declares the HDS certificate when it names it (not ISO 27001, not SecNumCloud).
 _HDS_CERT = re.compile(

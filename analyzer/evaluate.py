@@ -23,9 +23,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from analyzer.errors import GoldFileError
 from analyzer.taxonomy import CHECKLIST_IDS, MAPPING_TARGETS
+from analyzer.taxonomy_facts import default_facts
 
 GOLD_SCHEMA = "hds-analyzer/gold/1"
-CATEGORIES = ("hosting", "maintenance", "security", "training", "project_management")
+CATEGORIES: tuple[str, ...] = default_facts().categories
 MATCH_RATIO = 0.6
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
 

@@ -521,33 +521,30 @@ def clause_status(qualified: list[Qualified]) -> tuple[str, str]:
     return "included", "provider"
 
 
-AVAILABILITY_TOPIC = "hosting.availability"
-VIRTUAL_LAYER, PLATFORM_LAYER = "A3", "A4"
-
-
 def resolve_availability_layer(clauses: list[dict[str, Any]], ruleset: RuleSet) -> None:
     """Map availability commitments to the service layer the document provides (in place).
 
     An uptime commitment is a commitment on whatever the provider hosts: on an IaaS contract
     (some counted clause provides virtual infrastructure, A3) it maps to A3; otherwise (SaaS,
-    hosted application, platform) to A4, the taxonomy default.
+    hosted application, platform) to A4, the taxonomy default. Which topic, which layer and
+    which target are data: ``layer_remap`` of the topic in taxonomy.yaml.
     """
-    iaas = any(
-        VIRTUAL_LAYER in ruleset.taxonomy.mapping_for(topic)
-        for c in clauses if c["status"] in ("included", "conditional")
-        for topic in c["topics"] if topic != AVAILABILITY_TOPIC
-    )
-    if not iaas:
-        return
-    for c in clauses:
-        if AVAILABILITY_TOPIC not in c["topics"]:
+    for remapped, remap in ruleset.taxonomy.layer_remaps.items():
+        provided = any(
+            remap.when_provided in ruleset.taxonomy.mapping_for(topic)
+            for c in clauses if c["status"] in ("included", "conditional")
+            for topic in c["topics"] if topic != remapped
+        )
+        if not provided:
             continue
-        targets = {t for topic in c["topics"] if topic != AVAILABILITY_TOPIC
-                   for t in ruleset.taxonomy.mapping_for(topic)}
-        targets.add(VIRTUAL_LAYER)
-        c["mapping"] = sorted(targets, key=MAPPING_TARGETS.index)
-        c["explanation"] += (f"; availability of the virtual infrastructure this contract provides "
-                             f"→ {VIRTUAL_LAYER}")
+        for c in clauses:
+            if remapped not in c["topics"]:
+                continue
+            targets = {t for topic in c["topics"] if topic != remapped
+                       for t in ruleset.taxonomy.mapping_for(topic)}
+            targets.add(remap.maps_to)
+            c["mapping"] = sorted(targets, key=MAPPING_TARGETS.index)
+            c["explanation"] += f"; {remap.explanation} → {remap.maps_to}"
 
 
 def is_list_item(text: str) -> bool:

@@ -7,11 +7,27 @@ anyone consuming reports.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from analyzer.taxonomy import MappingTarget
+from analyzer.taxonomy_facts import default_facts
+
+
+def _one_of(ids: tuple[str, ...], what: str) -> AfterValidator:
+    """A check that a string is one of ``ids`` (taken from patterns/taxonomy.yaml)."""
+    def check(value: str) -> str:
+        if value not in ids:
+            raise ValueError(f"unknown {what} {value!r} (expected one of {', '.join(ids)})")
+        return value
+    return AfterValidator(check)
+
+
+# The ids of the schema are those of the shipped taxonomy, its only owner (DESIGN.md §3).
+MappingTarget = Annotated[str, _one_of(default_facts().targets, "mapping target")]
+Activity = Annotated[str, _one_of(default_facts().hds_targets, "HDS activity")]
+Certificate = Annotated[str, _one_of(tuple(sorted(set(default_facts().certificate_of.values()))),
+                                     "certificate")]
 
 Status = Literal["included", "excluded", "conditional", "definition"]
 
@@ -82,10 +98,10 @@ class Report(_Open):
     document: DocumentInfo
     clauses: list[Clause]
     coverage: dict[MappingTarget, list[str]]
-    certificates_required: list[Literal["infrastructure_physique", "infogereur"]]
+    certificates_required: list[Certificate]
     checklist: list[ChecklistEntry] = Field(min_length=15)
     facts: dict[str, Any]
-    activity_confidence: dict[Literal["A1", "A2", "A3", "A4", "A5", "A6"],
+    activity_confidence: dict[Activity,
                               Literal["strong", "weak"]] | None = None  # optional (added later)
 
 

@@ -9,27 +9,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, StrictStr, model_validator
 
+from analyzer.taxonomy_facts import TaxonomyFacts, default_facts, facts_from_data
 from analyzer.yamlfile import read_yaml_model
 
-MappingTarget = Literal["A1", "A2", "A3", "A4", "A5", "A6", "infogerance", "transversal"]
-MAPPING_TARGETS: tuple[str, ...] = ("A1", "A2", "A3", "A4", "A5", "A6", "infogerance", "transversal")
-CHECKLIST_IDS: tuple[str, ...] = (
-    "r1111_11_1_certificate",
-    "r1111_11_2_services",
-    "r1111_11_3_locations",
-    "r1111_11_4_rights",
-    "r1111_11_5_referent",
-    "r1111_11_6_sla",
-    "r1111_11_7_subcontractors",
-    "r1111_11_8_access",
-    "r1111_11_9_changes",
-    "r1111_11_10_failure",
-    "r1111_11_11_end",
-    "r1111_11_13_return",
-    "l1111_8_destruction",
-    "hds2_eea_storage",
-    "hds2_third_country_access",
-)
+# The ids of the report schema (DESIGN.md §3), as patterns/taxonomy.yaml states them: a
+# taxonomy given with --patterns must keep exactly these ids (checked below).
+MAPPING_TARGETS: tuple[str, ...] = default_facts().targets
+CHECKLIST_IDS: tuple[str, ...] = default_facts().checklist
 
 
 class Title(BaseModel):
@@ -48,12 +34,23 @@ class Target(BaseModel):
     certificate: Literal["infrastructure_physique", "infogereur"] | None = None
 
 
+class LayerRemap(BaseModel):
+    """A topic that maps to ``maps_to`` instead when the contract provides ``when_provided``
+    (through another counted topic): availability on an IaaS contract is A3, not A4."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    when_provided: StrictStr
+    maps_to: StrictStr
+    explanation: StrictStr
+
+
 class Topic(BaseModel):
     """A topic inside a category, with the targets it maps to."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     title: Title
-    mapping: list[MappingTarget]
+    mapping: list[StrictStr]
+    layer_remap: LayerRemap | None = None
 
 
 class Category(BaseModel):
@@ -77,19 +74,39 @@ class Taxonomy(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     schema_version: Literal[1]
-    targets: dict[MappingTarget, Target]
+    targets: dict[str, Target]
     categories: dict[str, Category]
     checklist: dict[str, ChecklistItem]
 
     @model_validator(mode="after")
     def _check_complete(self) -> Taxonomy:
-        missing_targets = set(MAPPING_TARGETS) - set(self.targets)
-        if missing_targets:
-            raise ValueError(f"targets: missing {sorted(missing_targets)}")
-        missing_items = set(CHECKLIST_IDS) - set(self.checklist)
-        if missing_items:
-            raise ValueError(f"checklist: missing {sorted(missing_items)}")
+        for what, ids, fixed in (("targets", self.targets, MAPPING_TARGETS),
+                                 ("checklist", self.checklist, CHECKLIST_IDS)):
+            if set(ids) - set(fixed) or set(fixed) - set(ids):
+                raise ValueError(
+                    f"{what}: missing {sorted(set(fixed) - set(ids))}, unknown "
+                    f"{sorted(set(ids) - set(fixed))} (these ids are fixed by the report "
+                    "schema, DESIGN.md §3)")
+        for cat_key, cat in self.categories.items():
+            for topic_key, topic in cat.topics.items():
+                remap = [topic.layer_remap.when_provided, topic.layer_remap.maps_to] \
+                    if topic.layer_remap else []
+                unknown = sorted(set(topic.mapping + remap) - set(self.targets))
+                if unknown:
+                    raise ValueError(f"categories.{cat_key}.topics.{topic_key}: "
+                                     f"unknown targets {unknown}")
         return self
+
+    @cached_property
+    def facts(self) -> TaxonomyFacts:
+        """Ids, certificates and titles as plain data (what the report and tables need)."""
+        return facts_from_data(self.model_dump())
+
+    @cached_property
+    def layer_remaps(self) -> dict[str, LayerRemap]:
+        """The topics ("category.topic") whose target depends on the layer provided."""
+        return {f"{c}.{t}": topic.layer_remap for c, cat in self.categories.items()
+                for t, topic in cat.topics.items() if topic.layer_remap}
 
     @cached_property
     def topic_keys(self) -> frozenset[str]:

@@ -22,7 +22,7 @@ ALLOWED_WRITERS = {
     "report/review.py": "the review store OUT/reviews.json",
     "cli.py": "evaluate -o FILE",
     "cache.py": "the user cache of parsed rules",
-    "extract/pdf.py": "OCR page images and logs in a private temporary folder",
+    "extract/pdf/ocr.py": "OCR page images and logs in a private temporary folder",
     "extract/convert.py": "the copy of a .doc/.odt/.rtf converted in a temporary folder",
     "batch/pool.py": "the worker stderr log in the system temporary folder",
     "batch/store.py": "the results store OUT/results.sqlite",

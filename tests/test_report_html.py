@@ -318,3 +318,28 @@ def test_index_flags_no_text_and_unchanged_inputs(entries: list[dict]) -> None:
                           "reason": "no text layer"}])
     assert "sans texte : OCR nécessaire" in html
     assert "inchangé : repris de l&#39;analyse précédente" in html
+
+
+def test_pages_take_their_titles_from_the_taxonomy_they_are_given(tmp_path, patterns_dir) -> None:
+    """Under --patterns the titles of a custom taxonomy show, not the shipped ones: the report
+    loads no taxonomy of its own (the caller passes it)."""
+    from analyzer.report.i18n import ReportOptions
+    from analyzer.taxonomy import load_taxonomy
+
+    text = (patterns_dir / "taxonomy.yaml").read_text(encoding="utf-8")
+    old = 'title: {fr: "Sauvegarde des données de santé"'
+    assert old in text
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(text.replace(old, 'title: {fr: "Copies de secours maison"'), encoding="utf-8")
+    custom = load_taxonomy(path).facts
+    report = sample_report()
+    assert "A6" in {t for c in report["clauses"] for t in c["mapping"]}
+    options = ReportOptions("fr")
+    shipped = render_document(report, options=options)
+    assert "Sauvegarde des données de santé" in shipped
+    page = render_document(report, options=options, taxonomy=custom)
+    assert "Copies de secours maison" in page
+    assert "Sauvegarde des données de santé" not in page
+    index = render_index(sample_entries(report), {report["document"]["path"]: report}, options,
+                         taxonomy=custom)
+    assert "Copies de secours maison" in index

@@ -240,3 +240,20 @@ def test_checklist_sheet_shows_items_set_by_the_reviewer(
     assert sheet.cell(row=2, column=rows[0].index("Droits des personnes : portabilité, "
                       "notification des violations, audits du DPO") + 1
                       ).fill.fgColor.rgb.endswith("E6F4EA")  # coloured as present
+
+
+def test_contracts_row_of_a_document_without_text_has_counts_not_blanks() -> None:
+    """An ok_no_text input was analysed: 0 findings and 0 per target, like the HTML index
+    (it used to get empty cells: the sheet tested ``status == "ok"``); no certificate verdict."""
+    from analyzer.report.tables import TARGETS, contract_row
+
+    entry = {"path": "scans/illisible.pdf", "status": "ok_no_text", "reason": "", "clauses": 0,
+             "coverage": {t: 0 for t in TARGETS}, "language": "fr", "warnings": [],
+             "certificates_required": [], "checklist_missing": [], "html": "x.html"}
+    row = contract_row(entry, None, ReportOptions("fr"))
+    assert row["status"] == FR("index.status_no_text")
+    assert row["findings"] == 0
+    assert [row[t] for t in TARGETS] == [0] * len(TARGETS)
+    assert row["checklist_gaps"] == "" and row["declared_certificate"] == ""
+    skipped = contract_row({"path": "a.xls", "status": "skipped"}, None, ReportOptions("fr"))
+    assert skipped["findings"] == "" and skipped["A1"] == ""

@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,3 +37,68 @@ def test_invalid_taxonomy_names_file_and_field(tmp_path: Path):
     path.write_text("schema_version: 1\ntargets: {}\ncategories: {}\nchecklist: {}\n", encoding="utf-8")
     with pytest.raises(PatternFileError, match=r"taxonomy\.yaml.*targets"):
         load_taxonomy(path)
+
+
+def _custom(tmp_path: Path, patterns_dir: Path, old: str, new: str) -> Path:
+    text = (patterns_dir / "taxonomy.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("old", "new", "error"), [
+    ("checklist:\n", "checklist:\n  r1111_11_99_extra: {title: {fr: x, en: x}, reference: x}\n",
+     r"checklist: missing \[\], unknown \['r1111_11_99_extra'\].*fixed by the report schema"),
+    ("targets:\n", "targets:\n  A7:\n    title: {fr: x, en: x}\n",
+     r"targets: missing \[\], unknown \['A7'\].*fixed by the report schema"),
+    ("mapping: [A6]", "mapping: [A9]", r"hosting\.topics\.backup: unknown targets \['A9'\]"),
+])
+def test_a_taxonomy_cannot_change_the_ids_of_the_report_schema(
+        tmp_path: Path, patterns_dir: Path, old: str, new: str, error: str) -> None:
+    """Targets and checklist ids are an interface (DESIGN.md §3): a custom taxonomy that adds
+    one is refused with a message naming it, not silently half-used."""
+    with pytest.raises(PatternFileError, match=error):
+        load_taxonomy(_custom(tmp_path, patterns_dir, old, new))
+
+
+def test_light_reading_of_the_taxonomy_agrees_with_the_validated_one(patterns_dir: Path):
+    """The batch parent reads the facts with PyYAML only; they must equal the validated ones."""
+    from analyzer.taxonomy_facts import default_facts, read_facts
+
+    taxonomy = load_taxonomy(patterns_dir / "taxonomy.yaml")
+    light = read_facts(patterns_dir / "taxonomy.yaml")
+    assert light == taxonomy.facts == default_facts()
+    assert light.targets == MAPPING_TARGETS and light.checklist == CHECKLIST_IDS
+    assert light.hds_targets == ("A1", "A2", "A3", "A4", "A5", "A6")
+    assert light.other_targets == ("infogerance", "transversal")
+    assert {t: taxonomy.certificates_for([t]) for t in light.hds_targets} == {
+        t: [c] for t, c in light.certificate_of.items()}
+    assert light.title("targets", "A6", "fr") == "Sauvegarde des données de santé"
+
+
+def test_the_availability_remap_is_read_from_the_taxonomy(tmp_path: Path, patterns_dir: Path):
+    """Which layer an availability commitment follows is data: change it in the file and the
+    mapping and explanation follow."""
+    from types import SimpleNamespace
+
+    from analyzer.qualify import resolve_availability_layer
+
+    path = _custom(tmp_path, patterns_dir,
+                   "layer_remap: {when_provided: A3, maps_to: A3, explanation: "
+                   "\"availability of the virtual infrastructure this contract provides\"}",
+                   "layer_remap: {when_provided: A2, maps_to: A2, explanation: \"hardware\"}")
+    ruleset: Any = SimpleNamespace(taxonomy=load_taxonomy(path))
+
+    def clauses(provided: str) -> list[dict[str, Any]]:
+        return [{"status": "included", "topics": [provided], "mapping": [], "explanation": ""},
+                {"status": "included", "topics": ["hosting.availability"], "mapping": ["A4"],
+                 "explanation": "uptime"}]
+
+    iaas = clauses("hosting.virtual")
+    resolve_availability_layer(iaas, ruleset)
+    assert iaas[1]["mapping"] == ["A4"]  # A3 provided, but this taxonomy remaps on A2 only
+    hardware = clauses("hosting.hardware")
+    resolve_availability_layer(hardware, ruleset)
+    assert hardware[1]["mapping"] == ["A2"]
+    assert hardware[1]["explanation"] == "uptime; hardware → A2"

@@ -18,12 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.batch.limits import Limits
+from analyzer.statuses import ALL, ANALYSED, FAILED, NOT_FAILED
 
-# The fixed set of per-file statuses (docs/batch.md).
-OK_STATUSES = ("ok", "ok_no_text", "skipped")
-FAILED_STATUSES = ("encrypted", "unsupported_type", "parse_error", "limit_exceeded", "timeout",
-                   "crashed")
-STATUSES = OK_STATUSES + FAILED_STATUSES
+# The fixed set of per-file statuses (docs/batch.md), defined once in analyzer.statuses.
+OK_STATUSES, FAILED_STATUSES, STATUSES = NOT_FAILED, FAILED, ALL
 MIN_CHARS_PER_PAGE = 20
 CHARS_PER_PAGE = 3000  # a page of contract text, for the timeout of non-PDF documents
 MAX_BLOCK_CHARS = 100_000
@@ -289,7 +287,7 @@ def _complete(task: dict[str, Any], out: dict[str, Any], start: float, cpu_start
 
     record = out["record"]
     record.pop("notified", None)
-    if record["status"] not in ("ok", "ok_no_text"):
+    if record["status"] not in ANALYSED:
         out["json"] = out["html"] = None
         out["entry"] = {}
     else:

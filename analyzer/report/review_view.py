@@ -7,14 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from analyzer.report.i18n import Messages
+from analyzer.report.labels import category_label, target_short, title
 from analyzer.report.review import DocumentReview
 from analyzer.report.review_schema import CHECKLIST_STATUSES, vocabulary
 
 
 def label(kind: str, key: str | None, m: Messages) -> str:
     """Label of a category, status or target id ("" for none)."""
-    from analyzer.report.html import category_label, target_short
-
     if not key:
         return ""
     if kind == "category":
@@ -51,15 +50,13 @@ def added_view(record: Mapping[str, Any], m: Messages) -> dict[str, Any]:
 def checklist_rows(summary: Mapping[str, Any], review: DocumentReview,
                    m: Messages) -> list[dict[str, Any]]:
     """The mandatory clauses with the tool's status and the reviewer's (if set)."""
-    from analyzer.report.html import _title
-
     machine = {i["id"]: i["status"] for i in summary["checklist"]}
     rows = []
     for item in vocabulary()["checklist"]:
         rec = review.checklist.get(item) or {}
         tool = machine.get(item, "missing")
         rows.append({
-            "id": item, "title": _title("checklist", item, m.lang),
+            "id": item, "title": title("checklist", item, m.lang),
             "tool": m(f"check.status.{tool}"), "tool_status": tool,
             "status": rec.get("status") or "", "clause_ref": rec.get("clause_ref") or "",
             "comment": rec.get("comment") or "",

@@ -23,7 +23,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from analyzer.report.explain import plain_explanation
 from analyzer.report.i18n import Messages, ReportOptions, resolve
+from analyzer.report.labels import certificate_label, format_date, target_short, title
 from analyzer.report.review import (
     DocumentReview,
     ReviewStore,
@@ -31,10 +33,12 @@ from analyzer.report.review import (
     clause_key,
     review_for,
 )
+from analyzer.statuses import ANALYSED
+from analyzer.taxonomy_facts import default_facts
 
 log = logging.getLogger(__name__)
 
-TARGETS: tuple[str, ...] = ("A1", "A2", "A3", "A4", "A5", "A6", "infogerance", "transversal")
+TARGETS: tuple[str, ...] = default_facts().targets  # read with PyYAML: this runs in the parent
 FINDING_COLUMNS: tuple[str, ...] = (
     "document", "clause_id", "number", "heading_path", "page", "status", "party", "categories",
     "topics", "mapping", "rules", "matched", "explanation", "text",
@@ -105,8 +109,6 @@ def finding_rows(
     the plain-language explanation (the rule ids stay in ``rules``). The reviewer's decisions
     and corrections fill the review columns; the clauses the reviewer added follow, as rows
     whose ``review_origin`` says so."""
-    from analyzer.report.html import _title, plain_explanation, target_short
-
     m = _m(m)
     review = as_review(decisions)
     path = report["document"]["path"]
@@ -120,9 +122,9 @@ def finding_rows(
             "page": c.get("page") if c.get("page") is not None else "",
             "status": m(f"status.{status}") if m.has(f"status.{status}") else status,
             "party": m(f"party.{party}") if m.has(f"party.{party}") else party,
-            "categories": _join((_title("categories", str(x), m.lang)
+            "categories": _join((title("categories", str(x), m.lang)
                                  for x in c.get("categories", [])), ", "),
-            "topics": _join((_title("topics", str(x), m.lang) for x in c.get("topics", [])),
+            "topics": _join((title("topics", str(x), m.lang) for x in c.get("topics", [])),
                             ", "),
             "mapping": _join((target_short(str(x), m) for x in c.get("mapping", [])), ", "),
             "rules": _join(sorted({h.get("rule", "") for h in c.get("hits", [])}), ", "),
@@ -140,17 +142,13 @@ def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
     The certificate and checklist columns come from the same verdict as the HTML report
     (``analyzer.report.verdict.summarize``), so the counts agree everywhere.
     """
-    from analyzer.report.html import (
-        _title,
-        certificate_label,
-        entry_verdict,
-        format_date,
-        index_status_label,
-        looks_like_a_contract,
-    )
+    from analyzer.report.index_view import entry_verdict, index_status_label, looks_like_a_contract
 
     options = resolve(options)
     m = options.m
+    # Counts for every analysed input (as in the HTML index); the certificate and checklist
+    # verdict only for inputs with text (an ok_no_text document says nothing about a contract).
+    analysed = entry.get("status") in OK_STATUSES
     ok = entry.get("status") == "ok"
     cov = entry.get("coverage") or {}
     verdict = entry_verdict(entry, report, options.reference_date) if ok else None
@@ -184,8 +182,8 @@ def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
     return {
         "document": entry.get("path", ""), "status": status_label,
         "reason": entry.get("reason") or "", "language": entry.get("language") or "",
-        "findings": entry.get("clauses", 0) if ok else "",
-        **{t: (int(cov.get(t) or 0) if ok else "") for t in TARGETS},
+        "findings": entry.get("clauses", 0) if analysed else "",
+        **{t: (int(cov.get(t) or 0) if analysed else "") for t in TARGETS},
         "certificates_required": _join((certificate_label(str(c), m)
                                         for c in (verdict["required"] if verdict else
                                                   entry.get("certificates_required") or [])),
@@ -194,7 +192,7 @@ def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
         "certificate_gaps": gaps if verdict is not None else "",
         "certificate_expiry": expiry,
         "checklist_gaps": len(problems) if verdict is not None else "",
-        "checklist_gap_items": _join((_title("checklist", str(i), m.lang) for i in problems),
+        "checklist_gap_items": _join((title("checklist", str(i), m.lang) for i in problems),
                                      "; "),
         "warnings": _join(entry.get("warnings") or []),
         "report": entry.get("html") or "",
@@ -233,7 +231,7 @@ def _xlsx_text(value: Any) -> Any:
 
 
 ReportLoader = Callable[[Mapping[str, Any]], "dict[str, Any] | None"]
-OK_STATUSES = ("ok", "ok_no_text")
+OK_STATUSES = ANALYSED
 
 
 def report_loader(out_dir: Path,
@@ -350,7 +348,7 @@ class _XlsxTable:
              coloured: bool = False, link_col: int | None = None) -> None:
         from openpyxl.cell import WriteOnlyCell
 
-        from analyzer.report.html import report_href
+        from analyzer.report.markup import report_href
 
         cells = []
         for i, v in enumerate(values):
@@ -381,21 +379,18 @@ class _XlsxTable:
     def close(self, error: BaseException | None = None) -> None:
         if error is not None:
             return
-        from analyzer.report.html import _title
-        from analyzer.taxonomy import CHECKLIST_IDS
-
         m = self.m
         contracts_ws = self._sheet(m("sheet.contracts"), CONTRACT_COLUMNS,
                                    {"document": 40, "reason": 40, "checklist_gap_items": 50,
                                     "warnings": 40, "certificates_required": 30, "report": 30})
         for values in self.contracts:
             self._row(contracts_ws, values, link_col=CONTRACT_COLUMNS.index("report"))
-        items = list(CHECKLIST_IDS)
+        items = list(default_facts().checklist)
         for _, statuses in self.checklists:
             items.extend(i for i in statuses if i not in items)
         checklist_ws = self._sheet(m("sheet.checklist"), ["document", *items], {"document": 40},
                                    labels=[m("col.document"),
-                                           *(_title("checklist", i, m.lang) for i in items)])
+                                           *(title("checklist", i, m.lang) for i in items)])
         for doc, statuses in self.checklists:
             self._row(checklist_ws, [doc, *(statuses.get(i, "") for i in items)], coloured=True)
         self.wb.save(self.stream)

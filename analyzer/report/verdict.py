@@ -26,8 +26,9 @@ from typing import Any
 import yaml
 
 from analyzer.certificate import HDS_TARGETS, certificate_verdict, obligation_targets
+from analyzer.taxonomy_facts import default_facts
 
-OTHER_TARGETS: tuple[str, ...] = ("infogerance", "transversal")
+OTHER_TARGETS: tuple[str, ...] = default_facts().other_targets
 ACTIVITY_VERDICTS: tuple[str, ...] = ("performed", "optional", "mentioned", "excluded", "silent")
 CHECK_STATUSES: tuple[str, ...] = ("missing", "excluded", "expired", "present")
 CERTIFICATE_ITEM = "r1111_11_1_certificate"
