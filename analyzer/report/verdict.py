@@ -96,14 +96,16 @@ def _ids(clauses: Sequence[Mapping[str, Any]], target: str, status: str) -> list
 
 def activity_verdicts(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One row per HDS activity: ``{"key", "verdict", "clauses": [ids], "strong": bool,
-    "confidence": "strong" | "weak" | None}``.
+    "confidence": "strong" | "weak" | None, "unconfirmed": bool}`` (``unconfirmed``: tagged
+    clauses name it, none binds the provider to it).
 
     ``clauses`` are the clauses the verdict rests on (included ones for "performed", and so
     on). ``confidence`` is "strong" when one of them binds the provider to the activity
     (``analyzer.certificate.obligation_targets``), "weak" when they only mention it; None for
     "excluded" and "silent". ``strong`` is ``confidence == "strong"``. The clause that declares
     the certificate names activities without committing to perform them: when it is the only
-    one, the verdict is "mentioned" (a weak mention, no certificate required).
+    one, or when the clauses only mention the activity (no provider obligation), the verdict is
+    "mentioned" (a weak mention, no certificate required).
     """
     clauses = [c for c in report.get("clauses", []) if isinstance(c, Mapping) and "id" in c]
     declared = report.get("declared_certificate")
@@ -129,10 +131,15 @@ def activity_verdicts(report: Mapping[str, Any]) -> list[dict[str, Any]]:
         behind = set(included) | set(conditional) if verdict in ("performed", "optional") \
             else set()
         strong = any(t in obligation_targets(c) for c in clauses if str(c["id"]) in behind)
+        unconfirmed = verdict in ("performed", "optional") and not strong
+        if unconfirmed:
+            # named only in passing (a title, a mutual clause): the contract does not say that
+            # the vendor performs it, and it requires no certificate
+            verdict = "mentioned"
         confidence = None if verdict in ("excluded", "silent") else \
             "strong" if strong else "weak"
         rows.append({"key": t, "verdict": verdict, "clauses": ids, "strong": strong,
-                     "confidence": confidence,
+                     "confidence": confidence, "unconfirmed": unconfirmed,
                      "also_optional": conditional if verdict == "performed" else [],
                      "also_excluded": excluded if verdict in ("performed", "optional") else []})
     return rows
@@ -161,9 +168,7 @@ def summarize(report: Mapping[str, Any], reference_date: date | None) -> dict[st
         declared = {"activities": []}  # declared in a shape this version cannot read
     bound = [a["key"] for a in activities if a["confidence"] == "strong"]
     cert = certificate_verdict(declared, bound, reference_date)
-    cert["unconfirmed"] = [a["key"] for a in activities
-                           if a["verdict"] in ("performed", "optional")
-                           and a["confidence"] == "weak"]
+    cert["unconfirmed"] = [a["key"] for a in activities if a["unconfirmed"]]
     checklist = []
     for item in report.get("checklist", []):
         if not isinstance(item, Mapping):

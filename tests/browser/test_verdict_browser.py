@@ -309,7 +309,10 @@ def test_mentions_alone_require_no_certificate(browser: Any, tmp_path: Path,
     assert "ne couvre pas" not in cert
     rows = {r.get_attribute("data-target"): r for r in
             page.locator("#v-activities tr.act").all()}
-    assert "mention" in rows["A6"].inner_text().lower()  # weak: a mention, not an obligation
+    # a mention, not an obligation: not "la réalise", and not counted as performed
+    assert rows["A6"].locator(".badge").inner_text() == "mentionnée"
+    assert "la réalise" not in page.locator("#v-activities").inner_text()
+    assert "Activités HDS réalisées : 0 sur 6" in page.locator("#verdict").inner_text()
     # the maintenance obligation stays the provider's (the client only reports the anomalies)
     report = json.loads((out / "maintenance.txt.json").read_text(encoding="utf-8"))
     fix = next(c for c in report["clauses"] if "correction des anomalies" in c["text"])
