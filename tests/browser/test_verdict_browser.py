@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,21 @@ DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
+@contextmanager
+def _french_reports() -> Iterator[None]:
+    """Reports rendered in French with the reference date, then the environment as it was."""
+    saved = {k: os.environ.get(k) for k in (ENV_UI_LANG, ENV_REFERENCE_DATE)}
+    os.environ.update(ReportOptions("fr", REFERENCE).env())
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 @pytest.fixture(scope="module")
 def expired_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A scan of the sample, rendered in French with a reference date, plus an English copy."""
@@ -36,17 +53,9 @@ def expired_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp_path_factory.mktemp("src")
     shutil.copy(SAMPLE, src / SAMPLE.name)
     out = tmp_path_factory.mktemp("expired")
-    saved = {k: os.environ.get(k) for k in (ENV_UI_LANG, ENV_REFERENCE_DATE)}
-    os.environ.update(ReportOptions("fr", REFERENCE).env())
-    try:
+    with _french_reports():
         scan([src / SAMPLE.name], out, formats=("html", "json"), jobs=1)
         rebuild(out, ("html", "json"))  # rendered here, with these options, whatever the workers
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     report = json.loads((out / f"{SAMPLE.name}.json").read_text(encoding="utf-8"))
     atomic_write_text(out / "en.html", render_document(report, options=ReportOptions(
         "en", REFERENCE)))
@@ -292,16 +301,8 @@ def test_mentions_alone_require_no_certificate(browser: Any, tmp_path: Path,
     src = tmp_path / "maintenance.txt"
     src.write_text(MENTIONS_ONLY, encoding="utf-8")
     out = tmp_path / "out"
-    saved = {k: os.environ.get(k) for k in (ENV_UI_LANG, ENV_REFERENCE_DATE)}
-    os.environ.update(ReportOptions("fr", REFERENCE).env())
-    try:
+    with _french_reports():
         scan([src], out, formats=("html", "json"), jobs=1)
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     page, errors = _open(browser, out / "maintenance.txt.html", DESKTOP)
     cert = page.locator("#v-certificate").inner_text()
     assert "pas de certificat HDS exigé" in cert
