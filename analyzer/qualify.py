@@ -270,10 +270,6 @@ _PHYSICAL_TOPICS = ("hosting.datacenter", "hosting.hardware", "hosting.virtual",
                     "hosting.location")
 
 
-def _occurs(norms: list[str], phrases: frozenset[Phrase]) -> bool:
-    return any(phrase_at(norms, i, phrases) for i in range(len(norms)))
-
-
 def _states_amount(doc: Doc, vocab: Vocabulary) -> bool:
     """A number next to a currency ("650 €", "$500", "1 200,00 euros)")."""
     currencies = vocab.singles("currency")
@@ -314,9 +310,9 @@ def is_price_clause(doc: Doc, vocab: Vocabulary) -> bool:
     ``price``, ``credit``, ``cap_subject``, ``cap`` and ``exclusive_remedy``.
     """
     norms = [t.norm_ for t in doc]
-    return ((_states_amount(doc, vocab) and _occurs(norms, vocab.lists["price"]))
-            or _occurs(norms, vocab.lists["credit"]) or _caps(doc, norms, vocab)
-            or _occurs(norms, vocab.lists["exclusive_remedy"]))
+    return ((_states_amount(doc, vocab) and bool(find_phrases(norms, vocab.lists["price"])))
+            or bool(find_phrases(norms, vocab.lists["credit"])) or _caps(doc, norms, vocab)
+            or bool(find_phrases(norms, vocab.lists["exclusive_remedy"])))
 
 
 def _governed(hit: Span, vocab: Vocabulary) -> bool:
@@ -385,7 +381,7 @@ def prefilter_tags(tags: list[Span], vocab: Vocabulary) -> list[Span]:
     doc = tags[0].doc
     if is_price_clause(doc, vocab):
         return []
-    if _occurs([t.norm_ for t in doc], vocab.lists["subprocessing"]):
+    if find_phrases([t.norm_ for t in doc], vocab.lists["subprocessing"]):
         # Sub-processor clauses are checklist evidence; only where data is hosted is tagged.
         tags = [s for s in tags
                 if (vocab.ruleset.by_id[s.id_].topic_key or "") in _KEPT_IN_SUBPROCESSING]
