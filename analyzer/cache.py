@@ -1,5 +1,6 @@
 """A per-user cache of what is slow to build and the same on every run: the French tokenizer's
-compiled regular expression and the folded lemma tables (``analyzer.nlp``).
+compiled regular expression and the folded lemma tables (``analyzer.nlp``), and parsed YAML
+(rule files, taxonomy, message catalogues: ``yaml_data``).
 
 Entries live in ``$HDS_ANALYZER_CACHE``, else ``$XDG_CACHE_HOME/hds-analyzer``, else
 ``~/.cache/hds-analyzer``. Each file is named by a hash of everything it is built from (library
@@ -91,6 +92,17 @@ def cached(name: str, parts: tuple[object, ...], build: Callable[[], Any],
     except (OSError, ValueError) as e:  # read-only home, full disk: run without the cache
         log.debug("cache entry %s not written: %s", path, e)
     return value
+
+
+def yaml_data(text: str) -> Any:
+    """``yaml.safe_load(text)``, from the cache for a text already parsed once (PyYAML's pure-
+    Python parser takes a quarter of a second for the rule files). Invalid YAML is never cached,
+    so it fails with the parser's own ``yaml.YAMLError``; data that marshal cannot hold (YAML
+    dates) is parsed every time."""
+    import yaml
+
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return cached("yaml", ("yaml", yaml.__version__, digest), lambda: yaml.safe_load(text))
 
 
 def _sre_parts(pattern: str, flags: int) -> tuple[list[int], int, int, dict[str, int]]:

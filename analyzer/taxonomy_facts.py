@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from analyzer.cache import yaml_data
 from analyzer.errors import PatternFileError
 
 TITLE_KINDS = ("targets", "categories", "topics", "checklist", "references")
@@ -80,7 +81,7 @@ def read_facts(path: Path) -> TaxonomyFacts:
         PatternFileError: the file is unreadable or not shaped like a taxonomy.
     """
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_data(path.read_text(encoding="utf-8"))
         return facts_from_data(data)
     except (OSError, UnicodeDecodeError) as e:
         raise PatternFileError(f"{path}: cannot read taxonomy ({e})") from e

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from analyzer.cache import cached
+from analyzer.cache import yaml_data
 from analyzer.errors import PatternFileError
 
 M = TypeVar("M", bound=BaseModel)
@@ -19,14 +18,6 @@ M = TypeVar("M", bound=BaseModel)
 
 def _default_where(data: Any, loc: list[Any]) -> str:
     return ".".join(str(p) for p in loc)
-
-
-def _parse(text: str) -> Any:
-    """``yaml.safe_load(text)``, from the per-user cache for a text already parsed once (the
-    pure-Python parser takes a quarter of a second for the rule files); invalid YAML is never
-    cached, so it fails with the parser's own message."""
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    return cached("yaml", ("yaml", yaml.__version__, digest), lambda: yaml.safe_load(text))
 
 
 def read_yaml_model(
@@ -47,7 +38,7 @@ def read_yaml_model(
         PatternFileError: unreadable file, invalid YAML, or content that breaks the model.
     """
     try:
-        data = _parse(path.read_text(encoding="utf-8"))
+        data = yaml_data(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as e:
         raise PatternFileError(f"{path}: cannot read {what} ({e})") from e
     except yaml.YAMLError as e:

@@ -124,6 +124,30 @@ def test_rule_files_parse_the_same_from_the_cache_and_bad_yaml_still_fails(
         read_yaml_model(path, Doc, "word list")
 
 
+def test_yaml_the_cache_cannot_hold_is_parsed_every_time(cache_dir: Path) -> None:
+    """A YAML date is not marshal data: the value is still returned, just not stored."""
+    import datetime
+
+    text = "certificat: 2025-04-03\nville: Amsterdam\n"
+    assert cache.yaml_data(text) == {"certificat": datetime.date(2025, 4, 3),
+                                     "ville": "Amsterdam"}
+    assert cache.yaml_data(text)["certificat"] == datetime.date(2025, 4, 3)
+    assert not list(cache_dir.glob("yaml-*.bin"))
+
+
+def test_the_message_catalogues_read_the_same_through_the_cache(cache_dir: Path) -> None:
+    import yaml
+    from importlib.resources import files
+
+    from analyzer.report import i18n
+
+    for lang in i18n.UI_LANGS:
+        text = (files("analyzer.report") / "messages" / f"{lang}.yaml").read_text(encoding="utf-8")
+        assert i18n._read(lang) == yaml.safe_load(text)
+        assert i18n._read(lang) == yaml.safe_load(text)  # the second read is the cached one
+    assert len(list(cache_dir.glob("yaml-*.bin"))) == len(i18n.UI_LANGS)
+
+
 def test_a_lemma_entry_of_the_wrong_shape_is_rebuilt(cache_dir: Path) -> None:
     nlp.lemma_tables.cache_clear()
     try:

@@ -3,11 +3,14 @@ libraries already loaded. The batch parent process never imports this module."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 import analyzer.analyze
 import analyzer.extract.docx
 import analyzer.extract.pdf
 import analyzer.extract.text
-import analyzer.report.html  # noqa: F401
+import analyzer.report.html
 
 try:  # the parsers themselves (imported lazily by the extractors)
     import docx  # noqa: F401
@@ -15,16 +18,15 @@ try:  # the parsers themselves (imported lazily by the extractors)
 except ImportError:  # pragma: no cover
     pass
 
-# Build the spaCy pipelines of the shipped rules once in the server: every forked worker then
-# starts with them ready (copy-on-write) instead of spending seconds building its own. A broken
-# rule directory is reported by the worker's own warm-up, never here.
-try:
-    import os
-
+# Build the spaCy pipelines of the shipped rules and compile the report templates once in the
+# server: every forked worker then starts with them ready (copy-on-write) instead of spending
+# seconds building its own. A broken rule directory or message catalogue is reported by the
+# worker itself, never here.
+with contextlib.suppress(Exception):
     from analyzer.batch.worker import warm_up
 
     # the language and rules of the batch that started the server (see ``pool._context``)
     warm_up({"lang": os.environ.get("HDS_ANALYZER_PRELOAD_LANG", "auto"),
              "patterns_dir": os.environ.get("HDS_ANALYZER_PRELOAD_PATTERNS") or None})
-except Exception:
-    pass
+with contextlib.suppress(Exception):
+    analyzer.report.html.warm()

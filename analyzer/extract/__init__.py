@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from analyzer.extract.pdf import OCR_MODES, PDF_ENGINES
+from analyzer.extract.modes import OCR_MODES, PDF_ENGINES
 from analyzer.extract.sniff import looks_like_pdf, open_regular, sniff_format, sniff_type
 from analyzer.models import ExtractedDocument
 

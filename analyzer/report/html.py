@@ -39,6 +39,7 @@ from analyzer.report.i18n import (
     UI_LANGS,
     Messages,
     ReportOptions,
+    messages,
     resolve,
 )
 from analyzer.report.index_view import (
@@ -69,7 +70,7 @@ from analyzer.report.markup import (
     visible,
 )
 from analyzer.report.review import DocumentReview, as_review
-from analyzer.report.verdict import summarize
+from analyzer.report.verdict import model_clauses, summarize
 from analyzer.statuses import ANALYSED
 from analyzer.taxonomy_facts import TaxonomyFacts, default_facts
 
@@ -95,21 +96,6 @@ _ENV = Environment(
     lstrip_blocks=True,
 )
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 _ENV.filters["visible"] = visible
 _ENV.filters["fmt"] = fmt
 _ENV.filters["plain"] = plain
@@ -124,55 +110,20 @@ def _asset(name: str) -> str:
     return (files("analyzer.report") / "static" / name).read_text(encoding="utf-8")
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-# ---------------------------------------------------------------- wording helpers
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
+def warm() -> None:
+    """Compile the templates and read the message catalogues, model clauses and static assets
+    now. The batch's forkserver calls it once, so that every forked worker starts with them
+    ready (copy-on-write) instead of compiling them again."""
+    for name in _ENV.list_templates():
+        _ENV.get_template(name)
+    for lang in UI_LANGS:
+        messages(lang)
+    model_clauses()
+    for asset in ("document.js", "document.css", "index.js", "index.css"):
+        _asset(asset)
 
 
 # ---------------------------------------------------------------- per-document page
-
-
-
-
-
-
-
-
-
-
 
 
 def render_document(report: Mapping[str, Any],
@@ -242,22 +193,6 @@ def _script_data(doc: Mapping[str, Any], findings: Mapping[str, dict[str, Any]],
 
 
 # ---------------------------------------------------------------- batch index
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def render_index(entries: Sequence[Mapping[str, Any]],

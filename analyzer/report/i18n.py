@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from analyzer.cache import yaml_data
 from analyzer.errors import AnalyzerError
 
 UI_LANGS: tuple[str, ...] = ("fr", "en")
@@ -67,7 +68,7 @@ class Messages:
 def _read(lang: str) -> dict[str, str]:
     resource = files("analyzer.report") / "messages" / f"{lang}.yaml"
     try:
-        data = yaml.safe_load(resource.read_text(encoding="utf-8"))
+        data = yaml_data(resource.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as e:
         raise MessageCatalogueError(f"messages/{lang}.yaml: cannot read: {e}") from e
     if not isinstance(data, dict) or not all(

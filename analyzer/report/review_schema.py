@@ -18,6 +18,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from analyzer.taxonomy_facts import default_facts
+
 EXPORT_SCHEMA = "hds-analyzer/review/1"
 DECISIONS = ("accept", "reject")
 STATUSES: tuple[str, ...] = ("included", "conditional", "excluded", "definition")
@@ -33,12 +35,9 @@ MAX_ITEMS = 100_000
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, tuple[str, ...]]:
     """Known ids: categories (from the taxonomy), statuses, targets and checklist items."""
-    from analyzer.resources import default_patterns_dir
-    from analyzer.taxonomy import CHECKLIST_IDS, MAPPING_TARGETS, load_taxonomy
-
-    tax = load_taxonomy(default_patterns_dir() / "taxonomy.yaml")
-    return {"category": tuple(tax.categories), "status": STATUSES,
-            "target": MAPPING_TARGETS, "checklist": CHECKLIST_IDS}
+    facts = default_facts()
+    return {"category": facts.categories, "status": STATUSES,
+            "target": facts.targets, "checklist": facts.checklist}
 
 
 def text(value: Any, where: str, *, limit: int, required: bool = False) -> str:

@@ -23,8 +23,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-import yaml
-
+from analyzer.cache import yaml_data
 from analyzer.certificate import HDS_TARGETS, certificate_verdict, obligation_targets
 from analyzer.taxonomy_facts import default_facts
 
@@ -200,7 +199,7 @@ def model_clauses() -> dict[str, dict[str, dict[str, str]]]:
     """``{item id: {"requirement": {lang: text}, "model": {lang: text}}}`` from
     ``analyzer/report/model_clauses.yaml``."""
     text = (files("analyzer.report") / "model_clauses.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = yaml_data(text)
     items = data.get("items") if isinstance(data, dict) else None
     if not isinstance(items, dict):
         raise ValueError("analyzer/report/model_clauses.yaml: expected an 'items' mapping")

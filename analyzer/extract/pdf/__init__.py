@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analyzer.errors import ExtractionError
+from analyzer.extract.modes import OCR_MODES, PDF_ENGINES
 from analyzer.extract.pdf.furniture import _body_lines
 from analyzer.extract.pdf.model import _Line
 from analyzer.extract.pdf.ocr import _TESSERACT_HINT, ocr_page, tesseract_languages
@@ -36,9 +37,6 @@ from analyzer.models import ExtractedDocument
 __all__ = ["OCR_MODES", "PDF_ENGINES", "extract_pdf", "ocr_page", "tesseract_languages"]
 
 logger = logging.getLogger(__name__)
-
-PDF_ENGINES = ("auto", "pypdfium2", "pdfplumber")
-OCR_MODES = ("auto", "never", "always")
 
 
 def extract_pdf(
