@@ -11,8 +11,6 @@ clause are left out: the guidelines do not tag definitions.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -22,13 +20,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from analyzer.errors import GoldFileError
+from analyzer.normalize import match_text as normalize_for_match
 from analyzer.taxonomy import CHECKLIST_IDS, MAPPING_TARGETS
 from analyzer.taxonomy_facts import default_facts
 
 GOLD_SCHEMA = "hds-analyzer/gold/1"
 CATEGORIES: tuple[str, ...] = default_facts().categories
 MATCH_RATIO = 0.6
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
 
 
 class GoldClause(BaseModel):
@@ -64,19 +62,6 @@ class GoldFile(BaseModel):
         if self.schema_ != GOLD_SCHEMA:
             raise ValueError(f"schema must be {GOLD_SCHEMA!r}")
         return self
-
-
-_PUA = re.compile(r"[\ue000-\uf8ff]")
-_MARKUP = re.compile(r"[*|#]+|__+")
-_ESCAPE = re.compile(r"\\(?=[^\w\s])")
-
-
-def normalize_for_match(text: str) -> str:
-    """NFC, case-fold, collapse whitespace, unify quotes and apostrophes; Markdown markup
-    (``**``, ``|``, ``#``, backslash escapes) aside; bullets of private-use glyphs
-    (Symbol/Wingdings fonts) read as "•"."""
-    text = _MARKUP.sub(" ", _ESCAPE.sub("", _PUA.sub("•", unicodedata.normalize("NFC", text))))
-    return " ".join(text.translate(_QUOTES).casefold().split())
 
 
 def texts_match(a: str, b: str) -> bool:

@@ -9,7 +9,7 @@ with the packages (spaCy, spacy-lookups-data): nothing is downloaded.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
+import sys
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -20,20 +20,15 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
+from analyzer import normalize
 from analyzer.cache import cached, cached_big_regexes
 from analyzer.gated_matcher import GatedMatcher
 from analyzer.models import MAX_TEXT_CHARS
+from analyzer.normalize import fold
 from analyzer.rules import RuleSet
 
 HITS_KEY = "hits"
 GLUED_NUMBER_INFIX = r"(?<=[0-9])\.(?=[A-ZÀ-Ý][A-Za-zÀ-ÿ])"
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "’": "'", "‘": "'"})
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents, expand ligatures and unify apostrophes."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES).lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _lookup_file(lang: str) -> Path:
@@ -84,7 +79,8 @@ def lemma_tables(lang: str) -> tuple[dict[str, str], dict[str, str]]:
         return {}, {}
     st = path.stat()
     parts = ("lemmas", lang, spacy.__version__, str(path), st.st_size, st.st_mtime_ns,
-             hashlib.sha256(Path(__file__).read_bytes()).hexdigest())
+             *(hashlib.sha256(Path(module.__file__ or "").read_bytes()).hexdigest()
+               for module in (sys.modules[__name__], normalize)))  # the code that builds them
     keys, values, fkeys, fvalues = cached("lemmas", parts, lambda: _build_lemma_tables(path),
                                           check=_four_pairs)
     return _pairs(keys, values), _pairs(fkeys, fvalues)

@@ -8,10 +8,10 @@ end is joined back.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from analyzer.models import Block, ExtractedDocument, Segment
+from analyzer.normalize import document_text as normalize_text
 from analyzer.numbering import (
     ARTICLE,
     BARE_NUMBER,
@@ -21,30 +21,7 @@ from analyzer.numbering import (
     starts_unit,
 )
 
-_CHAR_MAP = str.maketrans({
-    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\t": " ",
-    "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
-    "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"',
-    "\u2010": "-", "\u2011": "-",
-})
-_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-              "\ufb05": "st", "\ufb06": "st"}
-
 _HEADING_MAX = 120
-
-
-_PUA_BULLET = re.compile(r"(^|(?<=\s))[\uf000-\uf0ff](?=\s)", re.M)
-_PUA = re.compile(r"[\ue000-\uf8ff]")
-
-
-def normalize_text(text: str) -> str:
-    """NFC, ligatures, non-breaking and soft hyphens, curly quotes, zero-width characters, and
-    the private-use glyphs of Symbol/Wingdings bullets (U+F0B7, U+F0A7, …) read as "•"."""
-    text = _PUA.sub("", _PUA_BULLET.sub("•", unicodedata.normalize("NFC", text)))
-    for lig, repl in _LIGATURES.items():
-        text = text.replace(lig, repl)
-    return text.translate(_CHAR_MAP)
 
 
 _WORD_LETTER = re.compile(r"[^\W\d_]")
