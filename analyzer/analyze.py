@@ -1,4 +1,10 @@
-"""Analyse one document: extract, segment, tag, qualify, map, check, facts → report dict."""
+"""Analyse one document: the orchestrator of the stages.
+
+extract (``analyzer.extract``) → segment (``analyzer.segment``) → tag and qualify
+(``analyzer.tagging``, ``analyzer.qualify``, ``analyzer.mentions``) → map (``analyzer.mapping``)
+→ check (``analyzer.check``) → the report dict (``analyzer.report_json``). This module only
+strings them together; it computes nothing of its own but the rules version.
+"""
 
 from __future__ import annotations
 
@@ -11,24 +17,20 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from analyzer.certificate import certificate_gaps, declared_certificate, obligation_coverage
+from analyzer.check.stage import run_checks
 from analyzer.extract import extract, file_sha256
-from analyzer.facts import extract_facts, load_fact_vocabulary, load_locations
 from analyzer.language import SUPPORTED_LANGUAGES, detect_language
 from analyzer.learned import model_for
+from analyzer.mapping import map_clauses
 from analyzer.mentions import Commitment, apply_commitments, classify, load_mentions
 from analyzer.models import ExtractedDocument, Segment
 from analyzer.nlp import cached_pipeline
-from analyzer.qualify import Vocabulary, document_aliases, resolve_availability_layer
-from analyzer.report.verdict import activity_confidence
+from analyzer.qualify import Vocabulary, document_aliases
+from analyzer.report_json import DocumentInfo, build_report
 from analyzer.resources import default_patterns_dir
 from analyzer.rules import RuleSet, load_rules
 from analyzer.segment import segment
 from analyzer.tagging import clause_contexts, tag_clause
-from analyzer.taxonomy import CHECKLIST_IDS, MAPPING_TARGETS
-
-REPORT_SCHEMA = "hds-analyzer/report/1"
-SPECIAL = ("checklist", "context")
 
 
 @lru_cache(maxsize=8)
@@ -70,75 +72,40 @@ def analyze_extracted(
     display_path: str | None = None,
 ) -> dict[str, Any]:
     """Analyse an extracted document and return its report (schema ``hds-analyzer/report/1``)."""
+    patterns = patterns_dir or default_patterns_dir()
     prepared = prepare(extracted, lang=lang, patterns_dir=patterns_dir)
-    text, segments, language, ruleset = (prepared.text, prepared.segments, prepared.language,
-                                         prepared.vocab.ruleset)
+    ruleset = prepared.vocab.ruleset
+    clauses, evidence, commitments = tag_document(prepared, patterns)
+    coverage = map_clauses(clauses, ruleset)
+    apply_commitments(clauses, commitments, ruleset.taxonomy)
+    checked = run_checks(clauses, prepared.segments, evidence, ruleset, patterns)
+    document = DocumentInfo(
+        path=display_path or extracted.path, sha256=sha256, format=extracted.format,
+        language=prepared.language, pages=extracted.pages,
+        ocr_pages=tuple(extracted.ocr_pages), warnings=tuple(extracted.warnings),
+        rules_version=rules_version(ruleset),
+    )
+    return build_report(document, clauses, coverage, checked, prepared.segments, prepared.text)
+
+
+def tag_document(prepared: Prepared, patterns_dir: Path) -> tuple[
+        list[dict[str, Any]], dict[str, list[tuple[str, str]]], dict[str, Commitment]]:
+    """The Tag and Qualify stages: the tagged clauses, the checklist evidence of every clause
+    (item id → (clause id, status)) and the commitment of each tagged clause (by id)."""
     clauses: list[dict[str, Any]] = []
     evidence: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    docs, vocab = prepared.docs, prepared.vocab
-    model = model_for(patterns_dir or default_patterns_dir())
-    mentions = load_mentions(patterns_dir or default_patterns_dir(), language)
     commitments: dict[str, Commitment] = {}
-    for ctx in clause_contexts(segments, docs, vocab):
+    vocab = prepared.vocab
+    model = model_for(patterns_dir)
+    mentions = load_mentions(patterns_dir, prepared.language)
+    for ctx in clause_contexts(prepared.segments, prepared.docs, vocab):
         entry, checks = tag_clause(ctx, vocab, model)
         if entry:
             clauses.append(entry)
             commitments[entry["id"]] = classify(entry, ctx, vocab, mentions)
         for check_id, status in checks:
             evidence[check_id].append((ctx.seg.id, status))
-    resolve_availability_layer(clauses, ruleset)
-    apply_commitments(clauses, commitments, ruleset.taxonomy)
-    coverage: dict[str, list[str]] = {t: [] for t in MAPPING_TARGETS}
-    for c in clauses:
-        if c["status"] in ("included", "conditional"):
-            for target in c["mapping"]:
-                coverage[target].append(c["id"])
-    declared = declared_certificate((s.id, s.text) for s in segments if s.kind != "heading")
-    obliged = obligation_coverage(clauses, declared["clauses"] if declared else ())
-    report = {
-        "schema": REPORT_SCHEMA,
-        "document": {
-            "path": display_path or extracted.path, "sha256": sha256, "format": extracted.format,
-            "language": language, "pages": extracted.pages, "ocr_pages": list(extracted.ocr_pages),
-            "warnings": list(extracted.warnings), "rules_version": rules_version(ruleset),
-        },
-        "clauses": clauses,
-        "coverage": coverage,
-        "certificates_required": ruleset.taxonomy.certificates_for(
-            t for t, ids in obliged.items() if ids),
-        "checklist": _checklist(evidence),
-        **({"declared_certificate": declared} if declared else {}),
-        "certificate_gaps": certificate_gaps(declared, obliged),
-        "facts": extract_facts(
-            clauses, load_locations(patterns_dir or default_patterns_dir()),
-            ((s.id, s.text, tuple(s.heading_path)) for s in segments if s.kind != "heading"),
-            load_fact_vocabulary(patterns_dir or default_patterns_dir(), language),
-        ),
-        "segments": [
-            {"id": s.id, "number": s.number, "heading_path": list(s.heading_path), "page": s.page,
-             "paragraph": s.paragraph, "start": s.start, "end": s.end, "kind": s.kind,
-             "glossary": s.glossary}
-            for s in segments
-        ],
-        "text": text,
-    }
-    report["activity_confidence"] = activity_confidence(report)
-    return report
-
-
-def _checklist(evidence: dict[str, list[tuple[str, str]]]) -> list[dict[str, Any]]:
-    items = []
-    for item in CHECKLIST_IDS:
-        found = evidence.get(item, [])
-        present = sorted({cid for cid, st in found if st != "excluded"})
-        excluded = sorted({cid for cid, st in found if st == "excluded"})
-        if present:
-            items.append({"id": item, "status": "present", "clauses": present})
-        elif excluded:
-            items.append({"id": item, "status": "excluded", "clauses": excluded})
-        else:
-            items.append({"id": item, "status": "missing", "clauses": []})
-    return items
+    return clauses, evidence, commitments
 
 
 def rules_version(ruleset: RuleSet) -> str:

@@ -21,21 +21,19 @@ Scope of a cue is the sentence of the hit. A hit is:
 A clause is ``excluded`` if any of its hits is, else ``conditional`` if any is, else
 ``included``. A clause under a definitions heading, or that opens as a glossary entry
 (« Terme » désigne…, "Term" means…), is a ``definition``. Availability commitments map to the
-layer the contract hosts (``resolve_availability_layer``).
+layer the contract hosts (``analyzer.mapping.resolve_availability_layer``, the Map stage).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from spacy.tokens import Doc, Span
 
 from analyzer.nlp import HITS_KEY, lexicon_norms
 from analyzer.numbering import LIST_ITEM
 from analyzer.rules import RuleSet
-from analyzer.taxonomy import MAPPING_TARGETS
 
 DEFINITION_LEAD_TOKENS = 12  # a definition cue must appear this close to the clause start
 SUBJECT_WINDOW = 8  # a party this close before a commitment verb is its subject
@@ -515,32 +513,6 @@ def clause_status(qualified: list[Qualified]) -> tuple[str, str]:
             party = next(q.party for q in qualified if q.status == status)
             return status, party
     return "included", "provider"
-
-
-def resolve_availability_layer(clauses: list[dict[str, Any]], ruleset: RuleSet) -> None:
-    """Map availability commitments to the service layer the document provides (in place).
-
-    An uptime commitment is a commitment on whatever the provider hosts: on an IaaS contract
-    (some counted clause provides virtual infrastructure, A3) it maps to A3; otherwise (SaaS,
-    hosted application, platform) to A4, the taxonomy default. Which topic, which layer and
-    which target are data: ``layer_remap`` of the topic in taxonomy.yaml.
-    """
-    for remapped, remap in ruleset.taxonomy.layer_remaps.items():
-        provided = any(
-            remap.when_provided in ruleset.taxonomy.mapping_for(topic)
-            for c in clauses if c["status"] in ("included", "conditional")
-            for topic in c["topics"] if topic != remapped
-        )
-        if not provided:
-            continue
-        for c in clauses:
-            if remapped not in c["topics"]:
-                continue
-            targets = {t for topic in c["topics"] if topic != remapped
-                       for t in ruleset.taxonomy.mapping_for(topic)}
-            targets.add(remap.maps_to)
-            c["mapping"] = sorted(targets, key=MAPPING_TARGETS.index)
-            c["explanation"] += f"; {remap.explanation} → {remap.maps_to}"
 
 
 def is_list_item(text: str) -> bool:

@@ -136,8 +136,9 @@ def test_yaml_the_cache_cannot_hold_is_parsed_every_time(cache_dir: Path) -> Non
 
 
 def test_the_message_catalogues_read_the_same_through_the_cache(cache_dir: Path) -> None:
-    import yaml
     from importlib.resources import files
+
+    import yaml
 
     from analyzer.report import i18n
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from analyzer.analyze import analyze_extracted
-from analyzer.certificate import certificate_gaps, declared_certificate
-from analyzer.facts import (
+from analyzer.check.certificate import certificate_gaps, declared_certificate
+from analyzer.check.facts import (
     duration_minutes,
     find_backup,
     find_subcontractors,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from analyzer.normalize import document_text, fold, match_text
 
-RAW = "L\u2019h\u00e9bergeur \u00ab\u00a0**assure**\u00a0\u00bb la con\ufb01dentialit\u00e9\u00ad des \u0153uvres"
+RAW = ("L\u2019h\u00e9bergeur \u00ab\u00a0**assure**\u00a0\u00bb "
+       "la con\ufb01dentialit\u00e9\u00ad des \u0153uvres")
 
 
 def test_document_text_keeps_case_accents_and_markup_but_not_typography() -> None:

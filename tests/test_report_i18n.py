@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from analyzer.certificate import certificate_verdict, declared_certificate
+from analyzer.check.certificate import certificate_verdict, declared_certificate
 from analyzer.report.html import plain_explanation, render_document, render_index
 from analyzer.report.i18n import (
     ENV_REFERENCE_DATE,

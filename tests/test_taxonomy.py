@@ -82,7 +82,7 @@ def test_the_availability_remap_is_read_from_the_taxonomy(tmp_path: Path, patter
     mapping and explanation follow."""
     from types import SimpleNamespace
 
-    from analyzer.qualify import resolve_availability_layer
+    from analyzer.mapping import resolve_availability_layer
 
     path = _custom(tmp_path, patterns_dir,
                    "layer_remap: {when_provided: A3, maps_to: A3, explanation: "

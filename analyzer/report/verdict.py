@@ -2,12 +2,10 @@
 
 From a JSON report (schema ``hds-analyzer/report/1``) and the report options:
 
-- for each HDS activity A1–A6, whether the provider performs it (an included clause), only
-  optionally (conditional clauses only), explicitly not (excluded clauses only) or the contract is
-  silent, with the clauses behind it, and how sure that is: ``strong`` when a clause binds the
-  provider to it (``clauses[].commitment`` "obligation"), ``weak`` when only mentions do;
-- the certificate verdict (``analyzer.certificate.certificate_verdict``): declared scope against
-  the activities the provider is bound to (strong verdicts only), gaps, expiry against the
+- for each HDS activity A1–A6, whether the provider performs it, and how sure that is
+  (``analyzer.check.activities.activity_verdicts``, the check stage's, re-exported here);
+- the certificate verdict (``analyzer.check.certificate.certificate_verdict``): declared scope
+  against the activities the provider is bound to (strong verdicts only), gaps, expiry against the
   reference date;
 - the checklist, where an expired certificate turns item ``r1111_11_1_certificate`` from
   "present" into "expired";
@@ -17,18 +15,22 @@ From a JSON report (schema ``hds-analyzer/report/1``) and the report options:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
 from analyzer.cache import yaml_data
-from analyzer.certificate import HDS_TARGETS, certificate_verdict, obligation_targets
+from analyzer.check.activities import ACTIVITY_VERDICTS, activity_confidence, activity_verdicts
+from analyzer.check.certificate import HDS_TARGETS, certificate_verdict
 from analyzer.taxonomy_facts import default_facts
 
+__all__ = ["ACTIVITY_VERDICTS", "CERTIFICATE_ITEM", "CHECK_STATUSES", "OTHER_TARGETS",
+           "activity_confidence", "activity_verdicts", "clause_ref", "model_clauses",
+           "reference_index", "summarize"]
+
 OTHER_TARGETS: tuple[str, ...] = default_facts().other_targets
-ACTIVITY_VERDICTS: tuple[str, ...] = ("performed", "optional", "mentioned", "excluded", "silent")
 CHECK_STATUSES: tuple[str, ...] = ("missing", "excluded", "expired", "present")
 CERTIFICATE_ITEM = "r1111_11_1_certificate"
 _ARTICLE_NUMBER = re.compile(r"^(?:art(?:icle|\.)?\s*)?(\d+(?:\.\d+)*)\.?$", re.I)
@@ -86,68 +88,6 @@ def reference_index(report: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
                 ref = {"kind": "para", "para": ranks[path]}
         out[str(seg["id"])] = ref
     return out
-
-
-def _ids(clauses: Sequence[Mapping[str, Any]], target: str, status: str) -> list[str]:
-    return [str(c["id"]) for c in clauses
-            if c.get("status") == status and target in (c.get("mapping") or [])]
-
-
-def activity_verdicts(report: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """One row per HDS activity: ``{"key", "verdict", "clauses": [ids], "strong": bool,
-    "confidence": "strong" | "weak" | None, "unconfirmed": bool}`` (``unconfirmed``: tagged
-    clauses name it, none binds the provider to it).
-
-    ``clauses`` are the clauses the verdict rests on (included ones for "performed", and so
-    on). ``confidence`` is "strong" when one of them binds the provider to the activity
-    (``analyzer.certificate.obligation_targets``), "weak" when they only mention it; None for
-    "excluded" and "silent". ``strong`` is ``confidence == "strong"``. The clause that declares
-    the certificate names activities without committing to perform them: when it is the only
-    one, or when the clauses only mention the activity (no provider obligation), the verdict is
-    "mentioned" (a weak mention, no certificate required).
-    """
-    clauses = [c for c in report.get("clauses", []) if isinstance(c, Mapping) and "id" in c]
-    declared = report.get("declared_certificate")
-    cert_ids = {str(x) for x in declared.get("clauses") or []} \
-        if isinstance(declared, Mapping) else set()
-    rows = []
-    for t in HDS_TARGETS:
-        named = [i for i in _ids(clauses, t, "included") if i in cert_ids]
-        included = [i for i in _ids(clauses, t, "included") if i not in cert_ids]
-        conditional = [i for i in _ids(clauses, t, "conditional") if i not in cert_ids]
-        excluded = _ids(clauses, t, "excluded")
-        if included:
-            verdict, ids = "performed", included
-        elif conditional:
-            verdict, ids = "optional", conditional
-        elif named:
-            verdict, ids = "mentioned", named
-        elif excluded:
-            verdict, ids = "excluded", excluded
-        else:
-            verdict, ids = "silent", []
-        # an optional service the provider offers binds it too (the certificate counts it)
-        behind = set(included) | set(conditional) if verdict in ("performed", "optional") \
-            else set()
-        strong = any(t in obligation_targets(c) for c in clauses if str(c["id"]) in behind)
-        unconfirmed = verdict in ("performed", "optional") and not strong
-        if unconfirmed:
-            # named only in passing (a title, a mutual clause): the contract does not say that
-            # the vendor performs it, and it requires no certificate
-            verdict = "mentioned"
-        confidence = None if verdict in ("excluded", "silent") else \
-            "strong" if strong else "weak"
-        rows.append({"key": t, "verdict": verdict, "clauses": ids, "strong": strong,
-                     "confidence": confidence, "unconfirmed": unconfirmed,
-                     "also_optional": conditional if verdict == "performed" else [],
-                     "also_excluded": excluded if verdict in ("performed", "optional") else []})
-    return rows
-
-
-def activity_confidence(report: Mapping[str, Any]) -> dict[str, str]:
-    """``{activity: "strong" | "weak"}`` for the HDS activities the contract performs, offers or
-    mentions (the report's optional ``activity_confidence`` key)."""
-    return {a["key"]: a["confidence"] for a in activity_verdicts(report) if a["confidence"]}
 
 
 def summarize(report: Mapping[str, Any], reference_date: date | None) -> dict[str, Any]:

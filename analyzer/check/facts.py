@@ -1,13 +1,13 @@
 """Key facts read from the clauses: hosting locations (EEA or not) told apart from office
 addresses, availability rates, intervention/restoration times and recovery objectives in
-minutes with their severity (``analyzer.service_levels``, also from SLA tables), backup
+minutes with their severity (``analyzer.check.service_levels``, also from SLA tables), backup
 frequency and retention, named subcontractors.
 
 Tagged clauses that are excluded or mere definitions give no facts (an excluded backup clause
 says nothing about the provider's backups). A place is a hosting location when a data-centre
 cue precedes it ("datacenter situé à"), an office when an address or registered-office cue does
 ("dont le siège social est à"); in a hosting-location clause without either, a hosting one.
-Regexes run on the accent-folded, lower-cased text (``analyzer.nlp.fold``), so "Sauvegarde
+Regexes run on the accent-folded, lower-cased text (``analyzer.normalize.fold``), so "Sauvegarde
 quotidienne" and OCR's "sauvegarde quotidienne" read the same; the cue and SLA vocabulary is
 data (``patterns/facts/<lang>.yaml``).
 """
@@ -23,10 +23,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
 
-from analyzer.errors import PatternFileError
-from analyzer.nlp import fold
-from analyzer.resources import default_patterns_dir
-from analyzer.service_levels import (
+from analyzer.check.service_levels import (
     CELL,
     DURATION,
     PERCENT,
@@ -35,6 +32,9 @@ from analyzer.service_levels import (
     line_levels,
     service_levels,
 )
+from analyzer.errors import PatternFileError
+from analyzer.normalize import fold
+from analyzer.resources import default_patterns_dir
 from analyzer.yamlfile import any_of, read_yaml_model
 
 __all__ = ["FactVocabulary", "duration_minutes", "extract_facts", "find_backup",
@@ -150,7 +150,7 @@ def load_fact_vocabulary(patterns_dir: Path, lang: str) -> FactVocabulary:
 
 def find_times(folded: str, vocab: FactVocabulary) -> dict[str, list[float | int]]:
     """GTI/GTR/RPO/RTO durations (minutes) in a folded text: the first duration after each
-    keyword (``analyzer.service_levels.line_levels``)."""
+    keyword (``analyzer.check.service_levels.line_levels``)."""
     found: dict[str, list[float | int]] = {}
     for level in line_levels(folded, vocab):
         values = found.setdefault(f"{level['metric']}_minutes", [])

@@ -1,6 +1,6 @@
 """Service levels read from SLA lines and tables: GTI/GTR, RPO/RTO (minutes), availability (%).
 
-Three shapes are read, on the accent-folded, lower-cased text (``analyzer.nlp.fold``):
+Three shapes are read, on the accent-folded, lower-cased text (``analyzer.normalize.fold``):
 
 - a line or sentence: "GTI – incident bloquant … 30 minutes", "RPO de 15 minutes" (the first
   duration after the keyword, before the next keyword, with the severity named in between);

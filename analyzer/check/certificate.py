@@ -9,7 +9,7 @@ declared scope leaves out. What the provider performs, for the certificate, is
 "obligation", ``analyzer.mentions``), never titles, metadata lines, glossary entries, template
 blanks or passing mentions.
 
-Regexes run on the accent-folded, lower-cased text (``analyzer.nlp.fold``) so that OCR output
+Regexes run on the accent-folded, lower-cased text (``analyzer.normalize.fold``) so that OCR output
 without accents reads the same; captured values (number, body) are cut from the original text.
 """
 
@@ -20,16 +20,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from analyzer.normalize import fold
 from analyzer.taxonomy_facts import default_facts
-
-
-def fold(text: str) -> str:
-    """``analyzer.nlp.fold``, imported on first use: the verdict functions of this module run in
-    the parent process of a scan, which never imports spaCy."""
-    from analyzer.nlp import fold as _fold
-
-    return _fold(text)
-
 
 # From patterns/taxonomy.yaml, their only owner (read with PyYAML: this module runs in the parent).
 HDS_TARGETS: tuple[str, ...] = default_facts().hds_targets

@@ -1,0 +1,78 @@
+"""The Map stage: tagged clauses → the mapping targets they cover (A1–A6, infogérance,
+transversal).
+
+Each tagged clause already carries the targets of its topics (``clauses[].mapping``, from the
+taxonomy). This stage does what needs the whole document: the availability layer remap (an
+uptime commitment is on whatever layer the contract provides) and the coverage of every target
+by the clauses that count (included or conditional). Which topic is remapped, when and to what
+is data: ``layer_remap`` of the topic in ``patterns/taxonomy.yaml``; the target ids and their
+order are the run's taxonomy facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from analyzer.rules import RuleSet
+
+COUNTED = ("included", "conditional")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Every mapping target (taxonomy order) → ids of the counted clauses mapped to it, in
+    document order (the report's ``coverage``)."""
+
+    by_target: Mapping[str, tuple[str, ...]]
+
+    def as_dict(self) -> dict[str, list[str]]:
+        """The report's ``coverage`` mapping."""
+        return {target: list(ids) for target, ids in self.by_target.items()}
+
+
+def resolve_availability_layer(clauses: list[dict[str, Any]], ruleset: RuleSet) -> None:
+    """Map availability commitments to the service layer the document provides (in place).
+
+    An uptime commitment is a commitment on whatever the provider hosts: on an IaaS contract
+    (some counted clause provides virtual infrastructure, A3) it maps to A3; otherwise (SaaS,
+    hosted application, platform) to A4, the taxonomy default. Which topic, which layer and
+    which target are data: ``layer_remap`` of the topic in taxonomy.yaml.
+    """
+    taxonomy = ruleset.taxonomy
+    order = taxonomy.facts.targets
+    for remapped, remap in taxonomy.layer_remaps.items():
+        provided = any(
+            remap.when_provided in taxonomy.mapping_for(topic)
+            for c in clauses if c["status"] in COUNTED
+            for topic in c["topics"] if topic != remapped
+        )
+        if not provided:
+            continue
+        for c in clauses:
+            if remapped not in c["topics"]:
+                continue
+            targets = {t for topic in c["topics"] if topic != remapped
+                       for t in taxonomy.mapping_for(topic)}
+            targets.add(remap.maps_to)
+            c["mapping"] = sorted(targets, key=order.index)
+            c["explanation"] += f"; {remap.explanation} → {remap.maps_to}"
+
+
+def coverage(clauses: Iterable[Mapping[str, Any]], targets: Sequence[str]) -> Coverage:
+    """Which counted clauses (included or conditional) cover each target."""
+    found: dict[str, list[str]] = {t: [] for t in targets}
+    for c in clauses:
+        if c["status"] in COUNTED:
+            for target in c["mapping"]:
+                found[target].append(c["id"])
+    return Coverage({t: tuple(ids) for t, ids in found.items()})
+
+
+def map_clauses(clauses: list[dict[str, Any]], ruleset: RuleSet) -> Coverage:
+    """The Map stage: remap availability commitments to the layer provided (in place), then the
+    coverage of every target of the run's taxonomy."""
+    resolve_availability_layer(clauses, ruleset)
+    return coverage(clauses, ruleset.taxonomy.facts.targets)
