@@ -23,26 +23,16 @@ A clause is ``excluded`` if any of its hits is, else ``conditional`` if any is, 
 ``included``. A clause under a definitions heading, or that opens as a glossary entry
 (« Terme » désigne…, "Term" means…), is a ``definition``. The words are the rule set's lexicon
 (``vocabulary.py``) plus the party names the contract defines (``aliases.py``).
+
+This module re-exports the names the other stages import; helpers (``find_phrases``,
+``is_price_clause``, ``done_by_client``, …) are imported from their own module.
 """
 
 from analyzer.qualify.aliases import document_aliases
-from analyzer.qualify.amounts import is_price_clause
 from analyzer.qualify.availability import resolve_availability_layer
-from analyzer.qualify.parties import (
-    commits,
-    describes,
-    done_by_client,
-    owned_by_client,
-    sentence_subject,
-)
-from analyzer.qualify.phrases import Phrase, find_phrases, phrase_at
-from analyzer.qualify.selection import (
-    is_mention_rule,
-    is_weak,
-    prefilter_tags,
-    select_tags,
-    weak_in_context,
-)
+from analyzer.qualify.parties import commits, describes, sentence_subject
+from analyzer.qualify.phrases import Phrase, phrase_at
+from analyzer.qualify.selection import is_weak, prefilter_tags, select_tags, weak_in_context
 from analyzer.qualify.status import (
     Qualified,
     clause_qualifier,
@@ -56,8 +46,7 @@ from analyzer.qualify.vocabulary import Vocabulary
 
 __all__ = [
     "Phrase", "Qualified", "Vocabulary", "clause_qualifier", "clause_status", "commits",
-    "describes", "document_aliases", "done_by_client", "find_phrases", "is_list_item",
-    "is_mention_rule", "is_price_clause", "is_weak", "lead_in_qualifier", "opens_with_definition",
-    "owned_by_client", "phrase_at", "prefilter_tags", "qualify_hit", "resolve_availability_layer",
-    "select_tags", "sentence_subject", "weak_in_context",
+    "describes", "document_aliases", "is_list_item", "is_weak", "lead_in_qualifier",
+    "opens_with_definition", "phrase_at", "prefilter_tags", "qualify_hit",
+    "resolve_availability_layer", "select_tags", "sentence_subject", "weak_in_context",
 ]
