@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, StrictStr
 from spacy.tokens import Span
 
-from analyzer.nlp import fold
+from analyzer.normalize import fold
 from analyzer.qualify import Vocabulary, is_weak, phrase_at
 from analyzer.resources import default_patterns_dir
 from analyzer.tagging import ClauseContext
@@ -31,7 +31,6 @@ from analyzer.taxonomy import MAPPING_TARGETS, Taxonomy
 from analyzer.yamlfile import any_of, read_yaml_model
 
 COUNTED = ("included", "conditional")
-AVAILABILITY_TOPIC = "hosting.availability"
 TITLE_MAX_WORDS = 12
 PROVISION_WINDOW = 8  # a weak hit this close after the provider's provision verb is its object
 SUBJECT_NEAR = 4  # the provider this close before a provision verb is its subject
@@ -183,12 +182,15 @@ def _provided(hit: Span, vocab: Vocabulary, mentions: Mentions) -> bool:
 
 def obligation_mapping(clause: Mapping[str, Any], topics: frozenset[str],
                        taxonomy: Taxonomy) -> list[str]:
-    """The targets of the clause's ``mapping`` its obligation topics stand for; an availability
-    commitment stands for whichever layer the contract resolved it to (A3 or A4)."""
+    """The targets of the clause's ``mapping`` its obligation topics stand for; a topic whose
+    layer the taxonomy remaps (``layer_remap``: availability) stands for whichever layer the
+    contract resolved it to (A3 or A4)."""
     mapping = list(clause.get("mapping") or [])
     wanted = {t for topic in topics for t in taxonomy.mapping_for(topic)}
-    if AVAILABILITY_TOPIC in topics:
-        others = {t for topic in clause.get("topics") or [] if topic != AVAILABILITY_TOPIC
+    for remapped in taxonomy.layer_remaps:
+        if remapped not in topics:
+            continue
+        others = {t for topic in clause.get("topics") or [] if topic != remapped
                   for t in taxonomy.mapping_for(topic)}
         wanted |= {t for t in mapping if t not in others}
     return sorted((t for t in mapping if t in wanted), key=MAPPING_TARGETS.index)

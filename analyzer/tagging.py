@@ -16,6 +16,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from analyzer.explanation import Explanation, ModelNote, PassedStatus
 from analyzer.learned import ClauseModel, ClauseView
 from analyzer.models import Segment
 from analyzer.nlp import HITS_KEY
@@ -39,6 +40,7 @@ from analyzer.qualify import (
 from analyzer.taxonomy import MAPPING_TARGETS
 
 SPECIAL = ("checklist", "context")
+Decision = tuple[float, list[tuple[str, float]]]  # a category's probability and signed reasons
 
 
 @dataclass(frozen=True)
@@ -134,21 +136,94 @@ def _heading_ids(seg: Segment, segments: list[Segment], by_id: dict[str, int]) -
     return found
 
 
-def _explain(vocab: Vocabulary, topics: list[str], qualified: list[Qualified], status: str,
-             inherited: str) -> str:
-    parts = [f"{q.span.id_} «{q.span.text}»" for q in qualified if q.span.id_ in vocab.ruleset.by_id
-             and q.span.label_ not in SPECIAL]
-    targets = sorted({t for topic in topics for t in vocab.ruleset.taxonomy.mapping_for(topic)})
-    head = f"Matched {', '.join(parts)}" if parts else f"Category from {inherited}"
-    text = f"{head}; topics {', '.join(topics)} → {', '.join(targets)}"
-    cues = sorted({c for q in qualified if q.status == status for c in q.cues})
-    if status == "definition":
-        text += "; glossary definition, not counted as coverage"
-    elif status == "excluded":
-        text += f"; excluded by «{'», «'.join(cues)}»" if cues else "; excluded"
-    elif status == "conditional":
-        text += f"; conditional on «{'», «'.join(cues)}»"
-    return text
+def _decide(view: ClauseView, model: ClauseModel | None) -> dict[str, Decision]:
+    """The model's decided categories (empty without a model), as the clause allows them."""
+    if model is None:
+        return {}
+    decided = model.decide(view)
+    if view.describes and not view.committed:
+        # the existing system or context, told without binding anyone: only strong hits
+        decided = {c: d for c, d in decided.items() if c in view.strong}
+    if not (view.committed or view.list_item):
+        # a category from the heading alone needs a clause that binds someone (not a title)
+        own = {s.label_ for s in view.hits}
+        decided = {c: d for c, d in decided.items() if c in own}
+    return decided
+
+
+def _category_hits(categories: set[str], view: ClauseView, vocab: Vocabulary) -> list[Span]:
+    """Per category its strong hits, else its weak ones."""
+    tags = []
+    for c in sorted(categories):
+        cat_hits = [s for s in view.hits if s.label_ == c]
+        strong = [s for s in cat_hits if not is_weak(s, vocab)]
+        if strong:  # the category stands: the weak rules' hits that the clause does not weaken
+            # say more of it ("héberge les données … sur ses serveurs physiques": A2 too)
+            strong += [s for s in cat_hits if vocab.ruleset.by_id[s.id_].rule.strength == "weak"
+                       and not weak_in_context(s, vocab)]
+        tags += strong or cat_hits
+    return tags
+
+
+def _topics(categories: set[str], tags: list[Span], view: ClauseView,
+            vocab: Vocabulary) -> tuple[list[str], str]:
+    """The clause's topics, and where the categories without a hit of their own came from."""
+    topics_by_cat: dict[str, set[str]] = defaultdict(set)
+    for s in tags:
+        topics_by_cat[s.label_].add(vocab.topic_of(s.id_))
+    inherited_from = []
+    for c in categories - set(topics_by_cat):
+        source = view.lead.get(c) or view.heading.get(c) or frozenset()
+        topics_by_cat[c].update(source)
+        inherited_from.append("the lead-in" if c in view.lead else "the heading")
+    topics = sorted({t for ts in topics_by_cat.values() for t in ts if t})
+    return topics, " and ".join(sorted(set(inherited_from)))
+
+
+def _status(ctx: ClauseContext, cues: list[Span], qualified: list[Qualified],
+            vocab: Vocabulary) -> tuple[str, str, PassedStatus | None]:
+    """Status and party of the clause, and the status its lead-in or heading passed to it."""
+    if ctx.view.in_definitions or opens_with_definition(cues, vocab):
+        return "definition", "provider", None
+    status, party = clause_status(qualified)
+    if status != "included":
+        return status, party, None
+    for source, by in (("the lead-in", ctx.lead), ("its heading", ctx.section)):
+        if by is not None:
+            return by.status, by.party, PassedStatus(source, by.status, by.cues)
+    return status, party, None
+
+
+def _explanation(tagged: _Tagged, vocab: Vocabulary, model: ClauseModel | None,
+                 decided: dict[str, Decision]) -> Explanation:
+    ruleset = vocab.ruleset
+    notes = tuple(ModelNote(c, decided[c][0], tuple(decided[c][1])) for c in sorted(decided)) \
+        if model is not None else ()
+    return Explanation(
+        matched=tuple((q.span.id_, q.span.text) for q in tagged.qualified
+                      if q.span.id_ in ruleset.by_id and q.span.label_ not in SPECIAL),
+        inherited_from=tagged.inherited_from, topics=tuple(tagged.topics),
+        targets=tuple(sorted({t for topic in tagged.topics
+                              for t in ruleset.taxonomy.mapping_for(topic)})),
+        status=tagged.status,
+        cues=tuple(sorted({c for q in tagged.qualified if q.status == tagged.status
+                           for c in q.cues})),
+        passed=tagged.passed, model_name=model.name if model is not None else None,
+        model_notes=notes,
+    )
+
+
+@dataclass(frozen=True)
+class _Tagged:
+    """What the stage decided of a tagged clause."""
+
+    tags: list[Span]
+    topics: list[str]
+    inherited_from: str
+    qualified: list[Qualified]
+    status: str
+    party: str
+    passed: PassedStatus | None
 
 
 def tag_clause(ctx: ClauseContext, vocab: Vocabulary,
@@ -160,51 +235,15 @@ def tag_clause(ctx: ClauseContext, vocab: Vocabulary,
     cues = [s for s in spans if s.label_ == "context"]
     checklist = [(ruleset.by_id[s.id_].rule.item or "", qualify_hit(s, cues, vocab).status)
                  for s in spans if s.label_ == "checklist"]
-    decided: dict[str, tuple[float, list[tuple[str, float]]]] = {}
-    if model is None:
-        categories = set(view.strong)
-    else:
-        decided = model.decide(view)
-        if view.describes and not view.committed:
-            # the existing system or context, told without binding anyone: only strong hits
-            decided = {c: d for c, d in decided.items() if c in view.strong}
-        if not (view.committed or view.list_item):
-            # a category from the heading alone needs a clause that binds someone (not a title)
-            own = {s.label_ for s in view.hits}
-            decided = {c: d for c, d in decided.items() if c in own}
-        categories = set(decided)
-    tags = []
-    for c in sorted(categories):  # per category its strong hits, else its weak ones
-        cat_hits = [s for s in view.hits if s.label_ == c]
-        strong = [s for s in cat_hits if not is_weak(s, vocab)]
-        if strong:  # the category stands: the weak rules' hits that the clause does not weaken
-            # say more of it ("héberge les données … sur ses serveurs physiques": A2 too)
-            strong += [s for s in cat_hits if ruleset.by_id[s.id_].rule.strength == "weak"
-                       and not weak_in_context(s, vocab)]
-        tags += strong or cat_hits
+    decided = _decide(view, model)
+    categories = set(view.strong) if model is None else set(decided)
     if not categories:
         return None, checklist
-    topics_by_cat: dict[str, set[str]] = defaultdict(set)
-    for s in tags:
-        topics_by_cat[s.label_].add(ruleset.by_id[s.id_].topic_key or "")
-    inherited_from = []
-    for c in categories - set(topics_by_cat):
-        source = view.lead.get(c) or view.heading.get(c) or frozenset()
-        topics_by_cat[c].update(source)
-        inherited_from.append("the lead-in" if c in view.lead else "the heading")
-    topics = sorted({t for ts in topics_by_cat.values() for t in ts if t})
+    tags = _category_hits(categories, view, vocab)
+    topics, inherited_from = _topics(categories, tags, view, vocab)
     qualified = [qualify_hit(s, cues, vocab) for s in tags] or [clause_qualifier(doc, cues, vocab)]
-    if view.in_definitions or opens_with_definition(cues, vocab):
-        status, party = "definition", "provider"
-    else:
-        status, party = clause_status(qualified)
-    lead_note = ""
-    if ctx.lead and status == "included":
-        status, party = ctx.lead.status, ctx.lead.party
-        lead_note = f"; {ctx.lead.status} by the lead-in «{', '.join(ctx.lead.cues)}»"
-    elif ctx.section and status == "included":
-        status, party = ctx.section.status, ctx.section.party
-        lead_note = f"; {ctx.section.status} by its heading «{', '.join(ctx.section.cues)}»"
+    status, party, passed = _status(ctx, cues, qualified, vocab)
+    tagged = _Tagged(tags, topics, inherited_from, qualified, status, party, passed)
     mapping = sorted({t for topic in topics for t in ruleset.taxonomy.mapping_for(topic)},
                      key=MAPPING_TARGETS.index)
     hits = sorted(
@@ -212,19 +251,11 @@ def tag_clause(ctx: ClauseContext, vocab: Vocabulary,
           "text": s.text} for s in tags),
         key=lambda h: (h["start"], h["end"], h["rule"]),
     )
-    explanation = _explain(vocab, topics, qualified, status, " and ".join(sorted(set(inherited_from))))
-    explanation += lead_note
-    if decided and model is not None:
-        notes = []
-        for c in sorted(decided):
-            p, reasons = decided[c]
-            why = ", ".join(f"{name}{'+' if w > 0 else '-'}" for name, w in reasons)
-            notes.append(f"{c} {p:.2f} ({why})")
-        explanation += f"; clause model {model.name}: " + "; ".join(notes)
     entry = {
         "id": seg.id, "number": seg.number, "heading_path": list(seg.heading_path),
         "page": seg.page, "paragraph": seg.paragraph, "start": seg.start, "end": seg.end,
         "text": seg.text, "categories": sorted(categories), "topics": topics, "mapping": mapping,
-        "status": status, "party": party, "hits": hits, "explanation": explanation,
+        "status": status, "party": party, "hits": hits,
+        "explanation": _explanation(tagged, vocab, model, decided).text(),
     }
     return entry, checklist

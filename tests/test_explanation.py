@@ -1,0 +1,111 @@
+"""The explanation of a finding is a typed value whose text is the report's ``explanation``;
+the remapped topic is the taxonomy's, not a name restated in Python."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from analyzer.analyze import analyze_extracted, get_ruleset
+from analyzer.explanation import Explanation, ModelNote, PassedStatus
+from analyzer.mapping import resolve_availability_layer
+from analyzer.mentions import obligation_mapping
+from analyzer.models import Block, ExtractedDocument
+from analyzer.taxonomy import load_taxonomy
+
+_MATCHED = Explanation(
+    matched=(("en.hosting.platform_general", "platform"), ("en.hosting.platform_mention",
+                                                           "containers")),
+    inherited_from="", topics=("hosting.platform",), targets=("A4",), status="definition",
+    model_name="clause-logreg-1",
+    model_notes=(ModelNote("hosting", 0.4951, (("cs:hosting", 1.2), ("pw:service", 0.3),
+                                               ("q:definitions", -0.8))),),
+)
+
+
+def _doc(*paragraphs: str) -> ExtractedDocument:
+    return ExtractedDocument(path="t.txt", format="txt",
+                             blocks=tuple(Block(text=p, index=i) for i, p in enumerate(paragraphs)))
+
+
+def test_the_text_joins_the_parts_in_the_report_order() -> None:
+    """Rules, topics → targets, status, model: the form the reports have always had."""
+    assert str(_MATCHED) == _MATCHED.text() == (
+        "Matched en.hosting.platform_general «platform», en.hosting.platform_mention «containers»;"
+        " topics hosting.platform → A4; glossary definition, not counted as coverage;"
+        " clause model clause-logreg-1: hosting 0.50 (cs:hosting+, pw:service+, q:definitions-)")
+
+
+def test_status_cues_and_the_status_passed_from_a_lead_in() -> None:
+    inherited = Explanation(matched=(), inherited_from="the heading and the lead-in",
+                            topics=("hosting.backup", "maintenance.operations"),
+                            targets=("A5", "A6"), status="excluded")
+    assert inherited.text() == ("Category from the heading and the lead-in; topics "
+                                "hosting.backup, maintenance.operations → A5, A6; excluded")
+    passed = Explanation(matched=(("fr.hosting.backup", "sauvegarde"),), inherited_from="",
+                         topics=("hosting.backup",), targets=("A6",), status="conditional",
+                         passed=PassedStatus("the lead-in", "conditional", ("Sur demande",)))
+    assert passed.text().endswith(
+        "; conditional on «»; conditional by the lead-in «Sur demande»")
+    cued = Explanation(matched=(("fr.hosting.backup", "sauvegarde"),), inherited_from="",
+                       topics=("hosting.backup",), targets=("A6",), status="excluded",
+                       cues=("hors périmètre", "ne comprend pas"))
+    assert cued.text().endswith("; excluded by «hors périmètre», «ne comprend pas»")
+    included = Explanation(matched=(("fr.hosting.backup", "sauvegarde"),), inherited_from="",
+                           topics=("hosting.backup",), targets=("A6",), status="included")
+    assert included.text() == "Matched fr.hosting.backup «sauvegarde»; topics hosting.backup → A6"
+
+
+def test_a_remap_note_reads_as_the_map_stage_writes_it(patterns_dir: Path) -> None:
+    """The typed remap note and the availability remap's string append give the same text."""
+    ruleset = get_ruleset(patterns_dir, "fr")
+    [(topic, remap)] = ruleset.taxonomy.layer_remaps.items()
+    uptime = Explanation(matched=(("fr.hosting.availability", "disponibilité"),),
+                         inherited_from="", topics=(topic,), targets=("A4",), status="included")
+    clauses = [
+        {"status": "included", "topics": ["hosting.virtual"], "mapping": ["A3"],
+         "explanation": ""},
+        {"status": "included", "topics": [topic], "mapping": ["A4"], "explanation": uptime.text()},
+    ]
+    resolve_availability_layer(clauses, ruleset)
+    assert clauses[1]["mapping"] == [remap.maps_to]
+    assert clauses[1]["explanation"] == uptime.remapped(remap.explanation, remap.maps_to).text()
+
+
+def test_a_real_finding_explains_its_lead_in_and_its_remap() -> None:
+    report = analyze_extracted(_doc(
+        "1. Le Prestataire met à disposition des machines virtuelles.",
+        "2. Ne sont pas compris dans les prestations :",
+        "- la sauvegarde des données de santé ;",
+        "3. Le taux de disponibilité garanti est de 99,9 %.",
+    ), lang="fr")
+    by_start = {c["text"][:2]: c for c in report["clauses"]}
+    item = by_start["- "]
+    assert item["status"] == "excluded"
+    assert "; excluded by the lead-in «" in item["explanation"]
+    uptime = by_start["3."]
+    assert uptime["mapping"] == ["A3"]
+    assert uptime["explanation"].endswith(
+        "; availability of the virtual infrastructure this contract provides → A3")
+
+
+def test_the_obligation_follows_the_topic_the_taxonomy_remaps(
+        tmp_path: Path, patterns_dir: Path) -> None:
+    """mentions reads which topic is remapped from ``layer_remap``: with the remap moved from
+    availability to hardware, an availability obligation no longer stands for A3, and a
+    hardware obligation stands for the layer its contract resolved."""
+    shipped = load_taxonomy(patterns_dir / "taxonomy.yaml")
+    uptime = {"topics": ["hosting.availability"], "mapping": ["A3"]}
+    assert obligation_mapping(uptime, frozenset({"hosting.availability"}), shipped) == ["A3"]
+    data = yaml.safe_load((patterns_dir / "taxonomy.yaml").read_text(encoding="utf-8"))
+    hosting = data["categories"]["hosting"]["topics"]
+    hosting["hardware"]["layer_remap"] = hosting["availability"].pop("layer_remap")
+    (tmp_path / "taxonomy.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                            encoding="utf-8")
+    custom = load_taxonomy(tmp_path / "taxonomy.yaml")
+    assert list(custom.layer_remaps) == ["hosting.hardware"]
+    assert obligation_mapping(uptime, frozenset({"hosting.availability"}), custom) == []
+    hardware = {"topics": ["hosting.hardware"], "mapping": ["A2", "A3"]}
+    assert obligation_mapping(hardware, frozenset({"hosting.hardware"}), custom) == ["A2", "A3"]
+    assert obligation_mapping(hardware, frozenset({"hosting.hardware"}), shipped) == ["A2"]
