@@ -25,6 +25,7 @@ from spacy.tokens import Span
 
 from analyzer.normalize import fold
 from analyzer.qualify import Vocabulary, is_weak, phrase_at
+from analyzer.qualify.phrases import doc_norms
 from analyzer.resources import default_patterns_dir
 from analyzer.tagging import ClauseContext
 from analyzer.taxonomy import MAPPING_TARGETS, Taxonomy
@@ -166,7 +167,7 @@ def _provided(hit: Span, vocab: Vocabulary, mentions: Mentions) -> bool:
     punctuation in between.
     """
     doc = hit.doc
-    norms = [t.norm_ for t in doc]
+    norms = doc_norms(doc)
     for i in range(hit.start, max(hit.start - PROVISION_WINDOW, 0) - 1, -1):
         if i < hit.start and doc[i].is_punct:
             return False

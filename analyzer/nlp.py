@@ -28,6 +28,8 @@ from analyzer.normalize import fold
 from analyzer.rules import RuleSet
 
 HITS_KEY = "hits"
+NORMS_KEY = "hds_analyzer.norms"
+"""``Doc.user_data`` key of the list of token norms that ``contract_norm`` sets."""
 GLUED_NUMBER_INFIX = r"(?<=[0-9])\.(?=[A-ZÀ-Ý][A-Za-zÀ-ÿ])"
 
 
@@ -115,6 +117,7 @@ def make_contract_norm(
         return lower if lemma is None else lemma
 
     def contract_norm(doc: Doc) -> Doc:
+        norms = []
         for token in doc:
             lower = token.lower_
             norm = cache.get(lower)
@@ -123,6 +126,8 @@ def make_contract_norm(
                 if len(cache) < 200_000:
                     cache[lower] = norm
             token.norm_ = norm
+            norms.append(norm)
+        doc.user_data[NORMS_KEY] = norms  # read by the qualifiers (qualify.phrases.doc_norms)
         return doc
 
     return contract_norm

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from analyzer.qualify.phrases import Phrase, find_phrases, phrase_at
+from analyzer.qualify.phrases import Phrase, doc_norms, find_phrases, phrase_at
 from analyzer.qualify.vocabulary import Vocabulary, is_client, strip_det
 from analyzer.rules import RuleSet
 
@@ -22,7 +22,7 @@ def document_aliases(docs: list[Doc], ruleset: RuleSet) -> dict[str, set[Phrase]
     vocab = Vocabulary.of(ruleset)
     found: dict[str, set[Phrase]] = {"client": set(), "provider": set()}
     for doc in docs:
-        norms = [t.norm_ for t in doc]
+        norms = doc_norms(doc)
         for cue_start, cue_end in find_phrases(norms, vocab.lists["alias"]):
             names = _quoted_after(doc, cue_end)
             if not names:
@@ -67,7 +67,7 @@ def _quoted_after(doc: Doc, start: int, window: int = 30) -> list[Phrase]:
             while j < end and doc[j].text not in _CLOSING_QUOTES and j - i <= 6:
                 j += 1
             if j < end and j > i + 1:
-                names.append(tuple(t.norm_ for t in doc[i + 1:j]))
+                names.append(tuple(doc_norms(doc[i + 1:j])))
             i = j + 1
             continue
         if (doc[i].is_sent_start and i > start) or doc[i].text in (";",):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from analyzer.qualify.phrases import find_phrases, phrase_at
+from analyzer.qualify.phrases import doc_norms, find_phrases, phrase_at
 from analyzer.qualify.vocabulary import Vocabulary
 
 CAP_REACH = 25  # tokens from what is capped to the cap word, within one clause of a sentence
@@ -13,8 +13,8 @@ CAP_REACH = 25  # tokens from what is capped to the cap word, within one clause 
 def _states_amount(doc: Doc, vocab: Vocabulary) -> bool:
     """A number next to a currency ("650 €", "$500", "1 200,00 euros)")."""
     currencies = vocab.singles("currency")
-    for i, token in enumerate(doc):
-        if token.norm_ in currencies:
+    for i, norm in enumerate(doc_norms(doc)):
+        if norm in currencies:
             before = doc[i - 1] if i >= 1 else None
             if before is not None and before.text == ")" and i >= 2:
                 before = doc[i - 2]
@@ -46,7 +46,7 @@ def is_price_clause(doc: Doc, vocab: Vocabulary) -> bool:
     remedy" clauses are liability clauses. The words are the lexicon's lists ``currency``,
     ``price``, ``credit``, ``cap_subject``, ``cap`` and ``exclusive_remedy``.
     """
-    norms = [t.norm_ for t in doc]
+    norms = doc_norms(doc)
     return ((_states_amount(doc, vocab) and bool(find_phrases(norms, vocab.lists["price"])))
             or bool(find_phrases(norms, vocab.lists["credit"])) or _caps(doc, norms, vocab)
             or bool(find_phrases(norms, vocab.lists["exclusive_remedy"])))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from analyzer.nlp import HITS_KEY
-from analyzer.qualify.phrases import find_phrases, phrase_at
+from analyzer.qualify.phrases import doc_norms, find_phrases, phrase_at
 from analyzer.qualify.vocabulary import PHYSICAL_TOPICS, Vocabulary, is_client
 
 SUBJECT_WINDOW = 8  # a party this close before a commitment verb is its subject
@@ -18,7 +18,7 @@ def done_by_client(hit: Span, vocab: Vocabulary) -> bool:
     signalées par le Client" (the client reports, the provider corrects)."""
     by = vocab.singles("by")
     tokens = hit.doc[hit.end:hit.end + 8]
-    after = [t.norm_ for t in tokens]
+    after = doc_norms(tokens)
     for k, norm in enumerate(after):
         if tokens[k].is_punct:
             return False
@@ -35,12 +35,12 @@ def owned_by_client(hit: Span, vocab: Vocabulary) -> bool:
     "sauvegardes exécutées par le Client": the provider does not provide it.
     """
     doc = hit.doc
-    after = [t.norm_ for t in doc[hit.end:hit.end + 6]]
+    after = doc_norms(doc[hit.end:hit.end + 6])
     if after[:1] and after[0] in vocab.singles("of") and is_client(after[1:], vocab):
         return True
     if done_by_client(hit, vocab):
         return True
-    before = [t.norm_ for t in doc[max(hit.start - 3, 0):hit.start]]
+    before = doc_norms(doc[max(hit.start - 3, 0):hit.start])
     if before and before[-1] in vocab.singles("own"):
         return True
     return len(before) >= 2 and is_client(before[-2:-1], vocab) and before[-1] in ("'s", "have")
@@ -60,7 +60,7 @@ def sentence_subject(sent: Span, before: int, vocab: Vocabulary) -> tuple[str, s
     "L'acheteur met à disposition …", "Customer shall maintain …": the party named within a few
     tokens before the first commitment verb is its subject.
     """
-    norms = [t.norm_ for t in sent]
+    norms = doc_norms(sent)
     limit = before - sent.start if before >= sent.start else len(norms)
     verbs = [s for s, _ in find_phrases(norms, vocab.lists["commitment"]) if s <= limit]
     if not verbs:
@@ -76,7 +76,7 @@ def sentence_subject(sent: Span, before: int, vocab: Vocabulary) -> tuple[str, s
 
 def describes(doc: Doc, vocab: Vocabulary) -> bool:
     """Does the clause use words of the existing system or context ("actuellement", "currently")?"""
-    return bool(find_phrases([t.norm_ for t in doc], vocab.lists["description"]))
+    return bool(find_phrases(doc_norms(doc), vocab.lists["description"]))
 
 
 def commits(doc: Doc, vocab: Vocabulary) -> bool:
@@ -88,4 +88,4 @@ def commits(doc: Doc, vocab: Vocabulary) -> bool:
         return True
     if describes(doc, vocab):
         return bool(sentence_subject(doc[:], len(doc), vocab))
-    return bool(find_phrases([t.norm_ for t in doc], vocab.lists["commitment"]))
+    return bool(find_phrases(doc_norms(doc), vocab.lists["commitment"]))

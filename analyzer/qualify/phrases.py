@@ -4,7 +4,25 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from spacy.tokens import Doc, Span
+
+from analyzer.nlp import NORMS_KEY
+
 Phrase = tuple[str, ...]
+
+
+def doc_norms(tokens: Doc | Span) -> list[str]:
+    """The token norms of a clause or of a part of it: the list ``nlp.contract_norm`` stored
+    with the Doc (built here for a Doc made otherwise). The qualifiers ask for them a dozen
+    times per clause, and walking spaCy tokens each time cost a third of the qualify stage.
+    A Span gets a fresh list; do not mutate the Doc's."""
+    doc = tokens if isinstance(tokens, Doc) else tokens.doc
+    cached: list[str] | None = doc.user_data.get(NORMS_KEY)
+    if cached is None or len(cached) != len(doc):
+        cached = doc.user_data[NORMS_KEY] = [t.norm_ for t in doc]
+    if isinstance(tokens, Doc):
+        return cached
+    return cached[tokens.start:tokens.end]
 
 
 @lru_cache(maxsize=256)

@@ -8,7 +8,7 @@ from spacy.tokens import Span
 from analyzer.nlp import HITS_KEY
 from analyzer.qualify.amounts import is_price_clause
 from analyzer.qualify.parties import client_side, commits
-from analyzer.qualify.phrases import find_phrases
+from analyzer.qualify.phrases import doc_norms, find_phrases
 from analyzer.qualify.vocabulary import PHYSICAL_TOPICS, Vocabulary
 from analyzer.rules import RuleSet
 
@@ -36,7 +36,7 @@ def _governed(hit: Span, vocab: Vocabulary) -> bool:
     doc = hit.doc
     of = _of_words(vocab)
     governing = vocab.lists["governing"]
-    norms = [t.norm_ for t in doc]
+    norms = doc_norms(doc)
     # Walk back through the noun phrase ("l'administration et l'exploitation de l'Infrastructure
     # Virtuelle et de la Plateforme"): stop at punctuation or after 10 tokens.
     for i in range(hit.start - 1, max(hit.start - GOVERNED_REACH - 1, 0), -1):
@@ -52,7 +52,7 @@ def _governed(hit: Span, vocab: Vocabulary) -> bool:
 
 def _listed(hit: Span, vocab: Vocabulary) -> bool:
     """"…, including backups", "y compris leurs sauvegardes": named as an object in passing."""
-    before = [t.norm_ for t in hit.doc[max(hit.start - 3, 0):hit.start]]
+    before = doc_norms(hit.doc[max(hit.start - 3, 0):hit.start])
     return any(n in vocab.singles("listing") for n in before)
 
 
@@ -93,7 +93,7 @@ def prefilter_tags(tags: list[Span], vocab: Vocabulary) -> list[Span]:
     doc = tags[0].doc
     if is_price_clause(doc, vocab):
         return []
-    if find_phrases([t.norm_ for t in doc], vocab.lists["subprocessing"]):
+    if find_phrases(doc_norms(doc), vocab.lists["subprocessing"]):
         # Sub-processor clauses are checklist evidence; only where data is hosted is tagged.
         tags = [s for s in tags if vocab.topic_of(s.id_) in _KEPT_IN_SUBPROCESSING]
     return tags

@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span
 from analyzer.nlp import HITS_KEY
 from analyzer.numbering import LIST_ITEM
 from analyzer.qualify.parties import client_side, sentence_subject
-from analyzer.qualify.phrases import phrase_at
+from analyzer.qualify.phrases import doc_norms, phrase_at
 from analyzer.qualify.vocabulary import Vocabulary
 
 DEFINITION_LEAD_TOKENS = 12  # a definition cue must appear this close to the clause start
@@ -102,7 +102,7 @@ def opens_with_definition(cues: list[Span], vocab: Vocabulary) -> bool:
             if c[0].norm_.startswith("drafting"):
                 return c.start <= 2
             continue
-        lead_norms = [t.norm_ for t in lead]
+        lead_norms = doc_norms(lead)
         if any(phrase_at(lead_norms, i, parties) for i in range(len(lead_norms))):
             continue
         if any(t.text in _QUOTES or t.text.startswith(("«", '"', "*")) for t in lead):
