@@ -30,7 +30,7 @@ from analyzer.report_json import DocumentInfo, build_report
 from analyzer.resources import default_patterns_dir
 from analyzer.rules import RuleSet, load_rules
 from analyzer.segment import segment
-from analyzer.tagging import clause_contexts, tag_clause
+from analyzer.tagging import clause_contexts, glossary_ids, tag_clause
 
 
 @lru_cache(maxsize=8)
@@ -85,7 +85,8 @@ def analyze_extracted(
         ocr_pages=tuple(extracted.ocr_pages), warnings=tuple(extracted.warnings),
         rules_version=rules_version(ruleset),
     )
-    return build_report(document, clauses, coverage, checked, prepared.segments, prepared.text)
+    return build_report(document, clauses, coverage, checked, prepared.segments, prepared.text,
+                        glossary_ids(prepared.segments, prepared.docs, ruleset))
 
 
 def tag_document(prepared: Prepared, patterns_dir: Path) -> tuple[

@@ -81,8 +81,9 @@ class Segment:
     """A clause (or heading) of the normalised document text.
 
     ``page`` is the PDF page where the clause starts; ``paragraph`` the DOCX paragraph index (see
-    ``Block.paragraph``); ``start``/``end`` index the normalised text returned by ``segment()``;
-    ``glossary`` is True for clauses under a definitions/glossary heading (and those headings).
+    ``Block.paragraph``); ``start``/``end`` index the normalised text returned by ``segment()``.
+    Whether it belongs to a definitions section is the tag stage's to say
+    (``tagging.glossary_ids``: the rules know the words of each language).
     """
 
     id: str
@@ -94,4 +95,3 @@ class Segment:
     kind: Literal["heading", "clause"]
     text: str
     paragraph: int | None = None
-    glossary: bool = False

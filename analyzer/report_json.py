@@ -10,7 +10,7 @@ pydantic or Jinja.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,16 +45,19 @@ class DocumentInfo:
         }
 
 
-def segment_entry(s: Segment) -> dict[str, Any]:
-    """A segment as the report's ``segments[]`` entry (its text is a slice of ``text``)."""
+def segment_entry(s: Segment, glossary: bool) -> dict[str, Any]:
+    """A segment as the report's ``segments[]`` entry (its text is a slice of ``text``);
+    ``glossary``: it belongs to a definitions section (``tagging.glossary_ids``)."""
     return {"id": s.id, "number": s.number, "heading_path": list(s.heading_path), "page": s.page,
             "paragraph": s.paragraph, "start": s.start, "end": s.end, "kind": s.kind,
-            "glossary": s.glossary}
+            "glossary": glossary}
 
 
 def build_report(document: DocumentInfo, clauses: list[dict[str, Any]], coverage: Coverage,
-                 checked: CheckResult, segments: Sequence[Segment], text: str) -> dict[str, Any]:
-    """The report of one document, fields in schema order."""
+                 checked: CheckResult, segments: Sequence[Segment], text: str,
+                 glossary: Collection[str] = frozenset()) -> dict[str, Any]:
+    """The report of one document, fields in schema order; ``glossary``: the ids of the
+    segments of definitions sections."""
     cert = checked.certificate
     return {
         "schema": REPORT_SCHEMA,
@@ -66,7 +69,7 @@ def build_report(document: DocumentInfo, clauses: list[dict[str, Any]], coverage
         **({"declared_certificate": cert.declared} if cert.declared else {}),
         "certificate_gaps": cert.gaps,
         "facts": checked.facts,
-        "segments": [segment_entry(s) for s in segments],
+        "segments": [segment_entry(s, s.id in glossary) for s in segments],
         "text": text,
         "activity_confidence": checked.activity_confidence,
     }

@@ -70,14 +70,6 @@ def _is_heading(text: str, number: str | None) -> int | None:
     return None
 
 
-_GLOSSARY = re.compile(
-    r"\b(?:d[ée]finitions?|glossaire|glossary|terminologie|terminology|lexique|interpr[ée]tation|"
-    r"interpretation|defined terms)\b", re.I)
-
-
-def is_glossary_heading(text: str) -> bool:
-    """True for a heading that opens a definitions or glossary section ("1 – Définitions")."""
-    return bool(_GLOSSARY.search(text)) and len(text) <= _HEADING_MAX
 
 
 @dataclass
@@ -137,15 +129,13 @@ def segment(document: ExtractedDocument) -> tuple[str, list[Segment]]:
                 while stack and stack[-1][0] >= level:
                     stack.pop()
             path = tuple(h for _, h in stack) if unit.kind != "footnote" else ()
-            glossary = unit.kind != "footnote" and any(
-                is_glossary_heading(h) for h in (*path, *([text] if level is not None else [])))
             if parts:
                 offset += 2
             segments.append(Segment(
                 id=f"c{len(segments) + 1:04d}", number=number, heading_path=path, page=unit.page,
                 start=offset, end=offset + len(text),
                 kind="heading" if level is not None else "clause", text=text,
-                paragraph=unit.paragraph, glossary=glossary,
+                paragraph=unit.paragraph,
             ))
             parts.append(text)
             offset += len(text)

@@ -37,6 +37,7 @@ from analyzer.qualify import (
     sentence_subject,
     weak_in_context,
 )
+from analyzer.rules import RuleSet
 from analyzer.taxonomy import MAPPING_TARGETS
 
 SPECIAL = ("checklist", "context")
@@ -79,8 +80,7 @@ def clause_contexts(
         tagging = [s for s in spans if s.label_ not in SPECIAL]
         if seg.kind == "heading":
             lead, lead_cats, lead_commits = None, {}, False
-            if any(ruleset.by_id[c.id_].rule.qualifier == "definition"
-                   for c in spans if c.label_ == "context"):
+            if opens_definitions(doc, ruleset):
                 definition_headings.add(seg.id)
             heading_cats[seg.id] = _categories_topics(prefilter_tags(tagging, vocab), vocab)
             heading_words[seg.id] = tuple(t.norm_ for t in doc if t.is_alpha and not t.is_stop)
@@ -120,6 +120,26 @@ def clause_contexts(
             ends_lead_in = seg.text.rstrip().endswith(":")
             lead_commits = ends_lead_in and commits(doc, vocab)
             lead_cats = _categories_topics(candidates, vocab) if ends_lead_in else {}
+
+
+def opens_definitions(heading: Doc, ruleset: RuleSet) -> bool:
+    """Whether a heading opens a definitions section ("Article 1 – Définitions", "Glossary"):
+    a context cue of the rules with qualifier ``definition`` (``<lang>.context.definition``)."""
+    return any(ruleset.by_id[c.id_].rule.qualifier == "definition"
+               for c in heading.spans[HITS_KEY] if c.label_ == "context")
+
+
+def glossary_ids(segments: list[Segment], docs: list[Doc], ruleset: RuleSet) -> frozenset[str]:
+    """The segments of definitions sections: each heading that opens one, and every segment
+    under it (the report's ``segments[].glossary``; the same sections in which
+    ``clause_contexts`` marks clauses ``in_definitions``)."""
+    heads = {seg.id for seg, doc in zip(segments, docs, strict=True)
+             if seg.kind == "heading" and opens_definitions(doc, ruleset)}
+    if not heads:
+        return frozenset()
+    by_id = {s.id: i for i, s in enumerate(segments)}
+    return frozenset(heads | {seg.id for seg in segments
+                              if seg.heading_path and _heading_ids(seg, segments, by_id) & heads})
 
 
 def _heading_ids(seg: Segment, segments: list[Segment], by_id: dict[str, int]) -> set[str]:

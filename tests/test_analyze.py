@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.analyze import analyze_file
+from analyzer.analyze import analyze_extracted, analyze_file
+from analyzer.models import Block, ExtractedDocument
 from analyzer.output import dump_json
 from analyzer.schemas import validate_report
 
@@ -183,3 +184,19 @@ def test_list_items_inherit_exclusion_or_option_from_their_lead_in(rules_dir: Pa
     assert status["- la sauvegarde quotidienne des serveurs."] == "included"
     excluded = next(c for c in report["clauses"] if c["text"].startswith("- la formation"))
     assert "lead-in" in excluded["explanation"]
+
+
+@pytest.mark.parametrize("lang, blocks", [
+    ("fr", ["Article 1 – Définitions", "« Client » désigne la personne qui signe le contrat.",
+            "Article 2 – Objet", "Le Prestataire héberge les données de santé du Client."]),
+    ("en", ["1. Definitions", "Customer Data means the data the Customer uploads.",
+            "2. Services", "Provider hosts the Customer Data in France."]),
+])
+def test_definitions_sections_are_marked_by_the_rules_of_the_language(lang, blocks):
+    """One reading of "this is a definitions section": the rules' ``definition`` cue on a
+    heading marks it and everything under it, in the report's segments."""
+    document = ExtractedDocument(path="x.txt", format="txt",
+                                 blocks=tuple(Block(text) for text in blocks))
+    report = analyze_extracted(document, lang=lang)
+    assert [(s["kind"], s["glossary"]) for s in report["segments"]] == [
+        ("heading", True), ("clause", True), ("heading", False), ("clause", False)]

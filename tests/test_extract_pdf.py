@@ -90,9 +90,12 @@ def test_numbered_items_and_headings(contract):
 
 
 def test_glossary_section_recognised(contract):
-    _, _, segments = contract
-    assert find_segment(segments, "Données de santé :").glossary
-    assert not find_segment(segments, "3.1 Le Prestataire").glossary
+    from analyzer.analyze import analyze_extracted
+
+    document, _, segments = contract
+    glossary = {s["id"]: s["glossary"] for s in analyze_extracted(document)["segments"]}
+    assert glossary[find_segment(segments, "Données de santé :").id]
+    assert not glossary[find_segment(segments, "3.1 Le Prestataire").id]
 
 
 def test_table_rows_in_order(contract):

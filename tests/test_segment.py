@@ -1,4 +1,4 @@
-"""Segmentation: normalisation, clause numbers, headings, heading paths, offsets, glossary; the
+"""Segmentation: normalisation, clause numbers, headings, heading paths, offsets; the
 corpus
 clause boundaries against the gold annotation units; language detection."""
 
@@ -100,15 +100,6 @@ def test_wrapped_number_is_not_a_list_item():
     assert [s.text for s in segments] == [
         "Le Prestataire respecte un délai de vingt et un (21) jours calendaires. Il fournit :",
         "(1) un certificat ;", "(2) un rapport."]
-
-
-def test_glossary_sections():
-    _, segments = segment(_doc(
-        Block("Article 1 – Définitions"), Block("Client : la personne qui signe."),
-        Block("Article 2 – Objet"), Block("Le Prestataire héberge les données."),
-        Block("GLOSSARY"), Block("Customer Data means the data."),
-    ))
-    assert [s.glossary for s in segments] == [True, True, False, False, True, True]
 
 
 def _norm(text: str) -> str:
