@@ -44,13 +44,20 @@ class LayerRemap(BaseModel):
     explanation: StrictStr
 
 
+TopicRole = Literal["physical_resource", "where_data_is_hosted"]
+"""What the qualify stage needs to know of a topic: ``physical_resource`` (a data centre,
+hardware, a platform: possession by the client weakens it, another service can govern it);
+``where_data_is_hosted`` (what a sub-processor clause may still tag)."""
+
+
 class Topic(BaseModel):
-    """A topic inside a category, with the targets it maps to."""
+    """A topic inside a category, with the targets it maps to and its roles."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     title: Title
     mapping: list[StrictStr]
     layer_remap: LayerRemap | None = None
+    roles: list[TopicRole] = []
 
 
 class Category(BaseModel):
@@ -107,6 +114,19 @@ class Taxonomy(BaseModel):
         """The topics ("category.topic") whose target depends on the layer provided."""
         return {f"{c}.{t}": topic.layer_remap for c, cat in self.categories.items()
                 for t, topic in cat.topics.items() if topic.layer_remap}
+
+    def topics_with_role(self, role: TopicRole) -> frozenset[str]:
+        """The topics ("category.topic") that have ``role``."""
+        return self._roles.get(role, frozenset())
+
+    @cached_property
+    def _roles(self) -> dict[str, frozenset[str]]:
+        roles: dict[str, set[str]] = {}
+        for c, cat in self.categories.items():
+            for t, topic in cat.topics.items():
+                for role in topic.roles:
+                    roles.setdefault(role, set()).add(f"{c}.{t}")
+        return {role: frozenset(topics) for role, topics in roles.items()}
 
     @cached_property
     def topic_keys(self) -> frozenset[str]:

@@ -102,3 +102,43 @@ def test_the_availability_remap_is_read_from_the_taxonomy(tmp_path: Path, patter
     resolve_availability_layer(hardware, ruleset)
     assert hardware[1]["mapping"] == ["A2"]
     assert hardware[1]["explanation"] == "uptime; hardware → A2"
+
+
+def test_topic_roles_are_data_of_the_taxonomy(tmp_path: Path, patterns_dir: Path) -> None:
+    """What a sub-processor clause may still tag is the topics with role
+    ``where_data_is_hosted``: take the role off in the file and the hit goes."""
+    import shutil
+
+    from analyzer.nlp import HITS_KEY, cached_pipeline
+    from analyzer.qualify import Vocabulary, prefilter_tags
+    from analyzer.rules import load_rules
+
+    shipped = load_taxonomy(patterns_dir / "taxonomy.yaml")
+    assert shipped.topics_with_role("where_data_is_hosted") == {"hosting.location",
+                                                                "hosting.datacenter"}
+    assert {"hosting.platform", "hosting.hardware"} <= shipped.topics_with_role(
+        "physical_resource")
+    custom = tmp_path / "patterns"
+    shutil.copytree(patterns_dir, custom)
+    text = (custom / "taxonomy.yaml").read_text(encoding="utf-8")
+    (custom / "taxonomy.yaml").write_text(
+        text.replace("roles: [physical_resource, where_data_is_hosted]",
+                     "roles: [physical_resource]"), encoding="utf-8")
+    clause = ("Le sous-traitant ultérieur héberge les données de santé dans un centre de "
+              "données situé en France.")
+
+    def kept(directory: Path) -> set[str]:
+        ruleset = load_rules(directory, "fr")
+        doc = cached_pipeline(ruleset)(clause)
+        tags = [s for s in doc.spans[HITS_KEY] if s.label_ not in ("checklist", "context")]
+        assert tags  # the clause does name a data centre
+        return {s.label_ for s in prefilter_tags(tags, Vocabulary.of(ruleset))}
+
+    assert kept(patterns_dir) == {"hosting"}
+    assert kept(custom) == set()
+
+
+def test_an_unknown_topic_role_is_refused_with_its_field(tmp_path: Path, patterns_dir: Path):
+    path = _custom(tmp_path, patterns_dir, "roles: [physical_resource]", "roles: [decorative]")
+    with pytest.raises(PatternFileError, match=r"roles"):
+        load_taxonomy(path)

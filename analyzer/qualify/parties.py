@@ -7,7 +7,7 @@ from spacy.tokens import Doc, Span
 
 from analyzer.nlp import HITS_KEY
 from analyzer.qualify.phrases import doc_norms, find_phrases, phrase_at
-from analyzer.qualify.vocabulary import PHYSICAL_TOPICS, Vocabulary, is_client
+from analyzer.qualify.vocabulary import Vocabulary, is_client
 
 SUBJECT_WINDOW = 8  # a party this close before a commitment verb is its subject
 _SCOPE_QUALIFIERS = frozenset({"excluded", "conditional", "client", "provider"})
@@ -49,7 +49,7 @@ def owned_by_client(hit: Span, vocab: Vocabulary) -> bool:
 def client_side(hit: Span, vocab: Vocabulary) -> bool:
     """Possession counts for physical resources only ("les sauvegardes du Client" are the
     provider's job); an act done by the client counts for every topic."""
-    if vocab.topic_of(hit.id_) in PHYSICAL_TOPICS:
+    if vocab.has_role(hit.id_, "physical_resource"):
         return owned_by_client(hit, vocab)
     return done_by_client(hit, vocab)
 

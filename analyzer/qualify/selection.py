@@ -9,11 +9,10 @@ from analyzer.nlp import HITS_KEY
 from analyzer.qualify.amounts import is_price_clause
 from analyzer.qualify.parties import client_side, commits
 from analyzer.qualify.phrases import doc_norms, find_phrases
-from analyzer.qualify.vocabulary import PHYSICAL_TOPICS, Vocabulary
+from analyzer.qualify.vocabulary import Vocabulary
 from analyzer.rules import RuleSet
 
 GOVERNED_REACH = 10  # tokens walked back through the noun phrase of a governing service
-_KEPT_IN_SUBPROCESSING = ("hosting.location", "hosting.datacenter")
 
 
 def is_mention_rule(rule_id: str, ruleset: RuleSet) -> bool:
@@ -75,7 +74,7 @@ def weak_in_context(hit: Span, vocab: Vocabulary) -> bool:
     """A hit that its clause weakens: the client's own resource or act, a thing listed in
     passing, a physical resource governed by another service, or an act done to what another
     category names."""
-    physical = vocab.topic_of(hit.id_) in PHYSICAL_TOPICS
+    physical = vocab.has_role(hit.id_, "physical_resource")
     return (client_side(hit, vocab) or _listed(hit, vocab)
             or (physical and _governed(hit, vocab)) or _acts_on_other(hit, vocab))
 
@@ -95,7 +94,7 @@ def prefilter_tags(tags: list[Span], vocab: Vocabulary) -> list[Span]:
         return []
     if find_phrases(doc_norms(doc), vocab.lists["subprocessing"]):
         # Sub-processor clauses are checklist evidence; only where data is hosted is tagged.
-        tags = [s for s in tags if vocab.topic_of(s.id_) in _KEPT_IN_SUBPROCESSING]
+        tags = [s for s in tags if vocab.has_role(s.id_, "where_data_is_hosted")]
     return tags
 
 

@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from analyzer.nlp import lexicon_norms
 from analyzer.qualify.phrases import Phrase, phrase_at
 from analyzer.rules import RuleSet
+from analyzer.taxonomy import TopicRole
 
 # The lexicon lists the qualify stage reads (besides "client" and "provider").
 LISTS = ("commitment", "description", "own", "of", "by", "governing", "listing", "terminators",
          "alias", "currency", "price", "credit", "cap_subject", "cap", "exclusive_remedy",
          "subprocessing", "performed")
-# Topics of physical resources: possession by the client weakens them, another service governs them.
-PHYSICAL_TOPICS = ("hosting.datacenter", "hosting.hardware", "hosting.virtual", "hosting.platform",
-                   "hosting.location")
 _DETERMINERS = frozenset({"le", "la", "les", "l'", "un", "une", "the", "a", "an", "its", "son", "sa",
                           "ses", "leur"})
 
@@ -46,6 +44,11 @@ class Vocabulary:
     def topic_of(self, rule_id: str) -> str:
         """The "category.topic" of a rule ("" for a rule without a topic)."""
         return self.ruleset.by_id[rule_id].topic_key or ""
+
+    def has_role(self, rule_id: str, role: TopicRole) -> bool:
+        """Whether the topic of a rule has ``role`` in the taxonomy (``roles`` of a topic:
+        ``physical_resource``, ``where_data_is_hosted``)."""
+        return self.topic_of(rule_id) in self.ruleset.taxonomy.topics_with_role(role)
 
 
 def strip_det(norms: list[str]) -> list[str]:
