@@ -15,6 +15,7 @@ import click
 
 from analyzer import __version__
 from analyzer.errors import AnalyzerError
+from analyzer.statuses import ANALYSED, SKIPPED
 
 if TYPE_CHECKING:
     from analyzer.report.i18n import Messages, ReportOptions
@@ -318,8 +319,8 @@ def _status_counts(counts: dict[str, int], m: Messages) -> str:
 def _summary(result, out_dir: Path,  # type: ignore[no-untyped-def]
              options: ReportOptions) -> None:
     m = options.m
-    ok = sum(1 for e in result.entries if e["status"] in ("ok", "ok_no_text"))
-    skipped = sum(1 for e in result.entries if e["status"] == "skipped")
+    ok = sum(1 for e in result.entries if e["status"] in ANALYSED)
+    skipped = sum(1 for e in result.entries if e["status"] == SKIPPED)
     for entry in result.failed:
         click.echo(failure_line(entry), err=True)
     click.echo(m("cli.statuses", counts=_status_counts(result.counts(), m),

@@ -40,9 +40,9 @@ from analyzer.batch.outputs_folder import (
 from analyzer.batch.plan import Plan, config_key
 from analyzer.batch.progress import Progress
 from analyzer.batch.store import Store, open_store
-from analyzer.batch.worker import FAILED_STATUSES, OK_STATUSES
 from analyzer.errors import AnalyzerError, BatchError
 from analyzer.output import output_names
+from analyzer.statuses import ALL, CRASHED, FATAL, NOT_FAILED, SKIPPED
 
 if TYPE_CHECKING:
     from analyzer.report.review import ReviewStore
@@ -68,7 +68,7 @@ class ScanResult:
     @property
     def failed(self) -> list[dict[str, Any]]:
         """Entries of documents that could not be analysed."""
-        return [e for e in self.entries if e["status"] not in OK_STATUSES]
+        return [e for e in self.entries if e["status"] not in NOT_FAILED]
 
     @property
     def unchanged(self) -> int:
@@ -196,7 +196,7 @@ def _record_unread(run: _Run, recorded: Sequence[InputFile], plan: Plan) -> None
                            "status": status, "reason": reason, "run_id": run.run_id,
                            "config_key": run.key}, None)
     for item in [*recorded, *(i for i, _, _ in plan.unreadable)]:
-        if item.status != "skipped":  # no report left from an older version of the file
+        if item.status != SKIPPED:  # no report left from an older version of the file
             write_document(run.out_dir, run.names[item.display], run.formats, None, None)
 
 
@@ -318,10 +318,10 @@ def _finish(store: Store, out_dir: Path, formats: set[str], task: dict[str, Any]
     """Write one finished input's outputs, then its record (outputs first: a kill in between
     leaves no record, so the input is simply re-done)."""
     record = dict(outcome["record"])
-    if record["status"] == "fatal":
+    if record["status"] == FATAL:
         raise BatchError(record["reason"])
-    if record["status"] not in (*OK_STATUSES, *FAILED_STATUSES):
-        record["status"], record["reason"] = "crashed", f"unknown status {record['status']!r}"
+    if record["status"] not in ALL:
+        record["status"], record["reason"] = CRASHED, f"unknown status {record['status']!r}"
     if outcome.get("write_error"):
         raise BatchError(f"cannot write the report of {task['display']}: "
                          f"{outcome['write_error']}")
@@ -331,7 +331,7 @@ def _finish(store: Store, out_dir: Path, formats: set[str], task: dict[str, Any]
                   size=task["size"], mtime_ns=task["mtime_ns"], run_id=run_id, config_key=key,
                   limits_key=limits_key, entry=outcome.get("entry") or {},
                   language=(outcome.get("entry") or {}).get("language"))
-    if record["status"] not in OK_STATUSES:
+    if record["status"] not in NOT_FAILED:
         log.info("%s: %s: %s", task["display"], record["status"], record["reason"])
     else:  # -v: every document, not only the failures
         log.info("%s: %s (%s pages, %s characters, %.1f s)", task["display"], record["status"],

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from analyzer.batch.limits import Limits
+from analyzer.statuses import CRASHED, FATAL
 
 _LOCAL = threading.local()
 
@@ -42,7 +43,7 @@ def analyse_on_worker(task: dict[str, Any], limits: Limits,
             return result
     except WorkerStartError as e:  # stops the batch on the client, as with the local engine
         _LOCAL.supervisor = None
-        return failure("fatal", f"the analysis workers cannot start: {e}", 0.0)
+        return failure(FATAL, f"the analysis workers cannot start: {e}", 0.0)
     raise RuntimeError("no result")  # pragma: no cover
 
 
@@ -76,7 +77,7 @@ def run_dask(tasks: list[dict[str, Any]], *, scheduler: str | None, jobs: int, l
             try:
                 result = future.result()
             except Exception as e:  # the Dask worker itself died or the task failed
-                result = failure("crashed", f"crashed: Dask task failed ({type(e).__name__}: "
+                result = failure(CRASHED, f"crashed: Dask task failed ({type(e).__name__}: "
                                  f"{str(e)[:200]})", 0.0)
             future.release()
             yield task, result

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from analyzer.batch.entry import entry_of_record
 from analyzer.batch.store import Store
 from analyzer.output import atomic_write_text, atomic_writer
+from analyzer.statuses import ANALYSED
 
 if TYPE_CHECKING:
     from analyzer.report.i18n import ReportOptions
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 FILES_CSV = "files.csv"
 CSV_FIELDS = ("path", "status", "reason", "type", "pages", "chars", "truncated", "language",
               "clauses", "certificates_required", "seconds", "size", "sha256", "html", "json")
-OK_STATUSES = ("ok", "ok_no_text")
 REVIEWS_FILE = "reviews.json"  # the review store (analyzer.report.review.STORE_NAME)
 
 
@@ -71,7 +71,7 @@ def restore_document(store: Store, out_dir: Path, record: dict[str, Any], name: 
                      formats: set[str], reviews: ReviewStore | None = None) -> int:
     """An unchanged input whose report files are missing (or renamed): write them from the store.
     Returns 1 when something was rewritten."""
-    if record["status"] not in OK_STATUSES:
+    if record["status"] not in ANALYSED:
         return 0
     wanted = [k for k in ("json", "html") if k in formats]
     sizes = {"json": (record.get("entry") or {}).get("json_bytes")}
@@ -106,7 +106,7 @@ def rewrite_documents(store: Store, out_dir: Path, records: Iterable[Mapping[str
     HTML with the stored reviewer decisions)."""
     reviews = stored_reviews(out_dir)
     for record in records:
-        text = store.report_json(record["path"]) if record["status"] in OK_STATUSES else None
+        text = store.report_json(record["path"]) if record["status"] in ANALYSED else None
         html = render_html(json.loads(text), reviews) if text and "html" in formats else None
         write_document(out_dir, record["name"], formats, text, html)
 
@@ -118,7 +118,7 @@ def batch_entries(store: Store, out_dir: Path, inputs: list[str],
     for record in store.records(inputs):
         entry = entry_of_record(record)
         for kind in ("json", "html"):
-            if record["status"] in OK_STATUSES and (
+            if record["status"] in ANALYSED and (
                     out_dir / f"{record['name']}.{kind}").exists():
                 entry[kind] = f"{record['name']}.{kind}"
         entry["unchanged"] = record["path"] in unchanged

@@ -22,6 +22,7 @@ from typing import Any
 
 from analyzer.batch.limits import Limits
 from analyzer.batch.worker import worker_main
+from analyzer.statuses import CRASHED, LIMIT_EXCEEDED, TIMEOUT
 
 log = logging.getLogger(__name__)
 READY_TIMEOUT = 180.0
@@ -227,7 +228,7 @@ class Supervisor:
                 self._kill(slot)
                 self.slots[i] = None
                 budget = slot.deadline - slot.task_started
-                yield task, failure("timeout", f"timeout: no result after {budget:.0f} s "
+                yield task, failure(TIMEOUT, f"timeout: no result after {budget:.0f} s "
                                     "(wall-clock limit; worker killed)",
                                     now - slot.task_started, task.get("pages"))
             elif slot.task is None and not slot.ready and now > slot.started + READY_TIMEOUT:
@@ -276,14 +277,14 @@ class Supervisor:
         if code is not None and code < 0:
             name = signal_name(-code)
             if -code == signal.SIGXCPU:
-                return task, failure("limit_exceeded", f"cpu: over {self.limits.cpu_seconds} s "
+                return task, failure(LIMIT_EXCEEDED, f"cpu: over {self.limits.cpu_seconds} s "
                                      "of CPU time (worker stopped by SIGXCPU)", seconds)
             hints = {int(signal.SIGKILL): " (memory cap or out-of-memory killer?)",
                      int(signal.SIGABRT): " (a native parser aborted, often on the memory cap)"}
             hint = hints.get(-code, "")
-            return task, failure("crashed", f"crashed: worker died by {name}{hint}{said}",
+            return task, failure(CRASHED, f"crashed: worker died by {name}{hint}{said}",
                                  seconds)
-        return task, failure("crashed", f"crashed: worker exited with code {code}{said}",
+        return task, failure(CRASHED, f"crashed: worker exited with code {code}{said}",
                              seconds)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.batch.entry import report_summary
+from analyzer.statuses import OK, OK_NO_TEXT
 
 STORE_NAME = "results.sqlite"
 log = logging.getLogger(__name__)
@@ -257,7 +258,7 @@ def _recover_from_reports(store: Store, out_dir: Path) -> int:
             chars = len(report.get("text") or "")
             store.put({"path": document["path"], "name": path.stem,
                        "sha256": document.get("sha256"), "type": document.get("format"),
-                       "status": "ok" if chars else "ok_no_text",
+                       "status": OK if chars else OK_NO_TEXT,
                        "reason": "" if chars else "no usable text layer (scanned?): not "
                        "reviewed, needs OCR", "pages": document.get("pages"), "chars": chars,
                        "rules_version": document.get("rules_version"),

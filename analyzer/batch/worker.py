@@ -18,7 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.batch.limits import Limits
-from analyzer.statuses import ALL, ANALYSED, FAILED, NOT_FAILED
+from analyzer.statuses import (
+    ALL,
+    ANALYSED,
+    CRASHED,
+    FAILED,
+    FATAL,
+    LIMIT_EXCEEDED,
+    NOT_FAILED,
+    OK,
+    OK_NO_TEXT,
+    PARSE_ERROR,
+    UNSUPPORTED_TYPE,
+)
 
 # The fixed set of per-file statuses (docs/batch.md), defined once in analyzer.statuses.
 OK_STATUSES, FAILED_STATUSES, STATUSES = NOT_FAILED, FAILED, ALL
@@ -179,7 +191,7 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
 
     start, cpu_start = time.monotonic(), time.process_time()
     path = Path(task["path"])
-    record: dict[str, Any] = {"status": "crashed", "reason": "", "type": None, "pages": None,
+    record: dict[str, Any] = {"status": CRASHED, "reason": "", "type": None, "pages": None,
                               "chars": 0, "truncated": False, "warnings": [],
                               "rules_version": None}
     out: dict[str, Any] = {"record": record, "entry": {}, "json": None, "html": None,
@@ -194,7 +206,7 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
         warnings: list[str] = []
         if kind == "empty":
             record["type"] = "empty"
-            raise ExtractionError("empty_file: 0 bytes", "unsupported_type")
+            raise ExtractionError("empty_file: 0 bytes", UNSUPPORTED_TYPE)
         record["type"] = kind
         if kind == "zip":
             # ZIP limits and the DOCTYPE ban before anything opens the package
@@ -251,10 +263,10 @@ def _analysis(extracted: Any, task: dict[str, Any], options: dict[str, Any], lim
     record["warnings"] = warnings
     pages_n = extracted.pages or 1
     if chars == 0 or (extracted.format == "pdf" and chars / pages_n < MIN_CHARS_PER_PAGE):
-        record["status"] = "ok_no_text"
+        record["status"] = OK_NO_TEXT
         record["reason"] = "no usable text layer (scanned?): not reviewed, needs OCR"
     else:
-        record["status"] = "ok"
+        record["status"] = OK
 
 
 def _failure(e: Exception, stage: str, path: Path, limits: Limits) -> dict[str, str]:
@@ -263,19 +275,19 @@ def _failure(e: Exception, stage: str, path: Path, limits: Limits) -> dict[str, 
     from analyzer.errors import ExtractionError, PatternFileError
 
     if isinstance(e, LimitExceeded):
-        return {"status": "limit_exceeded", "reason": _short(str(e), path)}
+        return {"status": LIMIT_EXCEEDED, "reason": _short(str(e), path)}
     if isinstance(e, PatternFileError):
-        return {"status": "fatal", "reason": str(e)}
+        return {"status": FATAL, "reason": str(e)}
     if isinstance(e, ExtractionError):
-        status = e.status if e.status in FAILED_STATUSES else "parse_error"
+        status = e.status if e.status in FAILED else PARSE_ERROR
         return {"status": status, "reason": _short(str(e), path)}
     if isinstance(e, MemoryError):
-        return {"status": "limit_exceeded",
+        return {"status": LIMIT_EXCEEDED,
                 "reason": f"memory: over {limits.memory_mb} MB during {stage}"}
     if isinstance(e, RecursionError):
-        return {"status": "parse_error",
+        return {"status": PARSE_ERROR,
                 "reason": f"recursion: structure nested too deeply ({stage})"}
-    status = "crashed" if stage == "analysis" else "parse_error"
+    status = CRASHED if stage == "analysis" else PARSE_ERROR
     label = "internal error" if stage == "analysis" else "corrupt"
     return {"status": status, "reason": _short(f"{label}: {type(e).__name__}: {e}", path)}
 

@@ -33,7 +33,7 @@ from analyzer.report.review import (
     clause_key,
     review_for,
 )
-from analyzer.statuses import ANALYSED
+from analyzer.statuses import ANALYSED, OK
 from analyzer.taxonomy_facts import default_facts
 
 log = logging.getLogger(__name__)
@@ -148,8 +148,8 @@ def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
     m = options.m
     # Counts for every analysed input (as in the HTML index); the certificate and checklist
     # verdict only for inputs with text (an ok_no_text document says nothing about a contract).
-    analysed = entry.get("status") in OK_STATUSES
-    ok = entry.get("status") == "ok"
+    analysed = entry.get("status") in ANALYSED
+    ok = entry.get("status") == OK
     cov = entry.get("coverage") or {}
     verdict = entry_verdict(entry, report, options.reference_date) if ok else None
     status_label = index_status_label(entry, m)
@@ -231,7 +231,6 @@ def _xlsx_text(value: Any) -> Any:
 
 
 ReportLoader = Callable[[Mapping[str, Any]], "dict[str, Any] | None"]
-OK_STATUSES = ANALYSED
 
 
 def report_loader(out_dir: Path,
@@ -239,7 +238,7 @@ def report_loader(out_dir: Path,
     """How to get an entry's report: from ``reports`` (keyed by input path) when given, else
     from ``OUT/<entry['json']>``. Returns None for inputs without a report."""
     def load(entry: Mapping[str, Any]) -> dict[str, Any] | None:
-        if entry.get("status") not in OK_STATUSES:
+        if entry.get("status") not in ANALYSED:
             return None
         if reports is not None:
             return reports.get(str(entry.get("path")))
