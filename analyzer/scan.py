@@ -25,6 +25,7 @@ from analyzer.batch.outputs import (
     FILES_CSV,
     batch_entries,
     outputs_fingerprint,
+    readable_taxonomy,
     restore_document,
     rewrite_documents,
     stored_reviews,
@@ -46,6 +47,7 @@ from analyzer.statuses import ALL, CRASHED, FATAL, NOT_FAILED, SKIPPED
 
 if TYPE_CHECKING:
     from analyzer.report.review import ReviewStore
+    from analyzer.taxonomy_facts import TaxonomyFacts
 
 log = logging.getLogger(__name__)
 ALL_FORMATS = ("json", "html", "csv", "xlsx")
@@ -141,7 +143,7 @@ def scan(
             run_id = store.start_run({**options, "engine": engine, "jobs": jobs, "force": force,
                                       "limits": repr(limits), "versions": _versions()}, inputs)
             run = _Run(store, out_dir, formats, run_id, key, repr(limits), names,
-                       stored_reviews(out_dir))
+                       stored_reviews(out_dir), readable_taxonomy(patterns_dir, result.warnings))
             restored = 0
             reused: set[str] = set()
             stopped: BaseException | None = None
@@ -179,6 +181,8 @@ class _Run:
     names: dict[str, str]
     reviews: ReviewStore | None
     """The stored reviewer decisions, rendered into the HTML reports this run writes."""
+    taxonomy: TaxonomyFacts | None = None
+    """The taxonomy of the run's rules (``--patterns``; None: the shipped one): its titles."""
     rendered: set[str] = field(default_factory=set)
     """Inputs whose HTML report this run wrote (with their decisions)."""
 
@@ -208,7 +212,7 @@ def _restore_unchanged(run: _Run, plan: Plan) -> int:
         for item, old, mtime_ns in plan.reuse:
             run.store.touch(item.display, run.run_id, mtime_ns)
             if restore_document(run.store, run.out_dir, old, run.names[item.display],
-                                run.formats, run.reviews):
+                                run.formats, run.reviews, run.taxonomy):
                 restored += 1
                 run.rendered.add(item.display)
     return restored
@@ -223,7 +227,8 @@ def _write_index(run: _Run, result: ScanResult, stopped: BaseException | None,
             or previous != outputs_fingerprint(run.out_dir, result.entries, run.formats)):
         return stopped
     try:
-        write_batch_outputs(run.out_dir, result.entries, run.store, run.formats, run.rendered)
+        write_batch_outputs(run.out_dir, result.entries, run.store, run.formats, run.rendered,
+                            run.taxonomy)
     except OSError as e:  # e.g. the disk is full: say so, keep the first cause
         log.warning("the index could not be rewritten: %s", os_error(e))
         return stopped if stopped is not None else e
@@ -356,8 +361,9 @@ def rebuild(out_dir: Path, formats: Iterable[str] = ALL_FORMATS) -> ScanResult:
     result = ScanResult()
     with output_lock(out_dir), open_store(out_dir, result.warnings) as store:
         records = store.records(store.last_inputs())
-        rewrite_documents(store, out_dir, records, formats)
+        taxonomy = readable_taxonomy(store.last_patterns_dir(), result.warnings)
+        rewrite_documents(store, out_dir, records, formats, taxonomy)
         result.entries = batch_entries(store, out_dir, [r["path"] for r in records], set())
         write_batch_outputs(out_dir, result.entries, store, formats,
-                            {r["path"] for r in records})
+                            {r["path"] for r in records}, taxonomy)
     return result

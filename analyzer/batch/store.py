@@ -191,6 +191,16 @@ class Store:
         row = self.conn.execute("SELECT inputs FROM runs ORDER BY id DESC LIMIT 1").fetchone()
         return json.loads(row["inputs"]) if row and row["inputs"] else None
 
+    def last_patterns_dir(self) -> str | None:
+        """The rule directory (``--patterns``) of the latest run; None for the shipped rules."""
+        row = self.conn.execute("SELECT options FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        try:
+            options = json.loads(row["options"]) if row and row["options"] else {}
+        except ValueError:
+            return None
+        value = options.get("patterns_dir") if isinstance(options, dict) else None
+        return value if isinstance(value, str) and value else None
+
     def runs(self) -> Iterator[dict[str, Any]]:
         for row in self.conn.execute("SELECT * FROM runs ORDER BY id"):
             yield dict(row)

@@ -395,7 +395,7 @@ def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
     import dataclasses
 
     from analyzer.analyze import analyze_extracted
-    from analyzer.batch.outputs import render_html
+    from analyzer.batch.outputs import render_html, run_taxonomy
     from analyzer.output import dump_json
 
     if warnings:
@@ -409,5 +409,6 @@ def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
 
     entry = report_summary(report)
     # rendered once, with the document's stored reviewer decisions when it has some
-    return (dump_json(report), render_html(report, task.get("reviews")), entry,
+    taxonomy = run_taxonomy(options.get("patterns_dir"))  # its titles, not the shipped ones
+    return (dump_json(report), render_html(report, task.get("reviews"), taxonomy), entry,
             report["document"]["language"], report["document"].get("rules_version", ""))
