@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from analyzer import __version__
 from analyzer.batch.inputs import InputFile, collect_inputs, os_error
 from analyzer.batch.limits import Limits
+from analyzer.batch.models import DocumentOutcome, IndexEntry
 from analyzer.batch.outputs import (
     CSV_FIELDS,
     FILES_CSV,
@@ -60,7 +61,7 @@ __all__ = ["ALL_FORMATS", "CSV_FIELDS", "FILES_CSV", "InputFile", "Interrupted",
 class ScanResult:
     """What happened to every input."""
 
-    entries: list[dict[str, Any]] = field(default_factory=list)
+    entries: list[IndexEntry] = field(default_factory=list)
     analysed: int = 0
     """Inputs analysed by this run (the others were unchanged and taken from the store)."""
     seconds: float = 0.0
@@ -68,22 +69,35 @@ class ScanResult:
     """What the user should know about the batch itself (a damaged store set aside, …)."""
 
     @property
-    def failed(self) -> list[dict[str, Any]]:
+    def failed(self) -> list[IndexEntry]:
         """Entries of documents that could not be analysed."""
-        return [e for e in self.entries if e["status"] not in NOT_FAILED]
+        return [e for e in self.entries if e.status not in NOT_FAILED]
 
     @property
     def unchanged(self) -> int:
-        return sum(1 for e in self.entries if e.get("unchanged"))
+        return sum(1 for e in self.entries if e.unchanged)
 
     def counts(self) -> dict[str, int]:
         """Number of inputs per status."""
-        return dict(sorted(Counter(e["status"] for e in self.entries).items()))
+        return dict(sorted(Counter(e.status for e in self.entries).items()))
 
     @property
     def exit_code(self) -> int:
         """0 when every input was analysed (ok, ok_no_text) or skipped, else 1."""
         return 1 if self.failed else 0
+
+
+@dataclass(frozen=True)
+class _Engine:
+    """How the documents to analyse are run: where, how many at once, under which limits."""
+
+    name: str
+    scheduler: str | None
+    jobs: int
+    limits: Limits
+    options: dict[str, Any]
+    """The analysis options every worker gets (lang, ocr, pdf_engine, patterns_dir)."""
+    progress: bool
 
 
 def scan(
@@ -125,45 +139,24 @@ def scan(
     import time
 
     started = time.monotonic()
-    formats = set(formats)
-    limits = limits or Limits()
-    jobs = jobs or os.cpu_count() or 1
+    options = {"lang": lang, "ocr": ocr, "pdf_engine": pdf_engine,
+               "patterns_dir": str(patterns_dir) if patterns_dir else None}
+    how = _Engine(engine, scheduler, jobs or os.cpu_count() or 1, limits or Limits(), options,
+                  progress)
     prepare_output_folder(out_dir, paths)
     with output_lock(out_dir):  # one scan at a time per output folder
         remove_stale_temporaries(out_dir)
         todo, recorded = collect_inputs(paths, exclude=[out_dir])
-        names = output_names(i.display for i in [*todo, *recorded])
-        inputs = sorted(i.display for i in [*todo, *recorded])
-        options = {"lang": lang, "ocr": ocr, "pdf_engine": pdf_engine,
-                   "patterns_dir": str(patterns_dir) if patterns_dir else None}
-        key = config_key(lang=lang, ocr=ocr, pdf_engine=pdf_engine, patterns_dir=patterns_dir,
-                         limits=limits)
         result = ScanResult()
         with open_store(out_dir, result.warnings) as store:
-            run_id = store.start_run({**options, "engine": engine, "jobs": jobs, "force": force,
-                                      "limits": repr(limits), "versions": _versions()}, inputs)
-            run = _Run(store, out_dir, formats, run_id, key, repr(limits), names,
-                       stored_reviews(out_dir), readable_taxonomy(patterns_dir, result.warnings))
-            restored = 0
-            reused: set[str] = set()
-            stopped: BaseException | None = None
-            try:
-                plan = Plan(store, todo, names, key, run.limits_key, force, limits, retry_failed)
-                _record_unread(run, recorded, plan)
-                restored = _restore_unchanged(run, plan)
-                reused = {i.display for i, _, _ in plan.reuse}
-                result.analysed = _run_plan(run, plan, engine=engine, scheduler=scheduler,
-                                            jobs=jobs, limits=limits, options=options,
-                                            progress=progress)
-            except (KeyboardInterrupt, BatchError, OSError) as e:
-                stopped = e  # what finished is kept: the index below shows it, then we stop
-            result.entries = batch_entries(store, out_dir, inputs, reused)
+            run = _start_run(store, out_dir, set(formats), [*todo, *recorded], how, force,
+                             patterns_dir, result.warnings)
+            stopped, restored = _analyse_inputs(run, todo, recorded, how, force, retry_failed,
+                                                result)
+            result.entries = batch_entries(store, out_dir, run.inputs, run.reused)
             result.seconds = time.monotonic() - started
             stopped = _write_index(run, result, stopped, restored)
-            store.finish_run(run_id, {"counts": result.counts(), "analysed": result.analysed,
-                                      "unchanged": result.unchanged,
-                                      "interrupted": isinstance(stopped, KeyboardInterrupt),
-                                      "seconds": round(result.seconds, 3)})
+            _finish_run(run, result, stopped)
         _raise_stop(stopped, result)
         return result
 
@@ -179,12 +172,60 @@ class _Run:
     key: str
     limits_key: str
     names: dict[str, str]
+    inputs: list[str]
+    """Every input of the run, as shown, sorted."""
     reviews: ReviewStore | None
     """The stored reviewer decisions, rendered into the HTML reports this run writes."""
     taxonomy: TaxonomyFacts | None = None
     """The taxonomy of the run's rules (``--patterns``; None: the shipped one): its titles."""
     rendered: set[str] = field(default_factory=set)
     """Inputs whose HTML report this run wrote (with their decisions)."""
+    reused: set[str] = field(default_factory=set)
+    """Unchanged inputs, taken from the store."""
+
+
+def _start_run(store: Store, out_dir: Path, formats: set[str], found: Sequence[InputFile],
+               how: _Engine, force: bool, patterns_dir: Path | None,
+               warnings: list[str]) -> _Run:
+    """Record the run in the store; what its steps share (output names, configuration key,
+    stored decisions, the taxonomy of its rules)."""
+    names = output_names(i.display for i in found)
+    inputs = sorted(i.display for i in found)
+    key = config_key(lang=how.options["lang"], ocr=how.options["ocr"],
+                     pdf_engine=how.options["pdf_engine"], patterns_dir=patterns_dir,
+                     limits=how.limits)
+    run_id = store.start_run({**how.options, "engine": how.name, "jobs": how.jobs,
+                              "force": force, "limits": repr(how.limits),
+                              "versions": _versions()}, inputs)
+    return _Run(store, out_dir, formats, run_id, key, repr(how.limits), names, inputs,
+                stored_reviews(out_dir), readable_taxonomy(patterns_dir, warnings))
+
+
+def _analyse_inputs(run: _Run, todo: list[InputFile], recorded: Sequence[InputFile],
+                    how: _Engine, force: bool, retry_failed: bool,
+                    result: ScanResult) -> tuple[BaseException | None, int]:
+    """Plan, record the unread inputs, restore the unchanged ones, analyse the others; returns
+    what stopped the batch (what finished is kept: the index shows it) and how many report
+    files were restored."""
+    restored = 0
+    try:
+        plan = Plan(run.store, todo, run.names, run.key, run.limits_key, force, how.limits,
+                    retry_failed)
+        _record_unread(run, recorded, plan)
+        restored = _restore_unchanged(run, plan)
+        run.reused.update(i.display for i, _, _ in plan.reuse)
+        result.analysed = _run_plan(run, plan, how)
+    except (KeyboardInterrupt, BatchError, OSError) as e:
+        return e, restored
+    return None, restored
+
+
+def _finish_run(run: _Run, result: ScanResult, stopped: BaseException | None) -> None:
+    """Record the run's summary in the store."""
+    run.store.finish_run(run.run_id, {
+        "counts": result.counts(), "analysed": result.analysed, "unchanged": result.unchanged,
+        "interrupted": isinstance(stopped, KeyboardInterrupt),
+        "seconds": round(result.seconds, 3)})
 
 
 def _record_unread(run: _Run, recorded: Sequence[InputFile], plan: Plan) -> None:
@@ -250,23 +291,20 @@ def _raise_stop(stopped: BaseException | None, result: ScanResult) -> None:
         raise stopped
 
 
-def _run_plan(run: _Run, plan: Plan, *, engine: str, scheduler: str | None, jobs: int,
-              limits: Limits, options: dict[str, Any], progress: bool) -> int:
+def _run_plan(run: _Run, plan: Plan, how: _Engine) -> int:
     """Analyse the inputs of ``plan.run``, recording each one as it finishes; returns how many."""
-    bar = Progress(len(plan.run), enabled=progress)
+    bar = Progress(len(plan.run), enabled=how.progress)
     tasks = [task for _, task in plan.run]
     for task in tasks:  # the worker renders the HTML once, with the stored decisions
         if run.reviews is not None and run.reviews.has(task["display"]):
             task["reviews"] = run.reviews.only(task["display"])
-    if engine == "local":  # workers write their reports themselves (shared disk)
+    if how.name == "local":  # workers write their reports themselves (shared disk)
         for task in tasks:
             task.update(out_dir=str(run.out_dir), formats=sorted(run.formats))
     analysed = 0
     try:
-        for task, outcome in _execute(tasks, engine=engine, scheduler=scheduler, jobs=jobs,
-                                      limits=limits, options=options):
-            record = _finish(run.store, run.out_dir, run.formats, task, outcome, run.run_id,
-                             run.key, run.limits_key)
+        for task, outcome in _execute(tasks, how):
+            record = _finish(run, task, outcome)
             bar.update(task["display"], record["status"], record["pages"], record["reason"])
             run.rendered.add(task["display"])
             analysed += 1
@@ -297,52 +335,52 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def _execute(tasks: list[dict[str, Any]], *, engine: str, scheduler: str | None, jobs: int,
-             limits: Limits, options: dict[str, Any]) -> Iterator[tuple[dict, dict]]:
+def _execute(tasks: list[dict[str, Any]],
+             how: _Engine) -> Iterator[tuple[dict[str, Any], DocumentOutcome]]:
     if not tasks:
         return
-    if engine == "dask":
+    if how.name == "dask":
         from analyzer.batch.dask_engine import run_dask
 
-        yield from run_dask(tasks, scheduler=scheduler, jobs=jobs, limits=limits,
-                            options=options)
+        yield from run_dask(tasks, scheduler=how.scheduler, jobs=how.jobs, limits=how.limits,
+                            options=how.options)
         return
-    if engine != "local":
-        raise ValueError(f"unknown engine {engine!r}")
+    if how.name != "local":
+        raise ValueError(f"unknown engine {how.name!r}")
     from analyzer.batch.pool import Supervisor, WorkerStartError
 
     try:
-        with Supervisor(min(jobs, len(tasks)), limits, options, cores=jobs) as supervisor:
+        with Supervisor(min(how.jobs, len(tasks)), how.limits, how.options,
+                        cores=how.jobs) as supervisor:
             yield from supervisor.run(tasks)
     except WorkerStartError as e:
         raise BatchError(f"the analysis workers cannot start: {e}") from e
 
 
-def _finish(store: Store, out_dir: Path, formats: set[str], task: dict[str, Any],
-            outcome: dict[str, Any], run_id: int, key: str, limits_key: str) -> dict[str, Any]:
+def _finish(run: _Run, task: dict[str, Any], outcome: DocumentOutcome) -> dict[str, Any]:
     """Write one finished input's outputs, then its record (outputs first: a kill in between
-    leaves no record, so the input is simply re-done)."""
-    record = dict(outcome["record"])
+    leaves no record, so the input is simply re-done); returns the record stored."""
+    record = dict(outcome.record)
     if record["status"] == FATAL:
         raise BatchError(record["reason"])
     if record["status"] not in ALL:
         record["status"], record["reason"] = CRASHED, f"unknown status {record['status']!r}"
-    if outcome.get("write_error"):
+    if outcome.write_error:
         raise BatchError(f"cannot write the report of {task['display']}: "
-                         f"{outcome['write_error']}")
-    if not outcome.get("written"):
-        write_document(out_dir, task["name"], formats, outcome.get("json"), outcome.get("html"))
+                         f"{outcome.write_error}")
+    if not outcome.written:
+        write_document(run.out_dir, task["name"], run.formats, outcome.json, outcome.html)
     record.update(path=task["display"], name=task["name"], sha256=task["sha256"],
-                  size=task["size"], mtime_ns=task["mtime_ns"], run_id=run_id, config_key=key,
-                  limits_key=limits_key, entry=outcome.get("entry") or {},
-                  language=(outcome.get("entry") or {}).get("language"))
+                  size=task["size"], mtime_ns=task["mtime_ns"], run_id=run.run_id,
+                  config_key=run.key, limits_key=run.limits_key, entry=dict(outcome.summary),
+                  language=outcome.summary.get("language"))
     if record["status"] not in NOT_FAILED:
         log.info("%s: %s: %s", task["display"], record["status"], record["reason"])
     else:  # -v: every document, not only the failures
         log.info("%s: %s (%s pages, %s characters, %.1f s)", task["display"], record["status"],
                  record.get("pages") or 0, record.get("chars") or 0,
                  record.get("seconds") or 0.0)
-    store.put(record, outcome.get("json"), outcome.get("blob"))
+    run.store.put(record, outcome.json, outcome.blob)
     return record
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analyzer.batch.entry import entry_of_record
+from analyzer.batch.models import IndexEntry
 from analyzer.batch.store import Store
 from analyzer.output import atomic_write_text, atomic_writer
 from analyzer.statuses import ANALYSED
@@ -146,17 +147,14 @@ def rewrite_documents(store: Store, out_dir: Path, records: Iterable[Mapping[str
 
 
 def batch_entries(store: Store, out_dir: Path, inputs: list[str],
-                  unchanged: set[str]) -> list[dict[str, Any]]:
+                  unchanged: set[str]) -> list[IndexEntry]:
     """The index entries of the batch's inputs (with the report files present in OUT)."""
     entries = []
     for record in store.records(inputs):
-        entry = entry_of_record(record)
-        for kind in ("json", "html"):
-            if record["status"] in ANALYSED and (
-                    out_dir / f"{record['name']}.{kind}").exists():
-                entry[kind] = f"{record['name']}.{kind}"
-        entry["unchanged"] = record["path"] in unchanged
-        entries.append(entry)
+        files = {kind: f"{record['name']}.{kind}" for kind in ("json", "html")
+                 if record["status"] in ANALYSED
+                 and (out_dir / f"{record['name']}.{kind}").exists()}
+        entries.append(entry_of_record(record, files, record["path"] in unchanged))
     return entries
 
 
@@ -180,11 +178,11 @@ class StoreReports(Mapping[str, dict[str, Any]]):
         return sum(1 for _ in self)
 
 
-def outputs_fingerprint(out_dir: Path, entries: list[dict[str, Any]], formats: set[str]) -> str:
+def outputs_fingerprint(out_dir: Path, entries: Sequence[IndexEntry], formats: set[str]) -> str:
     """What the batch-level outputs are made of; equal fingerprints mean nothing to rewrite."""
     h = hashlib.sha256(json.dumps(sorted(formats)).encode())
     for entry in entries:
-        h.update(json.dumps({k: v for k, v in entry.items() if k != "unchanged"},
+        h.update(json.dumps({k: v for k, v in entry.to_dict().items() if k != "unchanged"},
                             sort_keys=True, default=str).encode("utf-8", "surrogateescape"))
     for extra in (REVIEWS_FILE,):  # reviewer decisions feed the tables
         path = out_dir / extra
@@ -195,7 +193,7 @@ def outputs_fingerprint(out_dir: Path, entries: list[dict[str, Any]], formats: s
     return h.hexdigest()
 
 
-def write_batch_outputs(out_dir: Path, entries: list[dict[str, Any]], store: Store,
+def write_batch_outputs(out_dir: Path, entries: Sequence[IndexEntry], store: Store,
                         formats: set[str], rendered: Collection[str] = (),
                         taxonomy: TaxonomyFacts | None = None) -> None:
     """The batch-level outputs: ``index.html``, ``files.csv`` (one row per input with its status)
@@ -204,13 +202,14 @@ def write_batch_outputs(out_dir: Path, entries: list[dict[str, Any]], store: Sto
     ``taxonomy`` (the run's, ``run_taxonomy``)."""
     from analyzer.report.html import render_index
 
-    reports = StoreReports(store, [e["path"] for e in entries])
-    atomic_write_text(out_dir / "index.html", render_index(entries, reports, taxonomy=taxonomy))
-    atomic_write_text(out_dir / FILES_CSV, files_csv(entries))
+    rows = [e.to_dict() for e in entries]  # what the renderers read
+    reports = StoreReports(store, [e.path for e in entries])
+    atomic_write_text(out_dir / "index.html", render_index(rows, reports, taxonomy=taxonomy))
+    atomic_write_text(out_dir / FILES_CSV, files_csv(rows))
     if "html" in formats:  # reviewer decisions (OUT/reviews.json) survive re-runs
-        apply_stored_reviews(out_dir, [e for e in entries if e["path"] not in rendered],
+        apply_stored_reviews(out_dir, [r for r in rows if r["path"] not in rendered],
                              reports, taxonomy)
-    write_batch_tables(out_dir, entries, reports, formats, taxonomy=taxonomy)
+    write_batch_tables(out_dir, rows, reports, formats, taxonomy=taxonomy)
 
 
 def apply_stored_reviews(out_dir: Path, entries: Iterable[Mapping[str, Any]],
@@ -297,7 +296,7 @@ def _csv_cell(value: Any) -> str:
     return text
 
 
-def files_csv(entries: list[dict[str, Any]]) -> str:
+def files_csv(entries: Sequence[Mapping[str, Any]]) -> str:
     """One row per input: path, status, reason, type, pages, ... (UTF-8, formulas neutralised)."""
     import csv
     import io

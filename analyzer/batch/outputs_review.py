@@ -131,7 +131,8 @@ def refresh_reviewed_outputs(out_dir: Path, paths: set[str],
     with open_store(out_dir, warnings) as store:
         inputs = store.last_inputs()
         records = store.records(inputs)
-        entries = batch_entries(store, out_dir, [r["path"] for r in records], set())
+        entries = [e.to_dict() for e in
+                   batch_entries(store, out_dir, [r["path"] for r in records], set())]
         reports = StoreReports(store, [e["path"] for e in entries])
         formats = {k for k in ("csv", "xlsx") if (out_dir / f"findings.{k}").exists()}
         write_batch_tables(out_dir, entries, reports, formats, taxonomy=taxonomy)

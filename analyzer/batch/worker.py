@@ -2,22 +2,24 @@
 
 The parent imports this module only for ``worker_main`` (the process target) and the status
 names; the heavy libraries (spaCy, pdfplumber, python-docx) are imported inside the worker.
-A worker answers each task with one ``("done", result)`` message; before extraction it may send
+A worker answers each task with one ``("done", DocumentOutcome)`` message; before extraction it may send
 ``("pages", n)`` so that the parent can scale the wall-clock timeout with the page count.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import signal
 import sys
 import time
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from analyzer.batch.limits import Limits
+from analyzer.batch.models import DocumentOutcome
 from analyzer.statuses import (
     ALL,
     ANALYSED,
@@ -152,12 +154,12 @@ def worker_main(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
         result = process_task(task, limits, options, notify=conn.send)
         done += 1
         if done >= limits.recycle_after:
-            result["recycle"] = True
+            result = dataclasses.replace(result, recycle=True)
         try:
             conn.send(("done", result))
         except (BrokenPipeError, OSError):
             return
-        if result.get("recycle"):
+        if result.recycle:
             return
 
 
@@ -170,13 +172,21 @@ def _short(message: str, path: Path) -> str:
     return message[:500]
 
 
+class _Rendered(NamedTuple):
+    """The report of an analysed document: its files' text and its index fields."""
+
+    json: str
+    html: str
+    summary: dict[str, Any]
+
+
 def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
-                 notify: Any = None) -> dict[str, Any]:
+                 notify: Any = None) -> DocumentOutcome:
     """Pre-flight, extract, cap, analyse and render one document; never raises.
 
-    Returns a dict with ``record`` (status, reason, type, pages, chars, truncated, warnings,
-    seconds, cpu_seconds, peak_rss_mb, rules_version), ``entry`` (the index fields), ``json`` and
-    ``html`` (the report files' text, None on failure) and ``recycle`` (the worker should exit).
+    Returns its ``DocumentOutcome``: the record (status, reason, type, pages, chars, truncated,
+    warnings, seconds, cpu_seconds, peak_rss_mb, rules_version), the index fields, the report
+    files' text (None on failure) and whether the worker should exit (``recycle``).
     """
     from analyzer.batch.limits import (
         LimitExceeded,
@@ -194,8 +204,8 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
     record: dict[str, Any] = {"status": CRASHED, "reason": "", "type": None, "pages": None,
                               "chars": 0, "truncated": False, "warnings": [],
                               "rules_version": None}
-    out: dict[str, Any] = {"record": record, "entry": {}, "json": None, "html": None,
-                           "recycle": False}
+    rendered: _Rendered | None = None
+    recycle = False
     stage = "pre-flight"
     try:
         size = path.stat().st_size
@@ -231,19 +241,17 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
         # output:input ratio on the whole text (before the cap hides it), before any analysis
         check_text_ratio(sum(len(block.text) for block in extracted.blocks), size, limits)
         stage = "analysis"
-        _analysis(extracted, task, options, limits, warnings, notify, out)
+        rendered = _analysis(extracted, task, options, limits, warnings, notify, record)
     except Exception as e:  # a library failure on hostile input, or a bug of ours
         record.update(_failure(e, stage, path, limits))
-        out["recycle"] = isinstance(e, MemoryError)
-    _complete(task, out, start, cpu_start)
-    return out
+        recycle = isinstance(e, MemoryError)
+    return _complete(task, record, rendered, recycle, (start, cpu_start))
 
 
 def _analysis(extracted: Any, task: dict[str, Any], options: dict[str, Any], limits: Limits,
-              warnings: list[str], notify: Any, out: dict[str, Any]) -> None:
-    """Cap and cut the text, analyse and render it, and set the status (``ok``, or
-    ``ok_no_text`` for a document without a usable text layer)."""
-    record = out["record"]
+              warnings: list[str], notify: Any, record: dict[str, Any]) -> _Rendered:
+    """Cap and cut the text, analyse and render it, and set the status in ``record``
+    (``ok``, or ``ok_no_text`` for a document without a usable text layer)."""
     extracted, chars, truncated = _cap_text(extracted, limits.max_chars)
     if truncated:
         warnings.append(f"text_truncated: extracted text cut at {limits.max_chars} "
@@ -257,7 +265,7 @@ def _analysis(extracted: Any, task: dict[str, Any], options: dict[str, Any], lim
     equivalent = max(extracted.pages or 0, chars // CHARS_PER_PAGE)
     if notify and equivalent > (record.get("notified") or 0):
         notify(("pages", equivalent))  # analysis time grows with the text: so does the timeout
-    out["json"], out["html"], out["entry"], _language, rules_version = _analyse(
+    json_text, html_text, summary, _language, rules_version = _analyse(
         extracted, task, options, warnings)
     record["rules_version"] = rules_version
     record["warnings"] = warnings
@@ -267,6 +275,7 @@ def _analysis(extracted: Any, task: dict[str, Any], options: dict[str, Any], lim
         record["reason"] = "no usable text layer (scanned?): not reviewed, needs OCR"
     else:
         record["status"] = OK
+    return _Rendered(json_text, html_text, summary)
 
 
 def _failure(e: Exception, stage: str, path: Path, limits: Limits) -> dict[str, str]:
@@ -292,41 +301,46 @@ def _failure(e: Exception, stage: str, path: Path, limits: Limits) -> dict[str, 
     return {"status": status, "reason": _short(f"{label}: {type(e).__name__}: {e}", path)}
 
 
-def _complete(task: dict[str, Any], out: dict[str, Any], start: float, cpu_start: float) -> None:
-    """Drop the results of a failed document, or compress the report and write its files
-    (when the worker shares OUT's disk); then the costs (time, CPU, peak memory)."""
+def _complete(task: dict[str, Any], record: dict[str, Any], rendered: _Rendered | None,
+              recycle: bool, started: tuple[float, float]) -> DocumentOutcome:
+    """The outcome: no report for a failed document; else the report compressed and, when
+    the worker shares OUT's disk, its files written here; then the costs (time, CPU, peak
+    memory) from ``started`` (wall clock, CPU)."""
+    record.pop("notified", None)
+    outcome = DocumentOutcome(record=record, recycle=recycle)
+    if record["status"] in ANALYSED and rendered is not None:
+        data = rendered.json.encode("utf-8")
+        # json_bytes: a re-run notices a damaged OUT/<name>.json
+        outcome = dataclasses.replace(
+            outcome, summary={**rendered.summary, "json_bytes": len(data)}, json=rendered.json,
+            html=rendered.html, blob=zlib.compress(data, 6))
+        if task.get("out_dir"):
+            outcome = _write_reports(task, outcome)
+    return dataclasses.replace(outcome, record={**record, **_costs(*started)})
+
+
+def _costs(start: float, cpu_start: float) -> dict[str, float]:
+    """Wall-clock and CPU seconds since ``start``/``cpu_start``, and the peak memory (MB)."""
     import resource
 
-    record = out["record"]
-    record.pop("notified", None)
-    if record["status"] not in ANALYSED:
-        out["json"] = out["html"] = None
-        out["entry"] = {}
-    else:
-        data = out["json"].encode("utf-8")
-        out["blob"] = zlib.compress(data, 6)
-        out["entry"]["json_bytes"] = len(data)  # a re-run notices a damaged OUT/<name>.json
-        if task.get("out_dir"):
-            _write_reports(task, out)
-    record["seconds"] = round(time.monotonic() - start, 3)
-    record["cpu_seconds"] = round(time.process_time() - cpu_start, 3)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    record["peak_rss_mb"] = round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+    return {"seconds": round(time.monotonic() - start, 3),
+            "cpu_seconds": round(time.process_time() - cpu_start, 3),
+            "peak_rss_mb": round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)}
 
 
-def _write_reports(task: dict[str, Any], out: dict[str, Any]) -> None:
+def _write_reports(task: dict[str, Any], outcome: DocumentOutcome) -> DocumentOutcome:
     """Write OUT/<name>.json and .html here, in parallel with the other workers (atomically:
     temporary file, fsync, rename); the parent then only records the result."""
     from analyzer.batch.outputs import write_document
 
     try:
         write_document(Path(task["out_dir"]), task["name"], task.get("formats", ("json", "html")),
-                       out["json"], out["html"])
+                       outcome.json, outcome.html)
     except OSError as e:  # left to the parent, which raises it as a batch error
-        out["write_error"] = f"{type(e).__name__}: {e}"
-        return
-    out["written"] = True
-    out["json"] = out["html"] = None  # already on disk: do not send them back
+        return dataclasses.replace(outcome, write_error=f"{type(e).__name__}: {e}")
+    # already on disk: do not send them back
+    return dataclasses.replace(outcome, written=True, json=None, html=None)
 
 
 def _extract(path: Path, options: dict[str, Any], notify: Any = None, ocr_jobs: int = 1) -> Any:

@@ -4,6 +4,7 @@ the report options recorded in OUT, the Word memos, and how a failure or a count
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from analyzer.batch.models import IndexEntry
     from analyzer.report.i18n import Messages, ReportOptions
 
 patterns_option = click.option(
@@ -85,7 +87,7 @@ def engine_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(f for f in formats if f != MEMO_FORMAT)
 
 
-def write_memos(out_dir: Path, entries: list[dict[str, object]], options: ReportOptions,
+def write_memos(out_dir: Path, entries: Sequence[IndexEntry], options: ReportOptions,
                 *, only_missing: bool) -> None:
     """OUT/<name>.docx for every analysed input (only new or changed ones when possible)."""
     from analyzer.batch.outputs import StoreReports
@@ -93,8 +95,8 @@ def write_memos(out_dir: Path, entries: list[dict[str, object]], options: Report
     from analyzer.batch.store import Store
 
     with Store(out_dir) as store:
-        write(out_dir, entries, StoreReports(store, [str(e["path"]) for e in entries]),
-              options, only_missing=only_missing)
+        write(out_dir, [e.to_dict() for e in entries],
+              StoreReports(store, [e.path for e in entries]), options, only_missing=only_missing)
 
 
 formats_option = click.option(

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -30,6 +30,7 @@ from analyzer.errors import AnalyzerError
 from analyzer.statuses import ANALYSED, SKIPPED
 
 if TYPE_CHECKING:
+    from analyzer.batch.models import IndexEntry
     from analyzer.report.i18n import ReportOptions
 
 
@@ -213,20 +214,20 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def failure_line(entry: dict[str, Any]) -> str:
+def failure_line(entry: IndexEntry) -> str:
     """``failed: PATH: STATUS: REASON``, without repeating a status the reason starts with."""
-    path = entry["path"].encode("unicode_escape").decode("ascii")
-    reason = entry.get("reason") or ""
-    if reason.startswith(f"{entry['status']}:"):
+    path = entry.path.encode("unicode_escape").decode("ascii")
+    reason = entry.reason or ""
+    if reason.startswith(f"{entry.status}:"):
         return f"failed: {path}: {reason}"
-    return f"failed: {path}: {entry['status']}: {reason}"
+    return f"failed: {path}: {entry.status}: {reason}"
 
 
 def _summary(result, out_dir: Path,  # type: ignore[no-untyped-def]
              options: ReportOptions) -> None:
     m = options.m
-    ok = sum(1 for e in result.entries if e["status"] in ANALYSED)
-    skipped = sum(1 for e in result.entries if e["status"] == SKIPPED)
+    ok = sum(1 for e in result.entries if e.status in ANALYSED)
+    skipped = sum(1 for e in result.entries if e.status == SKIPPED)
     for entry in result.failed:
         click.echo(failure_line(entry), err=True)
     click.echo(m("cli.statuses", counts=status_counts(result.counts(), m),
