@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from analyzer import __version__
 from analyzer.batch.inputs import InputFile, collect_inputs, os_error
 from analyzer.batch.limits import Limits
-from analyzer.batch.models import DocumentOutcome, IndexEntry
+from analyzer.batch.models import DocumentOutcome, Interrupted, ScanResult
 from analyzer.batch.outputs import (
     CSV_FIELDS,
     FILES_CSV,
@@ -42,7 +41,7 @@ from analyzer.batch.outputs_folder import (
 from analyzer.batch.plan import Plan, config_key
 from analyzer.batch.progress import Progress
 from analyzer.batch.store import Store, open_store
-from analyzer.errors import AnalyzerError, BatchError
+from analyzer.errors import BatchError
 from analyzer.output import output_names
 from analyzer.statuses import ALL, CRASHED, FATAL, NOT_FAILED, SKIPPED
 
@@ -55,36 +54,6 @@ ALL_FORMATS = ("json", "html", "csv", "xlsx")
 __all__ = ["ALL_FORMATS", "CSV_FIELDS", "FILES_CSV", "InputFile", "Interrupted",
            "OutputFolderError", "ScanResult", "collect_inputs", "output_lock",
            "prepare_output_folder", "rebuild", "scan"]
-
-
-@dataclass
-class ScanResult:
-    """What happened to every input."""
-
-    entries: list[IndexEntry] = field(default_factory=list)
-    analysed: int = 0
-    """Inputs analysed by this run (the others were unchanged and taken from the store)."""
-    seconds: float = 0.0
-    warnings: list[str] = field(default_factory=list)
-    """What the user should know about the batch itself (a damaged store set aside, …)."""
-
-    @property
-    def failed(self) -> list[IndexEntry]:
-        """Entries of documents that could not be analysed."""
-        return [e for e in self.entries if e.status not in NOT_FAILED]
-
-    @property
-    def unchanged(self) -> int:
-        return sum(1 for e in self.entries if e.unchanged)
-
-    def counts(self) -> dict[str, int]:
-        """Number of inputs per status."""
-        return dict(sorted(Counter(e.status for e in self.entries).items()))
-
-    @property
-    def exit_code(self) -> int:
-        """0 when every input was analysed (ok, ok_no_text) or skipped, else 1."""
-        return 1 if self.failed else 0
 
 
 @dataclass(frozen=True)
@@ -311,15 +280,6 @@ def _run_plan(run: _Run, plan: Plan, how: _Engine) -> int:
     finally:
         bar.close()
     return analysed
-
-
-class Interrupted(AnalyzerError):
-    """The scan was interrupted (Ctrl-C, SIGTERM); what finished is kept and the index is
-    current. ``result`` holds the inputs recorded so far; the same command resumes."""
-
-    def __init__(self, result: ScanResult) -> None:
-        super().__init__("interrupted")
-        self.result = result
 
 
 def _versions() -> dict[str, str]:

@@ -1,6 +1,7 @@
 """The typed data one document carries through the batch: the worker's answer
 (``DocumentOutcome``, sent back over the pipe or from a Dask task) and the index entry
-(``IndexEntry``, built from the stored record, shown by the index, ``files.csv`` and the tables).
+(``IndexEntry``, built from the stored record, shown by the index, ``files.csv`` and the tables);
+and what a scan returns (``ScanResult``, or ``Interrupted`` carrying it).
 
 Both are plain dataclasses (no pydantic: the parent process imports this module). Where a dict
 is persisted or handed to the renderers (the store's record, ``files.csv``, the index), it is
@@ -9,9 +10,13 @@ is persisted or handed to the renderers (the store's record, ``files.csv``, the 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from analyzer.errors import AnalyzerError
+from analyzer.statuses import NOT_FAILED
 
 
 @dataclass(frozen=True)
@@ -76,3 +81,42 @@ class IndexEntry:
     def to_dict(self) -> dict[str, Any]:
         """The entry as the renderers and ``files.csv`` read it."""
         return asdict(self)
+
+
+@dataclass
+class ScanResult:
+    """What happened to every input."""
+
+    entries: list[IndexEntry] = field(default_factory=list)
+    analysed: int = 0
+    """Inputs analysed by this run (the others were unchanged and taken from the store)."""
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    """What the user should know about the batch itself (a damaged store set aside, …)."""
+
+    @property
+    def failed(self) -> list[IndexEntry]:
+        """Entries of documents that could not be analysed."""
+        return [e for e in self.entries if e.status not in NOT_FAILED]
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for e in self.entries if e.unchanged)
+
+    def counts(self) -> dict[str, int]:
+        """Number of inputs per status."""
+        return dict(sorted(Counter(e.status for e in self.entries).items()))
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every input was analysed (ok, ok_no_text) or skipped, else 1."""
+        return 1 if self.failed else 0
+
+
+class Interrupted(AnalyzerError):
+    """The scan was interrupted (Ctrl-C, SIGTERM); what finished is kept and the index is
+    current. ``result`` holds the inputs recorded so far; the same command resumes."""
+
+    def __init__(self, result: ScanResult) -> None:
+        super().__init__("interrupted")
+        self.result = result

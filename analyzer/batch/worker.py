@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from analyzer.batch.limits import Limits
 from analyzer.batch.models import DocumentOutcome
+from analyzer.batch.text_caps import MAX_BLOCK_CHARS, cap_text, split_long_blocks
 from analyzer.statuses import (
     ALL,
     ANALYSED,
@@ -38,9 +39,6 @@ from analyzer.statuses import (
 OK_STATUSES, FAILED_STATUSES, STATUSES = NOT_FAILED, FAILED, ALL
 MIN_CHARS_PER_PAGE = 20
 CHARS_PER_PAGE = 3000  # a page of contract text, for the timeout of non-PDF documents
-MAX_BLOCK_CHARS = 100_000
-"""Longest paragraph passed to the analysis (no clause is that long): far below spaCy's
-per-text limit (``analyzer.models.MAX_TEXT_CHARS``) whatever ``--max-chars`` allows."""
 
 
 def _setup_process(limits: Limits, stderr_path: str | None = None) -> None:
@@ -188,16 +186,7 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
     warnings, seconds, cpu_seconds, peak_rss_mb, rules_version), the index fields, the report
     files' text (None on failure) and whether the worker should exit (``recycle``).
     """
-    from analyzer.batch.limits import (
-        LimitExceeded,
-        check_docx,
-        check_pdf,
-        check_text_ratio,
-        check_zip,
-        is_ooxml,
-    )
-    from analyzer.errors import ExtractionError
-    from analyzer.extract.sniff import sniff_format, sniff_type
+    from analyzer.batch.limits import check_text_ratio
 
     start, cpu_start = time.monotonic(), time.process_time()
     path = Path(task["path"])
@@ -208,34 +197,7 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
     recycle = False
     stage = "pre-flight"
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_mb * 1024 * 1024:
-            raise LimitExceeded("max_file_size", f"{size // (1024 * 1024)} MB "
-                                f"(limit {limits.max_file_mb} MB)")
-        kind = sniff_type(path)
-        warnings: list[str] = []
-        if kind == "empty":
-            record["type"] = "empty"
-            raise ExtractionError("empty_file: 0 bytes", UNSUPPORTED_TYPE)
-        record["type"] = kind
-        if kind == "zip":
-            # ZIP limits and the DOCTYPE ban before anything opens the package
-            warnings.extend(check_zip(path, limits))
-            if is_ooxml(path):
-                record["type"] = "docx"
-                warnings.extend(check_docx(path, limits))
-        fmt = sniff_format(path)  # type by content; raises unsupported_type
-        record["type"] = fmt
-        if fmt == "pdf":
-            pages = check_pdf(path, limits)
-            record["pages"] = pages
-            if notify and pages:
-                notify(("pages", pages))
-                record["notified"] = pages
-        suffix = path.suffix.lower()
-        if fmt in ("pdf", "docx", "odt", "rtf", "doc") and suffix != f".{fmt}":
-            warnings.append(f"extension_mismatch: {fmt.upper()} content in a "
-                            f"{suffix or 'suffix-less'} file")
+        size, warnings = _preflight(path, limits, notify, record)
         stage = "extraction"
         extracted = _extract(path, options, notify, int(task.get("ocr_jobs") or 1))
         # output:input ratio on the whole text (before the cap hides it), before any analysis
@@ -248,15 +210,58 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
     return _complete(task, record, rendered, recycle, (start, cpu_start))
 
 
+def _preflight(path: Path, limits: Limits, notify: Any,
+               record: dict[str, Any]) -> tuple[int, list[str]]:
+    """The checks before any parser opens the file (size, type by content, ZIP and PDF limits,
+    extension); sets ``type`` and ``pages`` in ``record``. Returns the size and the warnings.
+
+    Raises:
+        LimitExceeded, ExtractionError: the document is refused (its status and reason).
+    """
+    from analyzer.batch.limits import LimitExceeded, check_docx, check_pdf, check_zip, is_ooxml
+    from analyzer.errors import ExtractionError
+    from analyzer.extract.sniff import sniff_format, sniff_type
+
+    size = path.stat().st_size
+    if size > limits.max_file_mb * 1024 * 1024:
+        raise LimitExceeded("max_file_size", f"{size // (1024 * 1024)} MB "
+                            f"(limit {limits.max_file_mb} MB)")
+    kind = sniff_type(path)
+    warnings: list[str] = []
+    if kind == "empty":
+        record["type"] = "empty"
+        raise ExtractionError("empty_file: 0 bytes", UNSUPPORTED_TYPE)
+    record["type"] = kind
+    if kind == "zip":
+        # ZIP limits and the DOCTYPE ban before anything opens the package
+        warnings.extend(check_zip(path, limits))
+        if is_ooxml(path):
+            record["type"] = "docx"
+            warnings.extend(check_docx(path, limits))
+    fmt = sniff_format(path)  # type by content; raises unsupported_type
+    record["type"] = fmt
+    if fmt == "pdf":
+        pages = check_pdf(path, limits)
+        record["pages"] = pages
+        if notify and pages:
+            notify(("pages", pages))
+            record["notified"] = pages
+    suffix = path.suffix.lower()
+    if fmt in ("pdf", "docx", "odt", "rtf", "doc") and suffix != f".{fmt}":
+        warnings.append(f"extension_mismatch: {fmt.upper()} content in a "
+                        f"{suffix or 'suffix-less'} file")
+    return size, warnings
+
+
 def _analysis(extracted: Any, task: dict[str, Any], options: dict[str, Any], limits: Limits,
               warnings: list[str], notify: Any, record: dict[str, Any]) -> _Rendered:
     """Cap and cut the text, analyse and render it, and set the status in ``record``
     (``ok``, or ``ok_no_text`` for a document without a usable text layer)."""
-    extracted, chars, truncated = _cap_text(extracted, limits.max_chars)
+    extracted, chars, truncated = cap_text(extracted, limits.max_chars)
     if truncated:
         warnings.append(f"text_truncated: extracted text cut at {limits.max_chars} "
                         "characters (max_chars)")
-    extracted, split = _split_long_blocks(extracted, MAX_BLOCK_CHARS)
+    extracted, split = split_long_blocks(extracted, MAX_BLOCK_CHARS)
     if split:
         warnings.append(f"text_split: {split} paragraph(s) longer than {MAX_BLOCK_CHARS} "
                         "characters cut into pieces (the analysis takes paragraphs of at "
@@ -353,55 +358,6 @@ def _extract(path: Path, options: dict[str, Any], notify: Any = None, ocr_jobs: 
     return extract(path, ocr=options.get("ocr", "auto"),
                    pdf_engine=options.get("pdf_engine", "auto"), on_ocr_page=on_ocr_page,
                    ocr_jobs=ocr_jobs)
-
-
-def _cap_text(extracted: Any, max_chars: int) -> tuple[Any, int, bool]:
-    import dataclasses
-
-    total = 0
-    kept = []
-    truncated = False
-    for block in extracted.blocks:
-        if total + len(block.text) > max_chars:
-            room = max_chars - total
-            if room > 0:
-                kept.append(dataclasses.replace(block, text=block.text[:room]))
-                total += room
-            truncated = True
-            break
-        kept.append(block)
-        total += len(block.text)
-    if truncated:
-        extracted = dataclasses.replace(extracted, blocks=tuple(kept))
-    return extracted, total, truncated
-
-
-def _split_long_blocks(extracted: Any, limit: int) -> tuple[Any, int]:
-    """Cut every block longer than ``limit`` characters into pieces of at most ``limit``, at the
-    last whitespace of each piece where there is one; returns the document and how many blocks
-    were cut."""
-    import dataclasses
-
-    if all(len(block.text) <= limit for block in extracted.blocks):
-        return extracted, 0
-    blocks = []
-    split = 0
-    for block in extracted.blocks:
-        text = block.text
-        if len(text) <= limit:
-            blocks.append(block)
-            continue
-        split += 1
-        start = 0
-        while start < len(text):
-            end = min(len(text), start + limit)
-            if end < len(text):
-                cut = max(text.rfind(" ", start, end), text.rfind("\n", start, end))
-                if cut > start + limit // 2:
-                    end = cut + 1
-            blocks.append(dataclasses.replace(block, text=text[start:end]))
-            start = end
-    return dataclasses.replace(extracted, blocks=tuple(blocks)), split
 
 
 def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
