@@ -111,6 +111,20 @@ def finding_rows(
     yield from _added_rows(report, review, m)
 
 
+def _declared_text(declared: Any, m: Messages) -> str:
+    """The declared certificate in words: scopes, activities, number, end of validity."""
+    if isinstance(declared, Mapping):
+        parts = [", ".join(certificate_label(str(x), m) for x in declared.get("scopes") or [])]
+        if declared.get("activities"):
+            parts.append(m("table.activities", acts=", ".join(declared["activities"])))
+        if declared.get("number"):
+            parts.append(m("table.number", number=declared["number"]))
+        if declared.get("valid_until"):
+            parts.append(m("table.valid_until", date=format_date(declared["valid_until"], m)))
+        return "; ".join(p for p in parts if p)
+    return str(declared) if declared else m("index.no_certificate")
+
+
 def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
                  options: ReportOptions | None = None,
                  tax: TaxonomyFacts | None = None) -> dict[str, Any]:
@@ -133,23 +147,8 @@ def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
     if ok and not looks_like_a_contract(entry, verdict):
         status_label, verdict = m("index.status_not_contract"), None
     problems = verdict["problems"] if verdict else []
-    declared = (report or {}).get("declared_certificate")
-    declared_text = ""
-    if ok and verdict is not None:
-        if isinstance(declared, Mapping):
-            parts = [", ".join(certificate_label(str(x), m) for x in declared.get("scopes") or [])]
-            if declared.get("activities"):
-                parts.append(m("table.activities", acts=", ".join(declared["activities"])))
-            if declared.get("number"):
-                parts.append(m("table.number", number=declared["number"]))
-            if declared.get("valid_until"):
-                parts.append(m("table.valid_until",
-                               date=format_date(declared["valid_until"], m)))
-            declared_text = "; ".join(p for p in parts if p)
-        elif declared:
-            declared_text = str(declared)
-        else:
-            declared_text = m("index.no_certificate")
+    declared_text = (_declared_text((report or {}).get("declared_certificate"), m)
+                     if ok and verdict is not None else "")
     expiry = ""
     if verdict is not None:
         expiry = m(f"index.expiry.{verdict['expiry']}",
