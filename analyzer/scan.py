@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +19,13 @@ from typing import TYPE_CHECKING, Any
 from analyzer import __version__
 from analyzer.batch.inputs import InputFile, collect_inputs, os_error
 from analyzer.batch.limits import Limits
+from analyzer.batch.models import DocumentOutcome, Interrupted, ScanResult
 from analyzer.batch.outputs import (
     CSV_FIELDS,
     FILES_CSV,
     batch_entries,
     outputs_fingerprint,
+    readable_taxonomy,
     restore_document,
     rewrite_documents,
     stored_reviews,
@@ -40,12 +41,13 @@ from analyzer.batch.outputs_folder import (
 from analyzer.batch.plan import Plan, config_key
 from analyzer.batch.progress import Progress
 from analyzer.batch.store import Store, open_store
-from analyzer.batch.worker import FAILED_STATUSES, OK_STATUSES
-from analyzer.errors import AnalyzerError, BatchError
+from analyzer.errors import BatchError
 from analyzer.output import output_names
+from analyzer.statuses import ALL, CRASHED, FATAL, NOT_FAILED, SKIPPED
 
 if TYPE_CHECKING:
     from analyzer.report.review import ReviewStore
+    from analyzer.taxonomy_facts import TaxonomyFacts
 
 log = logging.getLogger(__name__)
 ALL_FORMATS = ("json", "html", "csv", "xlsx")
@@ -54,34 +56,17 @@ __all__ = ["ALL_FORMATS", "CSV_FIELDS", "FILES_CSV", "InputFile", "Interrupted",
            "prepare_output_folder", "rebuild", "scan"]
 
 
-@dataclass
-class ScanResult:
-    """What happened to every input."""
+@dataclass(frozen=True)
+class _Engine:
+    """How the documents to analyse are run: where, how many at once, under which limits."""
 
-    entries: list[dict[str, Any]] = field(default_factory=list)
-    analysed: int = 0
-    """Inputs analysed by this run (the others were unchanged and taken from the store)."""
-    seconds: float = 0.0
-    warnings: list[str] = field(default_factory=list)
-    """What the user should know about the batch itself (a damaged store set aside, …)."""
-
-    @property
-    def failed(self) -> list[dict[str, Any]]:
-        """Entries of documents that could not be analysed."""
-        return [e for e in self.entries if e["status"] not in OK_STATUSES]
-
-    @property
-    def unchanged(self) -> int:
-        return sum(1 for e in self.entries if e.get("unchanged"))
-
-    def counts(self) -> dict[str, int]:
-        """Number of inputs per status."""
-        return dict(sorted(Counter(e["status"] for e in self.entries).items()))
-
-    @property
-    def exit_code(self) -> int:
-        """0 when every input was analysed (ok, ok_no_text) or skipped, else 1."""
-        return 1 if self.failed else 0
+    name: str
+    scheduler: str | None
+    jobs: int
+    limits: Limits
+    options: dict[str, Any]
+    """The analysis options every worker gets (lang, ocr, pdf_engine, patterns_dir)."""
+    progress: bool
 
 
 def scan(
@@ -123,45 +108,24 @@ def scan(
     import time
 
     started = time.monotonic()
-    formats = set(formats)
-    limits = limits or Limits()
-    jobs = jobs or os.cpu_count() or 1
+    options = {"lang": lang, "ocr": ocr, "pdf_engine": pdf_engine,
+               "patterns_dir": str(patterns_dir) if patterns_dir else None}
+    how = _Engine(engine, scheduler, jobs or os.cpu_count() or 1, limits or Limits(), options,
+                  progress)
     prepare_output_folder(out_dir, paths)
     with output_lock(out_dir):  # one scan at a time per output folder
         remove_stale_temporaries(out_dir)
         todo, recorded = collect_inputs(paths, exclude=[out_dir])
-        names = output_names(i.display for i in [*todo, *recorded])
-        inputs = sorted(i.display for i in [*todo, *recorded])
-        options = {"lang": lang, "ocr": ocr, "pdf_engine": pdf_engine,
-                   "patterns_dir": str(patterns_dir) if patterns_dir else None}
-        key = config_key(lang=lang, ocr=ocr, pdf_engine=pdf_engine, patterns_dir=patterns_dir,
-                         limits=limits)
         result = ScanResult()
         with open_store(out_dir, result.warnings) as store:
-            run_id = store.start_run({**options, "engine": engine, "jobs": jobs, "force": force,
-                                      "limits": repr(limits), "versions": _versions()}, inputs)
-            run = _Run(store, out_dir, formats, run_id, key, repr(limits), names,
-                       stored_reviews(out_dir))
-            restored = 0
-            reused: set[str] = set()
-            stopped: BaseException | None = None
-            try:
-                plan = Plan(store, todo, names, key, run.limits_key, force, limits, retry_failed)
-                _record_unread(run, recorded, plan)
-                restored = _restore_unchanged(run, plan)
-                reused = {i.display for i, _, _ in plan.reuse}
-                result.analysed = _run_plan(run, plan, engine=engine, scheduler=scheduler,
-                                            jobs=jobs, limits=limits, options=options,
-                                            progress=progress)
-            except (KeyboardInterrupt, BatchError, OSError) as e:
-                stopped = e  # what finished is kept: the index below shows it, then we stop
-            result.entries = batch_entries(store, out_dir, inputs, reused)
+            run = _start_run(store, out_dir, set(formats), [*todo, *recorded], how, force,
+                             patterns_dir, result.warnings)
+            stopped, restored = _analyse_inputs(run, todo, recorded, how, force, retry_failed,
+                                                result)
+            result.entries = batch_entries(store, out_dir, run.inputs, run.reused)
             result.seconds = time.monotonic() - started
             stopped = _write_index(run, result, stopped, restored)
-            store.finish_run(run_id, {"counts": result.counts(), "analysed": result.analysed,
-                                      "unchanged": result.unchanged,
-                                      "interrupted": isinstance(stopped, KeyboardInterrupt),
-                                      "seconds": round(result.seconds, 3)})
+            _finish_run(run, result, stopped)
         _raise_stop(stopped, result)
         return result
 
@@ -177,10 +141,60 @@ class _Run:
     key: str
     limits_key: str
     names: dict[str, str]
+    inputs: list[str]
+    """Every input of the run, as shown, sorted."""
     reviews: ReviewStore | None
     """The stored reviewer decisions, rendered into the HTML reports this run writes."""
+    taxonomy: TaxonomyFacts | None = None
+    """The taxonomy of the run's rules (``--patterns``; None: the shipped one): its titles."""
     rendered: set[str] = field(default_factory=set)
     """Inputs whose HTML report this run wrote (with their decisions)."""
+    reused: set[str] = field(default_factory=set)
+    """Unchanged inputs, taken from the store."""
+
+
+def _start_run(store: Store, out_dir: Path, formats: set[str], found: Sequence[InputFile],
+               how: _Engine, force: bool, patterns_dir: Path | None,
+               warnings: list[str]) -> _Run:
+    """Record the run in the store; what its steps share (output names, configuration key,
+    stored decisions, the taxonomy of its rules)."""
+    names = output_names(i.display for i in found)
+    inputs = sorted(i.display for i in found)
+    key = config_key(lang=how.options["lang"], ocr=how.options["ocr"],
+                     pdf_engine=how.options["pdf_engine"], patterns_dir=patterns_dir,
+                     limits=how.limits)
+    run_id = store.start_run({**how.options, "engine": how.name, "jobs": how.jobs,
+                              "force": force, "limits": repr(how.limits),
+                              "versions": _versions()}, inputs)
+    return _Run(store, out_dir, formats, run_id, key, repr(how.limits), names, inputs,
+                stored_reviews(out_dir), readable_taxonomy(patterns_dir, warnings))
+
+
+def _analyse_inputs(run: _Run, todo: list[InputFile], recorded: Sequence[InputFile],
+                    how: _Engine, force: bool, retry_failed: bool,
+                    result: ScanResult) -> tuple[BaseException | None, int]:
+    """Plan, record the unread inputs, restore the unchanged ones, analyse the others; returns
+    what stopped the batch (what finished is kept: the index shows it) and how many report
+    files were restored."""
+    restored = 0
+    try:
+        plan = Plan(run.store, todo, run.names, run.key, run.limits_key, force, how.limits,
+                    retry_failed)
+        _record_unread(run, recorded, plan)
+        restored = _restore_unchanged(run, plan)
+        run.reused.update(i.display for i, _, _ in plan.reuse)
+        result.analysed = _run_plan(run, plan, how)
+    except (KeyboardInterrupt, BatchError, OSError) as e:
+        return e, restored
+    return None, restored
+
+
+def _finish_run(run: _Run, result: ScanResult, stopped: BaseException | None) -> None:
+    """Record the run's summary in the store."""
+    run.store.finish_run(run.run_id, {
+        "counts": result.counts(), "analysed": result.analysed, "unchanged": result.unchanged,
+        "interrupted": isinstance(stopped, KeyboardInterrupt),
+        "seconds": round(result.seconds, 3)})
 
 
 def _record_unread(run: _Run, recorded: Sequence[InputFile], plan: Plan) -> None:
@@ -196,7 +210,7 @@ def _record_unread(run: _Run, recorded: Sequence[InputFile], plan: Plan) -> None
                            "status": status, "reason": reason, "run_id": run.run_id,
                            "config_key": run.key}, None)
     for item in [*recorded, *(i for i, _, _ in plan.unreadable)]:
-        if item.status != "skipped":  # no report left from an older version of the file
+        if item.status != SKIPPED:  # no report left from an older version of the file
             write_document(run.out_dir, run.names[item.display], run.formats, None, None)
 
 
@@ -208,7 +222,7 @@ def _restore_unchanged(run: _Run, plan: Plan) -> int:
         for item, old, mtime_ns in plan.reuse:
             run.store.touch(item.display, run.run_id, mtime_ns)
             if restore_document(run.store, run.out_dir, old, run.names[item.display],
-                                run.formats, run.reviews):
+                                run.formats, run.reviews, run.taxonomy):
                 restored += 1
                 run.rendered.add(item.display)
     return restored
@@ -223,7 +237,8 @@ def _write_index(run: _Run, result: ScanResult, stopped: BaseException | None,
             or previous != outputs_fingerprint(run.out_dir, result.entries, run.formats)):
         return stopped
     try:
-        write_batch_outputs(run.out_dir, result.entries, run.store, run.formats, run.rendered)
+        write_batch_outputs(run.out_dir, result.entries, run.store, run.formats, run.rendered,
+                            run.taxonomy)
     except OSError as e:  # e.g. the disk is full: say so, keep the first cause
         log.warning("the index could not be rewritten: %s", os_error(e))
         return stopped if stopped is not None else e
@@ -245,38 +260,26 @@ def _raise_stop(stopped: BaseException | None, result: ScanResult) -> None:
         raise stopped
 
 
-def _run_plan(run: _Run, plan: Plan, *, engine: str, scheduler: str | None, jobs: int,
-              limits: Limits, options: dict[str, Any], progress: bool) -> int:
+def _run_plan(run: _Run, plan: Plan, how: _Engine) -> int:
     """Analyse the inputs of ``plan.run``, recording each one as it finishes; returns how many."""
-    bar = Progress(len(plan.run), enabled=progress)
+    bar = Progress(len(plan.run), enabled=how.progress)
     tasks = [task for _, task in plan.run]
     for task in tasks:  # the worker renders the HTML once, with the stored decisions
         if run.reviews is not None and run.reviews.has(task["display"]):
             task["reviews"] = run.reviews.only(task["display"])
-    if engine == "local":  # workers write their reports themselves (shared disk)
+    if how.name == "local":  # workers write their reports themselves (shared disk)
         for task in tasks:
             task.update(out_dir=str(run.out_dir), formats=sorted(run.formats))
     analysed = 0
     try:
-        for task, outcome in _execute(tasks, engine=engine, scheduler=scheduler, jobs=jobs,
-                                      limits=limits, options=options):
-            record = _finish(run.store, run.out_dir, run.formats, task, outcome, run.run_id,
-                             run.key, run.limits_key)
+        for task, outcome in _execute(tasks, how):
+            record = _finish(run, task, outcome)
             bar.update(task["display"], record["status"], record["pages"], record["reason"])
             run.rendered.add(task["display"])
             analysed += 1
     finally:
         bar.close()
     return analysed
-
-
-class Interrupted(AnalyzerError):
-    """The scan was interrupted (Ctrl-C, SIGTERM); what finished is kept and the index is
-    current. ``result`` holds the inputs recorded so far; the same command resumes."""
-
-    def __init__(self, result: ScanResult) -> None:
-        super().__init__("interrupted")
-        self.result = result
 
 
 def _versions() -> dict[str, str]:
@@ -292,52 +295,52 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def _execute(tasks: list[dict[str, Any]], *, engine: str, scheduler: str | None, jobs: int,
-             limits: Limits, options: dict[str, Any]) -> Iterator[tuple[dict, dict]]:
+def _execute(tasks: list[dict[str, Any]],
+             how: _Engine) -> Iterator[tuple[dict[str, Any], DocumentOutcome]]:
     if not tasks:
         return
-    if engine == "dask":
+    if how.name == "dask":
         from analyzer.batch.dask_engine import run_dask
 
-        yield from run_dask(tasks, scheduler=scheduler, jobs=jobs, limits=limits,
-                            options=options)
+        yield from run_dask(tasks, scheduler=how.scheduler, jobs=how.jobs, limits=how.limits,
+                            options=how.options)
         return
-    if engine != "local":
-        raise ValueError(f"unknown engine {engine!r}")
+    if how.name != "local":
+        raise ValueError(f"unknown engine {how.name!r}")
     from analyzer.batch.pool import Supervisor, WorkerStartError
 
     try:
-        with Supervisor(min(jobs, len(tasks)), limits, options, cores=jobs) as supervisor:
+        with Supervisor(min(how.jobs, len(tasks)), how.limits, how.options,
+                        cores=how.jobs) as supervisor:
             yield from supervisor.run(tasks)
     except WorkerStartError as e:
         raise BatchError(f"the analysis workers cannot start: {e}") from e
 
 
-def _finish(store: Store, out_dir: Path, formats: set[str], task: dict[str, Any],
-            outcome: dict[str, Any], run_id: int, key: str, limits_key: str) -> dict[str, Any]:
+def _finish(run: _Run, task: dict[str, Any], outcome: DocumentOutcome) -> dict[str, Any]:
     """Write one finished input's outputs, then its record (outputs first: a kill in between
-    leaves no record, so the input is simply re-done)."""
-    record = dict(outcome["record"])
-    if record["status"] == "fatal":
+    leaves no record, so the input is simply re-done); returns the record stored."""
+    record = dict(outcome.record)
+    if record["status"] == FATAL:
         raise BatchError(record["reason"])
-    if record["status"] not in (*OK_STATUSES, *FAILED_STATUSES):
-        record["status"], record["reason"] = "crashed", f"unknown status {record['status']!r}"
-    if outcome.get("write_error"):
+    if record["status"] not in ALL:
+        record["status"], record["reason"] = CRASHED, f"unknown status {record['status']!r}"
+    if outcome.write_error:
         raise BatchError(f"cannot write the report of {task['display']}: "
-                         f"{outcome['write_error']}")
-    if not outcome.get("written"):
-        write_document(out_dir, task["name"], formats, outcome.get("json"), outcome.get("html"))
+                         f"{outcome.write_error}")
+    if not outcome.written:
+        write_document(run.out_dir, task["name"], run.formats, outcome.json, outcome.html)
     record.update(path=task["display"], name=task["name"], sha256=task["sha256"],
-                  size=task["size"], mtime_ns=task["mtime_ns"], run_id=run_id, config_key=key,
-                  limits_key=limits_key, entry=outcome.get("entry") or {},
-                  language=(outcome.get("entry") or {}).get("language"))
-    if record["status"] not in OK_STATUSES:
+                  size=task["size"], mtime_ns=task["mtime_ns"], run_id=run.run_id,
+                  config_key=run.key, limits_key=run.limits_key, entry=dict(outcome.summary),
+                  language=outcome.summary.get("language"))
+    if record["status"] not in NOT_FAILED:
         log.info("%s: %s: %s", task["display"], record["status"], record["reason"])
     else:  # -v: every document, not only the failures
         log.info("%s: %s (%s pages, %s characters, %.1f s)", task["display"], record["status"],
                  record.get("pages") or 0, record.get("chars") or 0,
                  record.get("seconds") or 0.0)
-    store.put(record, outcome.get("json"), outcome.get("blob"))
+    run.store.put(record, outcome.json, outcome.blob)
     return record
 
 
@@ -356,8 +359,9 @@ def rebuild(out_dir: Path, formats: Iterable[str] = ALL_FORMATS) -> ScanResult:
     result = ScanResult()
     with output_lock(out_dir), open_store(out_dir, result.warnings) as store:
         records = store.records(store.last_inputs())
-        rewrite_documents(store, out_dir, records, formats)
+        taxonomy = readable_taxonomy(store.last_patterns_dir(), result.warnings)
+        rewrite_documents(store, out_dir, records, formats, taxonomy)
         result.entries = batch_entries(store, out_dir, [r["path"] for r in records], set())
         write_batch_outputs(out_dir, result.entries, store, formats,
-                            {r["path"] for r in records})
+                            {r["path"] for r in records}, taxonomy)
     return result

@@ -20,7 +20,7 @@ ALLOWED_WRITERS = {
     "batch/outputs_folder.py": "OUT: the lock file and the writability probe",
     "output.py": "the atomic writer itself",
     "report/review.py": "the review store OUT/reviews.json",
-    "cli.py": "evaluate -o FILE",
+    "cli/evaluate.py": "evaluate -o FILE",
     "cache.py": "the user cache of parsed rules",
     "extract/pdf/ocr.py": "OCR page images and logs in a private temporary folder",
     "extract/convert.py": "the copy of a .doc/.odt/.rtf converted in a temporary folder",

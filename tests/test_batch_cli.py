@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from analyzer.batch.models import IndexEntry
 from analyzer.cli import cli
 from tests.conftest import store_count
 
@@ -68,9 +69,9 @@ def test_failure_lines_do_not_repeat_the_status(tmp_path: Path, monkeypatch):
     import analyzer.scan
 
     fake = analyzer.scan.ScanResult(entries=[
-        {"path": "a.pdf", "status": "crashed", "reason": "crashed: worker died by SIGSEGV"},
-        {"path": "b.pdf", "status": "timeout", "reason": "timeout: no result after 30 s"},
-        {"path": "c.pdf", "status": "parse_error", "reason": "corrupt: no /Root"},
+        IndexEntry("a.pdf", status="crashed", reason="crashed: worker died by SIGSEGV"),
+        IndexEntry("b.pdf", status="timeout", reason="timeout: no result after 30 s"),
+        IndexEntry("c.pdf", status="parse_error", reason="corrupt: no /Root"),
     ])
     monkeypatch.setattr(analyzer.scan, "scan", lambda *args, **kwargs: fake)
     (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
@@ -136,12 +137,12 @@ def test_a_batch_error_midway_still_leaves_a_current_index(tmp_path: Path, monke
     real = analyzer.scan._finish
     finished: list[str] = []
 
-    def finish(store, out_dir, formats, task, outcome, *args):  # type: ignore[no-untyped-def]
+    def finish(run, task, outcome):  # type: ignore[no-untyped-def]
         if finished:  # as when the second report cannot be written (disk full)
             raise analyzer.errors.BatchError(f"cannot write the report of {task['display']}: "
                                            "OSError: [Errno 28] No space left on device")
         finished.append(task["display"])
-        return real(store, out_dir, formats, task, outcome, *args)
+        return real(run, task, outcome)
 
     monkeypatch.setattr(analyzer.scan, "_finish", finish)
     out = tmp_path / "out"

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.batch.limits import Limits
+from analyzer.batch.models import DocumentOutcome
 from analyzer.batch.pool import Supervisor
 from analyzer.batch.worker import _set_cpu_budget, _setup_process
 
@@ -58,15 +59,16 @@ def chaos_worker(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
             conn.send(("pages", 4))
             time.sleep(1.5)  # longer than the base timeout, shorter than base + 4 pages
         done += 1
-        conn.send(("done", {"record": {"status": "ok", "reason": "", "pid": os.getpid()},
-                            "recycle": done >= limits.recycle_after}))
+        conn.send(("done", DocumentOutcome(record={"status": "ok", "reason": "",
+                                                   "pid": os.getpid()},
+                                           recycle=done >= limits.recycle_after)))
 
 
 def _run(names: list[str], **limits: Any) -> dict[str, dict[str, Any]]:
     tasks = [{"display": n, "path": n, "sha256": "", "pages": None} for n in names]
     settings = Limits(memory_mb=0, **limits)
     with Supervisor(2, settings, {}, target=chaos_worker) as supervisor:
-        return {task["display"]: result["record"] for task, result in supervisor.run(tasks)}
+        return {task["display"]: result.record for task, result in supervisor.run(tasks)}
 
 
 def test_deaths_and_hangs_are_per_document_records_and_the_batch_goes_on():
@@ -143,7 +145,7 @@ def test_memory_cap_stops_a_flate_bomb_and_the_next_document_is_analysed(tmp_pat
              for p in (bomb, good)]
     limits = Limits(memory_mb=900, timeout_base=60)
     with Supervisor(1, limits, {"ocr": "never"}) as supervisor:
-        records = {t["display"]: r["record"] for t, r in supervisor.run(tasks)}
+        records = {t["display"]: r.record for t, r in supervisor.run(tasks)}
     assert records["bomb.pdf"]["status"] in ("limit_exceeded", "crashed")
     assert records["good.txt"]["status"] == "ok"
 
@@ -171,7 +173,7 @@ def test_an_idle_worker_does_not_make_the_supervisor_spin(monkeypatch):
     monkeypatch.setattr(pool, "wait", counting_wait)
     tasks = [{"display": "pages", "path": "pages", "sha256": "", "pages": None}]
     with _OldIdleWorkers(2, Limits(memory_mb=0), {}, target=chaos_worker) as supervisor:
-        records = [result["record"] for _, result in supervisor.run(tasks)]
+        records = [result.record for _, result in supervisor.run(tasks)]
     assert [r["status"] for r in records] == ["ok"]
     # one document of 1.5 s, one idle worker: a handful of waits, not a busy loop of zero
     # timeouts (the count, not the time, is what is checked)

@@ -413,9 +413,9 @@ def test_a_rescan_renders_a_reviewed_document_once_with_its_decisions(
     rendered: list[str] = []
     real = outputs.render_html
 
-    def counting(report, store=None):  # type: ignore[no-untyped-def]
+    def counting(report, store=None, taxonomy=None):  # type: ignore[no-untyped-def]
         rendered.append(report["document"]["path"])
-        return real(report, store)
+        return real(report, store, taxonomy)
 
     # the workers (their own processes) render the re-analysed document; the parent must not
     # render it a second time to add the decisions

@@ -3,7 +3,7 @@
 Each Dask task analyses one document exactly like the local engine: inside the Dask worker, a
 one-slot ``Supervisor`` (kept per worker thread and recycled as usual) runs the document in its
 own resource-limited process, so a hostile file kills that process, never the Dask worker. The
-task returns the same result dict as a local worker; the client writes the outputs and the
+task returns the same ``DocumentOutcome`` as a local worker; the client writes the outputs and the
 store. Inputs must be readable at the same path on every Dask worker (shared file system).
 """
 
@@ -14,12 +14,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from analyzer.batch.limits import Limits
+from analyzer.batch.models import DocumentOutcome
+from analyzer.statuses import CRASHED, FATAL
 
 _LOCAL = threading.local()
 
 
 def analyse_on_worker(task: dict[str, Any], limits: Limits,
-                      options: dict[str, Any]) -> dict[str, Any]:
+                      options: dict[str, Any]) -> DocumentOutcome:
     """Dask task: analyse one document in an isolated child process of this Dask worker."""
     import multiprocessing
 
@@ -42,12 +44,12 @@ def analyse_on_worker(task: dict[str, Any], limits: Limits,
             return result
     except WorkerStartError as e:  # stops the batch on the client, as with the local engine
         _LOCAL.supervisor = None
-        return failure("fatal", f"the analysis workers cannot start: {e}", 0.0)
+        return failure(FATAL, f"the analysis workers cannot start: {e}", 0.0)
     raise RuntimeError("no result")  # pragma: no cover
 
 
 def run_dask(tasks: list[dict[str, Any]], *, scheduler: str | None, jobs: int, limits: Limits,
-             options: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+             options: dict[str, Any]) -> Iterator[tuple[dict[str, Any], DocumentOutcome]]:
     """Submit every task to the cluster and yield ``(task, result)`` as they complete."""
     try:
         from distributed import Client, LocalCluster, as_completed
@@ -76,7 +78,7 @@ def run_dask(tasks: list[dict[str, Any]], *, scheduler: str | None, jobs: int, l
             try:
                 result = future.result()
             except Exception as e:  # the Dask worker itself died or the task failed
-                result = failure("crashed", f"crashed: Dask task failed ({type(e).__name__}: "
+                result = failure(CRASHED, f"crashed: Dask task failed ({type(e).__name__}: "
                                  f"{str(e)[:200]})", 0.0)
             future.release()
             yield task, result

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from analyzer.batch.models import IndexEntry
+
 
 def report_summary(report: Mapping[str, Any]) -> dict[str, Any]:
     """The index fields of a report (kept in the store next to the report itself)."""
@@ -20,22 +22,24 @@ def report_summary(report: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def entry_of_record(record: Mapping[str, Any]) -> dict[str, Any]:
-    """The index entry of a stored record (keys of ``analyzer.report.html.render_index``);
-    ``html`` and ``json`` are filled by the writer once it knows which files are in OUT."""
+def entry_of_record(record: Mapping[str, Any], files: Mapping[str, str] | None = None,
+                    unchanged: bool = False) -> IndexEntry:
+    """The index entry of a stored record; ``files``: its report files present in OUT (``html``,
+    ``json`` → file name), known to the writer."""
     summary = record.get("entry") or {}
-    return {
-        "path": record["path"], "name": record["name"], "status": record["status"],
-        "reason": record.get("reason") or "",
-        "language": summary.get("language"),
-        "certificates_required": summary.get("certificates_required", []),
-        "coverage": summary.get("coverage", {}),
-        "checklist_missing": summary.get("checklist_missing", []),
-        "warnings": summary.get("warnings", []),
-        "clauses": summary.get("clauses", 0),
-        "html": None, "json": None,
-        "pages": record.get("pages"), "chars": record.get("chars"),
-        "truncated": bool(record.get("truncated")), "type": record.get("type"),
-        "sha256": record.get("sha256"), "size": record.get("size"),
-        "seconds": record.get("seconds"),
-    }
+    files = files or {}
+    return IndexEntry(
+        path=record["path"], name=record["name"], status=record["status"],
+        reason=record.get("reason") or "",
+        language=summary.get("language"),
+        certificates_required=summary.get("certificates_required", []),
+        coverage=summary.get("coverage", {}),
+        checklist_missing=summary.get("checklist_missing", []),
+        warnings=summary.get("warnings", []),
+        clauses=summary.get("clauses", 0),
+        html=files.get("html"), json=files.get("json"),
+        pages=record.get("pages"), chars=record.get("chars"),
+        truncated=bool(record.get("truncated")), type=record.get("type"),
+        sha256=record.get("sha256"), size=record.get("size"),
+        seconds=record.get("seconds"), unchanged=unchanged,
+    )

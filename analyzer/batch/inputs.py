@@ -13,6 +13,7 @@ from pathlib import Path
 
 from analyzer.batch.limits import sniff_type
 from analyzer.extract import SUPPORTED_SUFFIXES
+from analyzer.statuses import PARSE_ERROR, SKIPPED
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def collect_inputs(paths: Sequence[Path], *, exclude: Sequence[Path] = ()
         try:
             mode = os.stat(root).st_mode
         except OSError as e:
-            found.append((index, (), root, "parse_error", f"unreadable: {os_error(e)}"))
+            found.append((index, (), root, PARSE_ERROR, f"unreadable: {os_error(e)}"))
             continue
         key = _key(root)
         if key in seen:
@@ -139,7 +140,7 @@ def _walk(root: Path, excluded: set[Path]
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: os.fsencode(e.name))
         except OSError as e:
-            yield rel, folder, "parse_error", (f"unreadable folder: {os_error(e)} (its files "
+            yield rel, folder, PARSE_ERROR, (f"unreadable folder: {os_error(e)} (its files "
                                                "are not in this index)")
             continue
         subfolders = []
@@ -148,7 +149,7 @@ def _walk(root: Path, excluded: set[Path]
             parts = (*rel, entry.name)
             try:
                 if entry.is_symlink():
-                    yield parts, path, "skipped", SKIP_SYMLINK
+                    yield parts, path, SKIPPED, SKIP_SYMLINK
                 elif entry.is_dir(follow_symlinks=False):
                     if absolute(path) not in excluded:
                         subfolders.append((parts, path))
@@ -158,13 +159,13 @@ def _walk(root: Path, excluded: set[Path]
                             suffix not in NON_DOCUMENT_ZIP_SUFFIXES and _document_content(path)):
                         yield parts, path, "", ""
                     else:
-                        yield parts, path, "skipped", SKIP_UNSUPPORTED
+                        yield parts, path, SKIPPED, SKIP_UNSUPPORTED
                 else:
                     mode = entry.stat(follow_symlinks=False).st_mode
-                    yield parts, path, "skipped", (f"not a regular file ({file_kind(mode)}): "
+                    yield parts, path, SKIPPED, (f"not a regular file ({file_kind(mode)}): "
                                                    "never read")
             except OSError as e:
-                yield parts, path, "parse_error", f"unreadable: {os_error(e)}"
+                yield parts, path, PARSE_ERROR, f"unreadable: {os_error(e)}"
         stack.extend(reversed(subfolders))
 
 

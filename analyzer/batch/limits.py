@@ -16,6 +16,7 @@ from analyzer.errors import ExtractionError
 from analyzer.extract.preflight import DOCTYPE_NEEDLES
 from analyzer.extract.sniff import sniff_type as sniff_type  # re-exported: the one sniffer
 from analyzer.models import MAX_TEXT_CHARS
+from analyzer.statuses import LIMIT_EXCEEDED
 
 MB = 1024 * 1024
 
@@ -96,7 +97,7 @@ class LimitExceeded(ExtractionError):
     """A document is over one of the limits; ``limit`` names it."""
 
     def __init__(self, limit: str, message: str) -> None:
-        super().__init__(f"{limit}: {message}", "limit_exceeded")
+        super().__init__(f"{limit}: {message}", LIMIT_EXCEEDED)
         self.limit = limit
 
 

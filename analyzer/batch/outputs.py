@@ -19,17 +19,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analyzer.batch.entry import entry_of_record
+from analyzer.batch.models import IndexEntry
 from analyzer.batch.store import Store
 from analyzer.output import atomic_write_text, atomic_writer
+from analyzer.statuses import ANALYSED
 
 if TYPE_CHECKING:
     from analyzer.report.i18n import ReportOptions
     from analyzer.report.review import ReviewStore
+    from analyzer.taxonomy_facts import TaxonomyFacts
 
 FILES_CSV = "files.csv"
 CSV_FIELDS = ("path", "status", "reason", "type", "pages", "chars", "truncated", "language",
               "clauses", "certificates_required", "seconds", "size", "sha256", "html", "json")
-OK_STATUSES = ("ok", "ok_no_text")
 REVIEWS_FILE = "reviews.json"  # the review store (analyzer.report.review.STORE_NAME)
 
 
@@ -45,13 +47,44 @@ def write_document(out_dir: Path, name: str, formats: Iterable[str], json_text: 
             atomic_write_text(target, text)
 
 
-def render_html(report: Mapping[str, Any], store: ReviewStore | None = None) -> str:
-    """The HTML report of a document, with the stored reviewer decisions that apply to it."""
+def render_html(report: Mapping[str, Any], store: ReviewStore | None = None,
+                taxonomy: TaxonomyFacts | None = None) -> str:
+    """The HTML report of a document, with the stored reviewer decisions that apply to it and
+    the titles of the run's taxonomy (``run_taxonomy``)."""
     from analyzer.report.html import render_document
     from analyzer.report.review import review_for
 
     review = review_for(report, store) if store is not None else None
-    return render_document(report, reviews=review)
+    return render_document(report, reviews=review, taxonomy=taxonomy)
+
+
+def run_taxonomy(patterns_dir: str | Path | None) -> TaxonomyFacts | None:
+    """The taxonomy facts of a run's rule directory (``--patterns``), read with PyYAML only (the
+    parent process may call it); None for the shipped rules, which the renderers use by default.
+
+    Raises:
+        PatternFileError: the directory's ``taxonomy.yaml`` is unreadable or misshapen.
+    """
+    if not patterns_dir:
+        return None
+    from analyzer.taxonomy_facts import read_facts
+
+    return read_facts(Path(patterns_dir) / "taxonomy.yaml")
+
+
+def readable_taxonomy(patterns_dir: str | Path | None,
+                      warnings: list[str]) -> TaxonomyFacts | None:
+    """``run_taxonomy``, or the shipped taxonomy with a warning when the rule directory's
+    cannot be read (a scan then stops on the workers' own check of the rules; ``report OUT``
+    and ``review import`` go on with the shipped titles)."""
+    from analyzer.errors import PatternFileError
+
+    try:
+        return run_taxonomy(patterns_dir)
+    except PatternFileError as e:
+        warnings.append(f"the rules of the last scan ({patterns_dir}) cannot be read any "
+                        f"more ({e}): titles of the shipped taxonomy")
+        return None
 
 
 def stored_reviews(out_dir: Path) -> ReviewStore | None:
@@ -68,10 +101,11 @@ def stored_reviews(out_dir: Path) -> ReviewStore | None:
 
 
 def restore_document(store: Store, out_dir: Path, record: dict[str, Any], name: str,
-                     formats: set[str], reviews: ReviewStore | None = None) -> int:
+                     formats: set[str], reviews: ReviewStore | None = None,
+                     taxonomy: TaxonomyFacts | None = None) -> int:
     """An unchanged input whose report files are missing (or renamed): write them from the store.
     Returns 1 when something was rewritten."""
-    if record["status"] not in OK_STATUSES:
+    if record["status"] not in ANALYSED:
         return 0
     wanted = [k for k in ("json", "html") if k in formats]
     sizes = {"json": (record.get("entry") or {}).get("json_bytes")}
@@ -81,7 +115,7 @@ def restore_document(store: Store, out_dir: Path, record: dict[str, Any], name: 
     text = store.report_json(record["path"])
     if text is None:
         return 0
-    html = render_html(json.loads(text), reviews) if "html" in formats else None
+    html = render_html(json.loads(text), reviews, taxonomy) if "html" in formats else None
     write_document(out_dir, name, formats, text, html)
     if name != record["name"]:
         record = {**record, "name": name}
@@ -101,28 +135,26 @@ def _intact(path: Path, size: int | None) -> bool:
 
 
 def rewrite_documents(store: Store, out_dir: Path, records: Iterable[Mapping[str, Any]],
-                      formats: set[str]) -> None:
+                      formats: set[str], taxonomy: TaxonomyFacts | None = None) -> None:
     """``hds-analyzer report OUT``: every per-document report file again, from the store (the
     HTML with the stored reviewer decisions)."""
     reviews = stored_reviews(out_dir)
     for record in records:
-        text = store.report_json(record["path"]) if record["status"] in OK_STATUSES else None
-        html = render_html(json.loads(text), reviews) if text and "html" in formats else None
+        text = store.report_json(record["path"]) if record["status"] in ANALYSED else None
+        html = (render_html(json.loads(text), reviews, taxonomy) if text and "html" in formats
+                else None)
         write_document(out_dir, record["name"], formats, text, html)
 
 
 def batch_entries(store: Store, out_dir: Path, inputs: list[str],
-                  unchanged: set[str]) -> list[dict[str, Any]]:
+                  unchanged: set[str]) -> list[IndexEntry]:
     """The index entries of the batch's inputs (with the report files present in OUT)."""
     entries = []
     for record in store.records(inputs):
-        entry = entry_of_record(record)
-        for kind in ("json", "html"):
-            if record["status"] in OK_STATUSES and (
-                    out_dir / f"{record['name']}.{kind}").exists():
-                entry[kind] = f"{record['name']}.{kind}"
-        entry["unchanged"] = record["path"] in unchanged
-        entries.append(entry)
+        files = {kind: f"{record['name']}.{kind}" for kind in ("json", "html")
+                 if record["status"] in ANALYSED
+                 and (out_dir / f"{record['name']}.{kind}").exists()}
+        entries.append(entry_of_record(record, files, record["path"] in unchanged))
     return entries
 
 
@@ -146,11 +178,11 @@ class StoreReports(Mapping[str, dict[str, Any]]):
         return sum(1 for _ in self)
 
 
-def outputs_fingerprint(out_dir: Path, entries: list[dict[str, Any]], formats: set[str]) -> str:
+def outputs_fingerprint(out_dir: Path, entries: Sequence[IndexEntry], formats: set[str]) -> str:
     """What the batch-level outputs are made of; equal fingerprints mean nothing to rewrite."""
     h = hashlib.sha256(json.dumps(sorted(formats)).encode())
     for entry in entries:
-        h.update(json.dumps({k: v for k, v in entry.items() if k != "unchanged"},
+        h.update(json.dumps({k: v for k, v in entry.to_dict().items() if k != "unchanged"},
                             sort_keys=True, default=str).encode("utf-8", "surrogateescape"))
     for extra in (REVIEWS_FILE,):  # reviewer decisions feed the tables
         path = out_dir / extra
@@ -161,24 +193,28 @@ def outputs_fingerprint(out_dir: Path, entries: list[dict[str, Any]], formats: s
     return h.hexdigest()
 
 
-def write_batch_outputs(out_dir: Path, entries: list[dict[str, Any]], store: Store,
-                        formats: set[str], rendered: Collection[str] = ()) -> None:
+def write_batch_outputs(out_dir: Path, entries: Sequence[IndexEntry], store: Store,
+                        formats: set[str], rendered: Collection[str] = (),
+                        taxonomy: TaxonomyFacts | None = None) -> None:
     """The batch-level outputs: ``index.html``, ``files.csv`` (one row per input with its status)
     and, when asked for, the findings tables; the HTML reports of documents with stored
-    decisions not ``rendered`` with them by this run are re-rendered."""
+    decisions not ``rendered`` with them by this run are re-rendered; all with the titles of
+    ``taxonomy`` (the run's, ``run_taxonomy``)."""
     from analyzer.report.html import render_index
 
-    reports = StoreReports(store, [e["path"] for e in entries])
-    atomic_write_text(out_dir / "index.html", render_index(entries, reports))
-    atomic_write_text(out_dir / FILES_CSV, files_csv(entries))
+    rows = [e.to_dict() for e in entries]  # what the renderers read
+    reports = StoreReports(store, [e.path for e in entries])
+    atomic_write_text(out_dir / "index.html", render_index(rows, reports, taxonomy=taxonomy))
+    atomic_write_text(out_dir / FILES_CSV, files_csv(rows))
     if "html" in formats:  # reviewer decisions (OUT/reviews.json) survive re-runs
-        apply_stored_reviews(out_dir, [e for e in entries if e["path"] not in rendered],
-                             reports)
-    write_batch_tables(out_dir, entries, reports, formats)
+        apply_stored_reviews(out_dir, [r for r in rows if r["path"] not in rendered],
+                             reports, taxonomy)
+    write_batch_tables(out_dir, rows, reports, formats, taxonomy=taxonomy)
 
 
 def apply_stored_reviews(out_dir: Path, entries: Iterable[Mapping[str, Any]],
-                         reports: Mapping[str, dict[str, Any]] | None = None) -> list[str]:
+                         reports: Mapping[str, dict[str, Any]] | None = None,
+                         taxonomy: TaxonomyFacts | None = None) -> list[str]:
     """Re-render the HTML reports of a finished batch whose documents have stored decisions,
     so decisions survive re-runs (for clauses whose text is unchanged).
 
@@ -207,7 +243,7 @@ def apply_stored_reviews(out_dir: Path, entries: Iterable[Mapping[str, Any]],
         report = load(entry)
         if report is None or not review_for(report, store):
             continue
-        atomic_write_text(out_dir / html, render_html(report, store))
+        atomic_write_text(out_dir / html, render_html(report, store, taxonomy))
         written.append(html)
     return written
 
@@ -215,7 +251,8 @@ def apply_stored_reviews(out_dir: Path, entries: Iterable[Mapping[str, Any]],
 def write_batch_tables(out_dir: Path, entries: Sequence[Mapping[str, Any]],
                        reports: Mapping[str, dict[str, Any]] | None = None,
                        formats: Iterable[str] = ("csv", "xlsx"),
-                       options: ReportOptions | None = None) -> list[Path]:
+                       options: ReportOptions | None = None,
+                       taxonomy: TaxonomyFacts | None = None) -> list[Path]:
     """Write ``OUT/findings.csv`` and/or ``OUT/findings.xlsx`` (streamed to temporary files,
     renamed into place when complete); returns the files written.
 
@@ -242,7 +279,8 @@ def write_batch_tables(out_dir: Path, entries: Sequence[Mapping[str, Any]],
                 out_dir / "findings.csv", text=True, encoding="utf-8", newline=""))
         if "xlsx" in kinds:
             streams["xlsx"] = stack.enter_context(atomic_writer(out_dir / "findings.xlsx"))
-        write_tables(streams, entries, report_loader(out_dir, reports), store, options)
+        write_tables(streams, entries, report_loader(out_dir, reports), store, options,
+                     taxonomy)
     return [out_dir / f"findings.{kind}" for kind in kinds]
 
 
@@ -258,7 +296,7 @@ def _csv_cell(value: Any) -> str:
     return text
 
 
-def files_csv(entries: list[dict[str, Any]]) -> str:
+def files_csv(entries: Sequence[Mapping[str, Any]]) -> str:
     """One row per input: path, status, reason, type, pages, ... (UTF-8, formulas neutralised)."""
     import csv
     import io

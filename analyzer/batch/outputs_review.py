@@ -14,13 +14,16 @@ from typing import TYPE_CHECKING, Any
 from analyzer.batch.outputs import (
     StoreReports,
     batch_entries,
+    readable_taxonomy,
     render_html,
     write_batch_tables,
 )
 from analyzer.output import atomic_write_bytes, atomic_write_text
+from analyzer.statuses import OK
 
 if TYPE_CHECKING:
     from analyzer.report.i18n import ReportOptions
+    from analyzer.taxonomy_facts import TaxonomyFacts
 
 log = logging.getLogger(__name__)
 REPORT_SCHEMA = "hds-analyzer/report/1"
@@ -82,11 +85,12 @@ def import_reviews(decisions_file: Path, out_dir: Path, *, reviewer: str = "") -
         out_dir, exports, {k: r for k, (_, r) in reports.items()},
         source=decisions_file.name, reviewer=reviewer)
     rerendered: list[str] = []
+    taxonomy = _recorded_taxonomy(out_dir)
     for json_path, report in reports.values():
         html_path = json_path.with_suffix(".html")
-        atomic_write_text(html_path, render_html(report, store))
+        atomic_write_text(html_path, render_html(report, store, taxonomy))
         rerendered.append(html_path.name)
-    refreshed = refresh_reviewed_outputs(out_dir, imported_paths & set(reports))
+    refreshed = refresh_reviewed_outputs(out_dir, imported_paths & set(reports), taxonomy)
     return ImportResult(
         documents=len(exports),
         decisions=sum(len(e["decisions"]) + len(e["added"]) + len(e["checklist"])
@@ -96,7 +100,26 @@ def import_reviews(decisions_file: Path, out_dir: Path, *, reviewer: str = "") -
         refreshed=refreshed)
 
 
-def refresh_reviewed_outputs(out_dir: Path, paths: set[str]) -> list[str]:
+def _recorded_taxonomy(out_dir: Path) -> TaxonomyFacts | None:
+    """The taxonomy of the rules OUT's last scan used (None: the shipped rules, or no
+    readable results store)."""
+    from analyzer.batch.store import STORE_NAME, Store, StoreDamaged
+
+    if not (out_dir / STORE_NAME).is_file():
+        return None
+    warnings: list[str] = []
+    try:
+        with Store(out_dir) as store:
+            taxonomy = readable_taxonomy(store.last_patterns_dir(), warnings)
+    except StoreDamaged:
+        return None
+    for warning in warnings:
+        log.warning("%s", warning)
+    return taxonomy
+
+
+def refresh_reviewed_outputs(out_dir: Path, paths: set[str],
+                             taxonomy: TaxonomyFacts | None = None) -> list[str]:
     """After ``review import``: rewrite the findings tables and the Word memos (of ``paths``)
     already in OUT, so they show the stored decisions. Needs OUT's results store (a folder of
     bare JSON reports has no tables to refresh). Returns the files rewritten."""
@@ -108,10 +131,11 @@ def refresh_reviewed_outputs(out_dir: Path, paths: set[str]) -> list[str]:
     with open_store(out_dir, warnings) as store:
         inputs = store.last_inputs()
         records = store.records(inputs)
-        entries = batch_entries(store, out_dir, [r["path"] for r in records], set())
+        entries = [e.to_dict() for e in
+                   batch_entries(store, out_dir, [r["path"] for r in records], set())]
         reports = StoreReports(store, [e["path"] for e in entries])
         formats = {k for k in ("csv", "xlsx") if (out_dir / f"findings.{k}").exists()}
-        write_batch_tables(out_dir, entries, reports, formats)
+        write_batch_tables(out_dir, entries, reports, formats, taxonomy=taxonomy)
         memos = [e for e in entries if e["path"] in paths
                  and (out_dir / f"{e['name']}.docx").exists()]
         write_memos(out_dir, memos, reports)
@@ -140,7 +164,7 @@ def write_memos(out_dir: Path, entries: Sequence[Mapping[str, Any]],
         if not isinstance(name, str) or "/" in name or "\\" in name or name.startswith("."):
             continue
         target = out_dir / f"{name}.docx"
-        if entry.get("status") != "ok":
+        if entry.get("status") != OK:
             target.unlink(missing_ok=True)  # no memo for an input that is no longer analysed
             continue
         if only_missing and entry.get("unchanged") and target.exists():

@@ -12,10 +12,10 @@ from analyzer import __version__
 from analyzer.batch.inputs import InputFile, file_kind, os_error
 from analyzer.batch.limits import Limits
 from analyzer.batch.store import Store
-from analyzer.batch.worker import OK_STATUSES
 from analyzer.extract import file_sha256
+from analyzer.statuses import LIMIT_EXCEEDED, NOT_FAILED, PARSE_ERROR, RETRIED
 
-RETRY_STATUSES = ("timeout", "crashed")  # possibly transient: re-done by --retry-failed
+RETRY_STATUSES = RETRIED  # possibly transient: re-done by --retry-failed
 
 
 def _patterns_hash(patterns_dir: Path | None) -> str:
@@ -62,7 +62,7 @@ class Plan:
                                             f"({file_kind(st.st_mode)}): never read"))
                     continue
                 if st.st_size > max_bytes:
-                    self.unreadable.append((item, "limit_exceeded", "max_file_size: "
+                    self.unreadable.append((item, LIMIT_EXCEEDED, "max_file_size: "
                                             f"{st.st_size // (1024 * 1024)} MB (limit "
                                             f"{limits.max_file_mb} MB)"))
                     continue
@@ -72,7 +72,7 @@ class Plan:
                 else:
                     sha = file_sha256(item.path)
             except OSError as e:
-                self.unreadable.append((item, "parse_error", f"unreadable: {os_error(e)}"))
+                self.unreadable.append((item, PARSE_ERROR, f"unreadable: {os_error(e)}"))
                 continue
             task = {"path": str(item.path), "display": item.display,
                     "name": names[item.display], "sha256": sha, "size": st.st_size,
@@ -80,7 +80,7 @@ class Plan:
             if (old is not None and not force and old["sha256"] == sha
                     and old["config_key"] == key
                     and not (retry_failed and old["status"] in RETRY_STATUSES)
-                    and (old["status"] in OK_STATUSES or old["limits_key"] == limits_key)):
+                    and (old["status"] in NOT_FAILED or old["limits_key"] == limits_key)):
                 self.reuse.append((item, old, st.st_mtime_ns))
             else:
                 self.run.append((item, task))

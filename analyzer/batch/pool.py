@@ -21,9 +21,13 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from analyzer.batch.limits import Limits
+from analyzer.batch.models import DocumentOutcome
 from analyzer.batch.worker import worker_main
+from analyzer.statuses import CRASHED, LIMIT_EXCEEDED, TIMEOUT
 
 log = logging.getLogger(__name__)
+_Done = tuple[dict[str, Any], DocumentOutcome]
+"""A finished document: its task and its outcome."""
 READY_TIMEOUT = 180.0
 _PRELOAD = ["analyzer.batch._preload"]
 
@@ -69,16 +73,19 @@ class _Slot:
     stderr_fd: int | None = None  # the parent's own descriptor: the name is gone once ready
 
 
-def failure(status: str, reason: str, seconds: float, pages: int | None = None) -> dict[str, Any]:
-    """A result for a document whose worker gave no answer."""
-    return {"record": {"status": status, "reason": reason, "type": None, "pages": pages,
-                       "chars": 0, "truncated": False, "warnings": [], "rules_version": None,
-                       "seconds": round(seconds, 3), "cpu_seconds": None, "peak_rss_mb": None},
-            "entry": {}, "json": None, "html": None, "recycle": True}
+def failure(status: str, reason: str, seconds: float,
+            pages: int | None = None) -> DocumentOutcome:
+    """The outcome of a document whose worker gave no answer."""
+    return DocumentOutcome(
+        record={"status": status, "reason": reason, "type": None, "pages": pages, "chars": 0,
+                "truncated": False, "warnings": [], "rules_version": None,
+                "seconds": round(seconds, 3), "cpu_seconds": None, "peak_rss_mb": None},
+        recycle=True)
 
 
 class Supervisor:
-    """Run tasks on ``jobs`` worker processes; yields ``(task, result)`` as each one finishes.
+    """Run tasks on ``jobs`` worker processes; yields ``(task, DocumentOutcome)`` as each one
+    finishes.
 
     ``cores`` (default ``jobs``) is the batch's job count: a document assigned while fewer
     documents than that are in progress or waiting may OCR that many pages at once."""
@@ -156,7 +163,7 @@ class Supervisor:
         self.close()
 
     # -- the loop ------------------------------------------------------------------------------
-    def run(self, tasks: Iterable[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], dict]]:
+    def run(self, tasks: Iterable[dict[str, Any]]) -> Iterator[_Done]:
         pending = deque(tasks)
         while True:
             for i in range(self.jobs):
@@ -184,7 +191,7 @@ class Supervisor:
         with contextlib.suppress(OSError):  # a death is noticed by _poll, blamed on this task
             slot.conn.send(task)
 
-    def _poll(self) -> Iterator[tuple[dict[str, Any], dict]]:
+    def _poll(self) -> Iterator[_Done]:
         now = time.monotonic()
         live = [s for s in self.slots if s is not None]
         # only what can expire: a document's deadline, a worker's start-up wait (an idle ready
@@ -227,7 +234,7 @@ class Supervisor:
                 self._kill(slot)
                 self.slots[i] = None
                 budget = slot.deadline - slot.task_started
-                yield task, failure("timeout", f"timeout: no result after {budget:.0f} s "
+                yield task, failure(TIMEOUT, f"timeout: no result after {budget:.0f} s "
                                     "(wall-clock limit; worker killed)",
                                     now - slot.task_started, task.get("pages"))
             elif slot.task is None and not slot.ready and now > slot.started + READY_TIMEOUT:
@@ -235,7 +242,7 @@ class Supervisor:
                 self.slots[i] = None
                 raise WorkerStartError(f"a worker did not start within {READY_TIMEOUT:.0f} s")
 
-    def _message(self, i: int, slot: _Slot, message: tuple) -> tuple[dict, dict] | None:
+    def _message(self, i: int, slot: _Slot, message: tuple) -> _Done | None:
         kind = message[0]
         if kind == "ready":
             slot.ready = True
@@ -257,13 +264,13 @@ class Supervisor:
             task, result = slot.task, message[1]
             slot.task = None
             slot.done += 1
-            if result.get("recycle"):
+            if result.recycle:
                 self._retire(slot)
                 self.slots[i] = None
             return task, result
         return None
 
-    def _died(self, slot: _Slot) -> tuple[dict, dict] | None:
+    def _died(self, slot: _Slot) -> _Done | None:
         code = slot.process.exitcode
         said = last_line(slot.stderr_fd)
         said = f"; last message: {said}" if said else ""
@@ -276,14 +283,14 @@ class Supervisor:
         if code is not None and code < 0:
             name = signal_name(-code)
             if -code == signal.SIGXCPU:
-                return task, failure("limit_exceeded", f"cpu: over {self.limits.cpu_seconds} s "
+                return task, failure(LIMIT_EXCEEDED, f"cpu: over {self.limits.cpu_seconds} s "
                                      "of CPU time (worker stopped by SIGXCPU)", seconds)
             hints = {int(signal.SIGKILL): " (memory cap or out-of-memory killer?)",
                      int(signal.SIGABRT): " (a native parser aborted, often on the memory cap)"}
             hint = hints.get(-code, "")
-            return task, failure("crashed", f"crashed: worker died by {name}{hint}{said}",
+            return task, failure(CRASHED, f"crashed: worker died by {name}{hint}{said}",
                                  seconds)
-        return task, failure("crashed", f"crashed: worker exited with code {code}{said}",
+        return task, failure(CRASHED, f"crashed: worker exited with code {code}{said}",
                              seconds)
 
 

@@ -7,7 +7,7 @@ import sys
 import time
 from typing import TextIO
 
-from analyzer.batch.worker import OK_STATUSES
+from analyzer.statuses import NOT_FAILED
 
 
 def _duration(seconds: float) -> str:
@@ -44,7 +44,7 @@ class Progress:
     def update(self, path: str, status: str, pages: int | None, reason: str = "") -> None:
         self.done += 1
         self.pages += pages or 0
-        failed = status not in OK_STATUSES
+        failed = status not in NOT_FAILED
         self.failed += failed
         if not self.enabled:
             return

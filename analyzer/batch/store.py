@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.batch.entry import report_summary
+from analyzer.statuses import OK, OK_NO_TEXT
 
 STORE_NAME = "results.sqlite"
 log = logging.getLogger(__name__)
@@ -190,6 +191,16 @@ class Store:
         row = self.conn.execute("SELECT inputs FROM runs ORDER BY id DESC LIMIT 1").fetchone()
         return json.loads(row["inputs"]) if row and row["inputs"] else None
 
+    def last_patterns_dir(self) -> str | None:
+        """The rule directory (``--patterns``) of the latest run; None for the shipped rules."""
+        row = self.conn.execute("SELECT options FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        try:
+            options = json.loads(row["options"]) if row and row["options"] else {}
+        except ValueError:
+            return None
+        value = options.get("patterns_dir") if isinstance(options, dict) else None
+        return value if isinstance(value, str) and value else None
+
     def runs(self) -> Iterator[dict[str, Any]]:
         for row in self.conn.execute("SELECT * FROM runs ORDER BY id"):
             yield dict(row)
@@ -257,7 +268,7 @@ def _recover_from_reports(store: Store, out_dir: Path) -> int:
             chars = len(report.get("text") or "")
             store.put({"path": document["path"], "name": path.stem,
                        "sha256": document.get("sha256"), "type": document.get("format"),
-                       "status": "ok" if chars else "ok_no_text",
+                       "status": OK if chars else OK_NO_TEXT,
                        "reason": "" if chars else "no usable text layer (scanned?): not "
                        "reviewed, needs OCR", "pages": document.get("pages"), "chars": chars,
                        "rules_version": document.get("rules_version"),

@@ -2,31 +2,43 @@
 
 The parent imports this module only for ``worker_main`` (the process target) and the status
 names; the heavy libraries (spaCy, pdfplumber, python-docx) are imported inside the worker.
-A worker answers each task with one ``("done", result)`` message; before extraction it may send
+A worker answers each task with one ``("done", DocumentOutcome)`` message; before extraction it may send
 ``("pages", n)`` so that the parent can scale the wall-clock timeout with the page count.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import signal
 import sys
 import time
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from analyzer.batch.limits import Limits
-from analyzer.statuses import ALL, ANALYSED, FAILED, NOT_FAILED
+from analyzer.batch.models import DocumentOutcome
+from analyzer.batch.text_caps import MAX_BLOCK_CHARS, cap_text, split_long_blocks
+from analyzer.statuses import (
+    ALL,
+    ANALYSED,
+    CRASHED,
+    FAILED,
+    FATAL,
+    LIMIT_EXCEEDED,
+    NOT_FAILED,
+    OK,
+    OK_NO_TEXT,
+    PARSE_ERROR,
+    UNSUPPORTED_TYPE,
+)
 
 # The fixed set of per-file statuses (docs/batch.md), defined once in analyzer.statuses.
 OK_STATUSES, FAILED_STATUSES, STATUSES = NOT_FAILED, FAILED, ALL
 MIN_CHARS_PER_PAGE = 20
 CHARS_PER_PAGE = 3000  # a page of contract text, for the timeout of non-PDF documents
-MAX_BLOCK_CHARS = 100_000
-"""Longest paragraph passed to the analysis (no clause is that long): far below spaCy's
-per-text limit (``analyzer.models.MAX_TEXT_CHARS``) whatever ``--max-chars`` allows."""
 
 
 def _setup_process(limits: Limits, stderr_path: str | None = None) -> None:
@@ -140,12 +152,12 @@ def worker_main(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
         result = process_task(task, limits, options, notify=conn.send)
         done += 1
         if done >= limits.recycle_after:
-            result["recycle"] = True
+            result = dataclasses.replace(result, recycle=True)
         try:
             conn.send(("done", result))
         except (BrokenPipeError, OSError):
             return
-        if result.get("recycle"):
+        if result.recycle:
             return
 
 
@@ -158,85 +170,98 @@ def _short(message: str, path: Path) -> str:
     return message[:500]
 
 
+class _Rendered(NamedTuple):
+    """The report of an analysed document: its files' text and its index fields."""
+
+    json: str
+    html: str
+    summary: dict[str, Any]
+
+
 def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
-                 notify: Any = None) -> dict[str, Any]:
+                 notify: Any = None) -> DocumentOutcome:
     """Pre-flight, extract, cap, analyse and render one document; never raises.
 
-    Returns a dict with ``record`` (status, reason, type, pages, chars, truncated, warnings,
-    seconds, cpu_seconds, peak_rss_mb, rules_version), ``entry`` (the index fields), ``json`` and
-    ``html`` (the report files' text, None on failure) and ``recycle`` (the worker should exit).
+    Returns its ``DocumentOutcome``: the record (status, reason, type, pages, chars, truncated,
+    warnings, seconds, cpu_seconds, peak_rss_mb, rules_version), the index fields, the report
+    files' text (None on failure) and whether the worker should exit (``recycle``).
     """
-    from analyzer.batch.limits import (
-        LimitExceeded,
-        check_docx,
-        check_pdf,
-        check_text_ratio,
-        check_zip,
-        is_ooxml,
-    )
-    from analyzer.errors import ExtractionError
-    from analyzer.extract.sniff import sniff_format, sniff_type
+    from analyzer.batch.limits import check_text_ratio
 
     start, cpu_start = time.monotonic(), time.process_time()
     path = Path(task["path"])
-    record: dict[str, Any] = {"status": "crashed", "reason": "", "type": None, "pages": None,
+    record: dict[str, Any] = {"status": CRASHED, "reason": "", "type": None, "pages": None,
                               "chars": 0, "truncated": False, "warnings": [],
                               "rules_version": None}
-    out: dict[str, Any] = {"record": record, "entry": {}, "json": None, "html": None,
-                           "recycle": False}
+    rendered: _Rendered | None = None
+    recycle = False
     stage = "pre-flight"
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_mb * 1024 * 1024:
-            raise LimitExceeded("max_file_size", f"{size // (1024 * 1024)} MB "
-                                f"(limit {limits.max_file_mb} MB)")
-        kind = sniff_type(path)
-        warnings: list[str] = []
-        if kind == "empty":
-            record["type"] = "empty"
-            raise ExtractionError("empty_file: 0 bytes", "unsupported_type")
-        record["type"] = kind
-        if kind == "zip":
-            # ZIP limits and the DOCTYPE ban before anything opens the package
-            warnings.extend(check_zip(path, limits))
-            if is_ooxml(path):
-                record["type"] = "docx"
-                warnings.extend(check_docx(path, limits))
-        fmt = sniff_format(path)  # type by content; raises unsupported_type
-        record["type"] = fmt
-        if fmt == "pdf":
-            pages = check_pdf(path, limits)
-            record["pages"] = pages
-            if notify and pages:
-                notify(("pages", pages))
-                record["notified"] = pages
-        suffix = path.suffix.lower()
-        if fmt in ("pdf", "docx", "odt", "rtf", "doc") and suffix != f".{fmt}":
-            warnings.append(f"extension_mismatch: {fmt.upper()} content in a "
-                            f"{suffix or 'suffix-less'} file")
+        size, warnings = _preflight(path, limits, notify, record)
         stage = "extraction"
         extracted = _extract(path, options, notify, int(task.get("ocr_jobs") or 1))
         # output:input ratio on the whole text (before the cap hides it), before any analysis
         check_text_ratio(sum(len(block.text) for block in extracted.blocks), size, limits)
         stage = "analysis"
-        _analysis(extracted, task, options, limits, warnings, notify, out)
+        rendered = _analysis(extracted, task, options, limits, warnings, notify, record)
     except Exception as e:  # a library failure on hostile input, or a bug of ours
         record.update(_failure(e, stage, path, limits))
-        out["recycle"] = isinstance(e, MemoryError)
-    _complete(task, out, start, cpu_start)
-    return out
+        recycle = isinstance(e, MemoryError)
+    return _complete(task, record, rendered, recycle, (start, cpu_start))
+
+
+def _preflight(path: Path, limits: Limits, notify: Any,
+               record: dict[str, Any]) -> tuple[int, list[str]]:
+    """The checks before any parser opens the file (size, type by content, ZIP and PDF limits,
+    extension); sets ``type`` and ``pages`` in ``record``. Returns the size and the warnings.
+
+    Raises:
+        LimitExceeded, ExtractionError: the document is refused (its status and reason).
+    """
+    from analyzer.batch.limits import LimitExceeded, check_docx, check_pdf, check_zip, is_ooxml
+    from analyzer.errors import ExtractionError
+    from analyzer.extract.sniff import sniff_format, sniff_type
+
+    size = path.stat().st_size
+    if size > limits.max_file_mb * 1024 * 1024:
+        raise LimitExceeded("max_file_size", f"{size // (1024 * 1024)} MB "
+                            f"(limit {limits.max_file_mb} MB)")
+    kind = sniff_type(path)
+    warnings: list[str] = []
+    if kind == "empty":
+        record["type"] = "empty"
+        raise ExtractionError("empty_file: 0 bytes", UNSUPPORTED_TYPE)
+    record["type"] = kind
+    if kind == "zip":
+        # ZIP limits and the DOCTYPE ban before anything opens the package
+        warnings.extend(check_zip(path, limits))
+        if is_ooxml(path):
+            record["type"] = "docx"
+            warnings.extend(check_docx(path, limits))
+    fmt = sniff_format(path)  # type by content; raises unsupported_type
+    record["type"] = fmt
+    if fmt == "pdf":
+        pages = check_pdf(path, limits)
+        record["pages"] = pages
+        if notify and pages:
+            notify(("pages", pages))
+            record["notified"] = pages
+    suffix = path.suffix.lower()
+    if fmt in ("pdf", "docx", "odt", "rtf", "doc") and suffix != f".{fmt}":
+        warnings.append(f"extension_mismatch: {fmt.upper()} content in a "
+                        f"{suffix or 'suffix-less'} file")
+    return size, warnings
 
 
 def _analysis(extracted: Any, task: dict[str, Any], options: dict[str, Any], limits: Limits,
-              warnings: list[str], notify: Any, out: dict[str, Any]) -> None:
-    """Cap and cut the text, analyse and render it, and set the status (``ok``, or
-    ``ok_no_text`` for a document without a usable text layer)."""
-    record = out["record"]
-    extracted, chars, truncated = _cap_text(extracted, limits.max_chars)
+              warnings: list[str], notify: Any, record: dict[str, Any]) -> _Rendered:
+    """Cap and cut the text, analyse and render it, and set the status in ``record``
+    (``ok``, or ``ok_no_text`` for a document without a usable text layer)."""
+    extracted, chars, truncated = cap_text(extracted, limits.max_chars)
     if truncated:
         warnings.append(f"text_truncated: extracted text cut at {limits.max_chars} "
                         "characters (max_chars)")
-    extracted, split = _split_long_blocks(extracted, MAX_BLOCK_CHARS)
+    extracted, split = split_long_blocks(extracted, MAX_BLOCK_CHARS)
     if split:
         warnings.append(f"text_split: {split} paragraph(s) longer than {MAX_BLOCK_CHARS} "
                         "characters cut into pieces (the analysis takes paragraphs of at "
@@ -245,16 +270,17 @@ def _analysis(extracted: Any, task: dict[str, Any], options: dict[str, Any], lim
     equivalent = max(extracted.pages or 0, chars // CHARS_PER_PAGE)
     if notify and equivalent > (record.get("notified") or 0):
         notify(("pages", equivalent))  # analysis time grows with the text: so does the timeout
-    out["json"], out["html"], out["entry"], _language, rules_version = _analyse(
+    json_text, html_text, summary, _language, rules_version = _analyse(
         extracted, task, options, warnings)
     record["rules_version"] = rules_version
     record["warnings"] = warnings
     pages_n = extracted.pages or 1
     if chars == 0 or (extracted.format == "pdf" and chars / pages_n < MIN_CHARS_PER_PAGE):
-        record["status"] = "ok_no_text"
+        record["status"] = OK_NO_TEXT
         record["reason"] = "no usable text layer (scanned?): not reviewed, needs OCR"
     else:
-        record["status"] = "ok"
+        record["status"] = OK
+    return _Rendered(json_text, html_text, summary)
 
 
 def _failure(e: Exception, stage: str, path: Path, limits: Limits) -> dict[str, str]:
@@ -263,58 +289,63 @@ def _failure(e: Exception, stage: str, path: Path, limits: Limits) -> dict[str, 
     from analyzer.errors import ExtractionError, PatternFileError
 
     if isinstance(e, LimitExceeded):
-        return {"status": "limit_exceeded", "reason": _short(str(e), path)}
+        return {"status": LIMIT_EXCEEDED, "reason": _short(str(e), path)}
     if isinstance(e, PatternFileError):
-        return {"status": "fatal", "reason": str(e)}
+        return {"status": FATAL, "reason": str(e)}
     if isinstance(e, ExtractionError):
-        status = e.status if e.status in FAILED_STATUSES else "parse_error"
+        status = e.status if e.status in FAILED else PARSE_ERROR
         return {"status": status, "reason": _short(str(e), path)}
     if isinstance(e, MemoryError):
-        return {"status": "limit_exceeded",
+        return {"status": LIMIT_EXCEEDED,
                 "reason": f"memory: over {limits.memory_mb} MB during {stage}"}
     if isinstance(e, RecursionError):
-        return {"status": "parse_error",
+        return {"status": PARSE_ERROR,
                 "reason": f"recursion: structure nested too deeply ({stage})"}
-    status = "crashed" if stage == "analysis" else "parse_error"
+    status = CRASHED if stage == "analysis" else PARSE_ERROR
     label = "internal error" if stage == "analysis" else "corrupt"
     return {"status": status, "reason": _short(f"{label}: {type(e).__name__}: {e}", path)}
 
 
-def _complete(task: dict[str, Any], out: dict[str, Any], start: float, cpu_start: float) -> None:
-    """Drop the results of a failed document, or compress the report and write its files
-    (when the worker shares OUT's disk); then the costs (time, CPU, peak memory)."""
+def _complete(task: dict[str, Any], record: dict[str, Any], rendered: _Rendered | None,
+              recycle: bool, started: tuple[float, float]) -> DocumentOutcome:
+    """The outcome: no report for a failed document; else the report compressed and, when
+    the worker shares OUT's disk, its files written here; then the costs (time, CPU, peak
+    memory) from ``started`` (wall clock, CPU)."""
+    record.pop("notified", None)
+    outcome = DocumentOutcome(record=record, recycle=recycle)
+    if record["status"] in ANALYSED and rendered is not None:
+        data = rendered.json.encode("utf-8")
+        # json_bytes: a re-run notices a damaged OUT/<name>.json
+        outcome = dataclasses.replace(
+            outcome, summary={**rendered.summary, "json_bytes": len(data)}, json=rendered.json,
+            html=rendered.html, blob=zlib.compress(data, 6))
+        if task.get("out_dir"):
+            outcome = _write_reports(task, outcome)
+    return dataclasses.replace(outcome, record={**record, **_costs(*started)})
+
+
+def _costs(start: float, cpu_start: float) -> dict[str, float]:
+    """Wall-clock and CPU seconds since ``start``/``cpu_start``, and the peak memory (MB)."""
     import resource
 
-    record = out["record"]
-    record.pop("notified", None)
-    if record["status"] not in ANALYSED:
-        out["json"] = out["html"] = None
-        out["entry"] = {}
-    else:
-        data = out["json"].encode("utf-8")
-        out["blob"] = zlib.compress(data, 6)
-        out["entry"]["json_bytes"] = len(data)  # a re-run notices a damaged OUT/<name>.json
-        if task.get("out_dir"):
-            _write_reports(task, out)
-    record["seconds"] = round(time.monotonic() - start, 3)
-    record["cpu_seconds"] = round(time.process_time() - cpu_start, 3)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    record["peak_rss_mb"] = round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+    return {"seconds": round(time.monotonic() - start, 3),
+            "cpu_seconds": round(time.process_time() - cpu_start, 3),
+            "peak_rss_mb": round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)}
 
 
-def _write_reports(task: dict[str, Any], out: dict[str, Any]) -> None:
+def _write_reports(task: dict[str, Any], outcome: DocumentOutcome) -> DocumentOutcome:
     """Write OUT/<name>.json and .html here, in parallel with the other workers (atomically:
     temporary file, fsync, rename); the parent then only records the result."""
     from analyzer.batch.outputs import write_document
 
     try:
         write_document(Path(task["out_dir"]), task["name"], task.get("formats", ("json", "html")),
-                       out["json"], out["html"])
+                       outcome.json, outcome.html)
     except OSError as e:  # left to the parent, which raises it as a batch error
-        out["write_error"] = f"{type(e).__name__}: {e}"
-        return
-    out["written"] = True
-    out["json"] = out["html"] = None  # already on disk: do not send them back
+        return dataclasses.replace(outcome, write_error=f"{type(e).__name__}: {e}")
+    # already on disk: do not send them back
+    return dataclasses.replace(outcome, written=True, json=None, html=None)
 
 
 def _extract(path: Path, options: dict[str, Any], notify: Any = None, ocr_jobs: int = 1) -> Any:
@@ -329,61 +360,12 @@ def _extract(path: Path, options: dict[str, Any], notify: Any = None, ocr_jobs: 
                    ocr_jobs=ocr_jobs)
 
 
-def _cap_text(extracted: Any, max_chars: int) -> tuple[Any, int, bool]:
-    import dataclasses
-
-    total = 0
-    kept = []
-    truncated = False
-    for block in extracted.blocks:
-        if total + len(block.text) > max_chars:
-            room = max_chars - total
-            if room > 0:
-                kept.append(dataclasses.replace(block, text=block.text[:room]))
-                total += room
-            truncated = True
-            break
-        kept.append(block)
-        total += len(block.text)
-    if truncated:
-        extracted = dataclasses.replace(extracted, blocks=tuple(kept))
-    return extracted, total, truncated
-
-
-def _split_long_blocks(extracted: Any, limit: int) -> tuple[Any, int]:
-    """Cut every block longer than ``limit`` characters into pieces of at most ``limit``, at the
-    last whitespace of each piece where there is one; returns the document and how many blocks
-    were cut."""
-    import dataclasses
-
-    if all(len(block.text) <= limit for block in extracted.blocks):
-        return extracted, 0
-    blocks = []
-    split = 0
-    for block in extracted.blocks:
-        text = block.text
-        if len(text) <= limit:
-            blocks.append(block)
-            continue
-        split += 1
-        start = 0
-        while start < len(text):
-            end = min(len(text), start + limit)
-            if end < len(text):
-                cut = max(text.rfind(" ", start, end), text.rfind("\n", start, end))
-                if cut > start + limit // 2:
-                    end = cut + 1
-            blocks.append(dataclasses.replace(block, text=text[start:end]))
-            start = end
-    return dataclasses.replace(extracted, blocks=tuple(blocks)), split
-
-
 def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
              warnings: list[str]) -> tuple[str, str, dict[str, Any], str, str]:
     import dataclasses
 
     from analyzer.analyze import analyze_extracted
-    from analyzer.batch.outputs import render_html
+    from analyzer.batch.outputs import render_html, run_taxonomy
     from analyzer.output import dump_json
 
     if warnings:
@@ -397,5 +379,6 @@ def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
 
     entry = report_summary(report)
     # rendered once, with the document's stored reviewer decisions when it has some
-    return (dump_json(report), render_html(report, task.get("reviews")), entry,
+    taxonomy = run_taxonomy(options.get("patterns_dir"))  # its titles, not the shipped ones
+    return (dump_json(report), render_html(report, task.get("reviews"), taxonomy), entry,
             report["document"]["language"], report["document"].get("rules_version", ""))

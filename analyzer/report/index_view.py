@@ -14,7 +14,7 @@ from analyzer.report.i18n import Messages
 from analyzer.report.labels import certificate_label, format_date, title
 from analyzer.report.markup import _clean, report_href
 from analyzer.report.verdict import summarize
-from analyzer.statuses import ANALYSED as OK_STATUSES
+from analyzer.statuses import ANALYSED, OK, OK_NO_TEXT, SKIPPED
 from analyzer.taxonomy_facts import TaxonomyFacts, default_facts
 
 TARGETS: tuple[str, ...] = default_facts().targets
@@ -34,7 +34,7 @@ def entry_verdict(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
     From its report when there is one (``summarize``); else from the entry's own keys
     (``declared_certificate``, ``certificate_gaps``, ``checklist_missing``), if any.
     """
-    if entry.get("status") not in OK_STATUSES:
+    if entry.get("status") not in ANALYSED:
         return None
     if report is not None:
         s = summarize(report, reference_date)
@@ -63,7 +63,7 @@ def looks_like_a_contract(entry: Mapping[str, Any],
     """An analysed input with no tagged clause and no mandatory clause present is probably not a
     hosting contract (a shopping list, a letter): it is shown apart and kept out of the charts,
     instead of counting as a contract "missing all 15 clauses"."""
-    if entry.get("status") != "ok":
+    if entry.get("status") != OK:
         return False
     if _int(entry.get("clauses")) > 0:
         return True
@@ -89,8 +89,8 @@ def batch_summary(entries: Sequence[Mapping[str, Any]],
     """
     verdicts = verdicts if verdicts is not None else {
         n: entry_verdict(e, None, None) for n, e in enumerate(entries)}
-    statuses = Counter("analysed" if e.get("status") in OK_STATUSES
-                       else "skipped" if e.get("status") == "skipped" else "failed"
+    statuses = Counter("analysed" if e.get("status") in ANALYSED
+                       else "skipped" if e.get("status") == SKIPPED else "failed"
                        for e in entries)
     readable = [n for n, e in enumerate(entries) if looks_like_a_contract(e, verdicts.get(n))]
     per_target = {t: sum(1 for n in readable
@@ -105,8 +105,8 @@ def batch_summary(entries: Sequence[Mapping[str, Any]],
     expired = sum(1 for n in readable if (verdicts.get(n) or {}).get("expiry") == "expired")
     return {"total": len(entries), "analysed": statuses["analysed"],
             "skipped": statuses["skipped"], "failed": statuses["failed"],
-            "no_text": sum(1 for e in entries if e.get("status") == "ok_no_text"),
-            "not_contract": sum(1 for n, e in enumerate(entries) if e.get("status") == "ok"
+            "no_text": sum(1 for e in entries if e.get("status") == OK_NO_TEXT),
+            "not_contract": sum(1 for n, e in enumerate(entries) if e.get("status") == OK
                                 and not looks_like_a_contract(e, verdicts.get(n))),
             "readable": len(readable),
             "per_target": per_target, "missing": missing.most_common(8),
@@ -164,11 +164,11 @@ def _bar_chart(rows: Sequence[tuple[str, str, int]], total: int, title: str,
 def index_status_label(entry: Mapping[str, Any], m: Messages) -> str:
     """An input's status in words: analysed, no readable text, skipped, failed (why)."""
     status = str(entry.get("status", ""))
-    if status == "ok":
+    if status == OK:
         return m("index.status_ok")
-    if status == "ok_no_text":
+    if status == OK_NO_TEXT:
         return m("index.status_no_text")
-    if status == "skipped":
+    if status == SKIPPED:
         return m("index.status_skipped")
     return m("index.status_failed", status=m(f"failure.{status}")
              if m.has(f"failure.{status}") else status.replace("_", " "))
@@ -180,10 +180,10 @@ def index_row(e: Mapping[str, Any], v: Mapping[str, Any] | None, m: Messages,
     given its verdict (``entry_verdict``)."""
     targets = (tax or default_facts()).targets
     status = str(e.get("status", ""))
-    group = "ok" if status in OK_STATUSES else "skipped" if status == "skipped" else "failed"
+    group = "ok" if status in ANALYSED else "skipped" if status == SKIPPED else "failed"
     cov = e.get("coverage") or {}
     contract = looks_like_a_contract(e, v)
-    label = index_status_label(e, m) if contract or status != "ok" \
+    label = index_status_label(e, m) if contract or status != OK \
         else m("index.status_not_contract")
     cert_cell = None
     if v is not None and contract:
