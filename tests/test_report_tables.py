@@ -105,6 +105,32 @@ def test_xlsx_sheets_and_content(batch: tuple[Path, list[dict], dict]) -> None:
     assert link.value == "sample.html" and link.hyperlink.target == "sample.html"
 
 
+def test_xlsx_is_the_same_bytes_for_the_same_batch(batch: tuple[Path, list[dict], dict]) -> None:
+    """No write time in the workbook: a re-run that changes nothing rewrites nothing new."""
+    out, entries, _ = batch
+    write_batch_tables(out, entries, formats=["xlsx"])
+    first = (out / "findings.xlsx").read_bytes()
+    write_batch_tables(out, entries, formats=["xlsx"])
+    assert (out / "findings.xlsx").read_bytes() == first
+
+
+def test_past_the_link_limit_a_report_name_stays_text(
+        batch: tuple[Path, list[dict], dict], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Excel takes at most 65,530 links per sheet; later contracts keep their report's name
+    as text instead of losing the cell (here with a limit of 1)."""
+    from analyzer.report import tables
+
+    out, entries, _ = batch
+    many = [entries[0], {**entries[0], "path": "b.pdf", "name": "b", "html": "b.html"}]
+    monkeypatch.setattr(tables, "_MAX_LINKS", 1)
+    write_batch_tables(out, many, formats=["xlsx"])
+    sheet = load_workbook(out / "findings.xlsx")["Contrats"]
+    column = CONTRACT_COLUMNS.index("report") + 1
+    first, second = sheet.cell(row=2, column=column), sheet.cell(row=3, column=column)
+    assert first.hyperlink is not None and first.hyperlink.target == "sample.html"
+    assert second.value == "b.html" and second.hyperlink is None
+
+
 def test_tables_in_english_with_a_reference_date(
         batch: tuple[Path, list[dict], dict]) -> None:
     from datetime import date

@@ -11,7 +11,7 @@ the column ids (``FINDING_COLUMNS``, ``CONTRACT_COLUMNS``) stay the same in ever
 
 Reports are read one at a time (from the results store or the per-document JSON files in OUT),
 once for both tables, and the CSV is streamed to disk, so memory stays flat on large batches.
-The rows are built in ``analyzer.report.tables_rows``; this module writes them (openpyxl is
+The rows are built in ``analyzer.report.tables_rows``; this module writes them (XlsxWriter is
 imported only when an XLSX workbook is written).
 """
 
@@ -22,6 +22,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _MAX_CELL = 32_000  # Excel's limit is 32,767 characters per cell
+_MAX_LINKS = 65_000  # Excel's limit is 65,530 links per sheet
 
 
 def _csv_cell(value: Any) -> Any:
@@ -114,37 +116,48 @@ class _CsvTable:
         """Nothing left to write: every row is already in the stream."""
 
 
+@dataclass
+class _Sheet:
+    """A worksheet being written and the index of its next row (XlsxWriter writes by cell)."""
+
+    ws: Any
+    next_row: int = 1
+
+
 class _XlsxTable:
     """``findings.xlsx`` (sheets of findings, contracts and mandatory clauses, named in the
-    interface language), written with openpyxl's write-only workbook; the contract and checklist
-    rows (one short row per input) wait for the findings sheet to be complete. Statuses of the
-    checklist sheet are coloured (and written as words, so they read without colour); each
-    contract row links to its report."""
+    interface language), written with XlsxWriter in constant-memory mode: findings rows go to
+    disk as they come; the contract and checklist rows (one short row per input) wait for the
+    findings sheet to be complete. Text is always written as text (never a formula, a number
+    or a link guessed from it); statuses of the checklist sheet are coloured (and written as
+    words, so they read without colour); each contract row links to its report."""
 
     def __init__(self, stream: IO[bytes], options: ReportOptions,
                  tax: TaxonomyFacts | None = None) -> None:
         from datetime import datetime
 
-        from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Font, PatternFill
+        import xlsxwriter
 
         self.options = options
         self.tax = tax
         self.m = m = options.m
-        self.stream = stream
-        self.wb = Workbook(write_only=True)
-        self.wb.properties.creator = "hds-analyzer"
-        fixed = datetime(2000, 1, 1)
-        self.wb.properties.created = fixed
-        self.wb.properties.modified = fixed
-        self._head_font = Font(bold=True, color="FFFFFF")
-        self._head_fill = PatternFill("solid", fgColor="1E293B")
-        self._wrap = Alignment(wrap_text=True, vertical="top")
-        self._link_font = Font(color="1D4ED8", underline="single")
+        self.wb = xlsxwriter.Workbook(stream, {
+            "constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+            "strings_to_urls": False})
+        self.wb.use_zip64()  # a batch of thousands of contracts may pass 4 GB
+        self.wb.set_properties({"author": "hds-analyzer", "created": datetime(2000, 1, 1)})
+        self._head = self.wb.add_format({"bold": True, "font_color": "#FFFFFF",
+                                         "bg_color": "#1E293B"})
+        self._wrap = self.wb.add_format({"text_wrap": True, "valign": "top"})
+        self._link = self.wb.add_format({"font_color": "#1D4ED8", "underline": 1})
+        self._links = 0
         self._fills = {
-            m(f"check.status.{k}"): (PatternFill("solid", fgColor=bg), Font(color=fg, bold=True))
-            for k, bg, fg in (("present", "E6F4EA", "166534"), ("missing", "FDE8EC", "9F1239"),
-                              ("excluded", "F3E8FF", "581C87"), ("expired", "FDE8EC", "9F1239"))}
+            m(f"check.status.{k}"): self.wb.add_format(
+                {"bg_color": bg, "font_color": fg, "bold": True})
+            for k, bg, fg in (("present", "#E6F4EA", "#166534"),
+                              ("missing", "#FDE8EC", "#9F1239"),
+                              ("excluded", "#F3E8FF", "#581C87"),
+                              ("expired", "#FDE8EC", "#9F1239"))}
         self._fills.update({m("review.table.ck_reviewed", status=word): fill
                             for word, fill in list(self._fills.items())})
         self.findings = self._sheet(
@@ -157,44 +170,41 @@ class _XlsxTable:
         self.rows = 0
 
     def _sheet(self, title: str, columns: Sequence[str], widths: Mapping[str, int],
-               labels: Sequence[str] | None = None) -> Any:
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.utils import get_column_letter
+               labels: Sequence[str] | None = None) -> _Sheet:
+        ws = self.wb.add_worksheet(title)
+        ws.freeze_panes(1, 1)
+        for i, col in enumerate(columns):
+            ws.set_column(i, i, widths.get(col, 14))
+        ws.autofilter(0, 0, 0, len(columns) - 1)
+        for i, col in enumerate(labels if labels is not None else column_labels(columns, self.m)):
+            ws.write_string(0, i, col, self._head)
+        return _Sheet(ws)
 
-        ws = self.wb.create_sheet(title)
-        ws.freeze_panes = "B2"
-        for i, col in enumerate(columns, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = widths.get(col, 14)
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}1"
-        header = []
-        for col in labels if labels is not None else column_labels(columns, self.m):
-            cell = WriteOnlyCell(ws, value=col)
-            cell.font = self._head_font
-            cell.fill = self._head_fill
-            header.append(cell)
-        ws.append(header)
-        return ws
-
-    def _row(self, ws: Any, values: Iterable[Any], wrap_cols: frozenset[int] = frozenset(),
+    def _row(self, sheet: _Sheet, values: Iterable[Any], wrap_cols: frozenset[int] = frozenset(),
              coloured: bool = False, link_col: int | None = None) -> None:
-        from openpyxl.cell import WriteOnlyCell
-
         from analyzer.report.markup import report_href
 
-        cells = []
+        ws, row = sheet.ws, sheet.next_row
+        sheet.next_row += 1
         for i, v in enumerate(values):
-            cell = WriteOnlyCell(ws, value=_xlsx_text(v))
-            if i == link_col and isinstance(v, str) and report_href(v):
-                cell.hyperlink = v  # relative: the workbook sits next to the reports
-                cell.font = self._link_font
-            if isinstance(v, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            if i in wrap_cols:
-                cell.alignment = self._wrap
+            v = _xlsx_text(v)
+            fmt = self._wrap if i in wrap_cols else None
             if coloured and isinstance(v, str) and v in self._fills:
-                cell.fill, cell.font = self._fills[v]
-            cells.append(cell)
-        ws.append(cells)
+                fmt = self._fills[v]
+            if i == link_col and isinstance(v, str) and report_href(v) and self._links < _MAX_LINKS:
+                # relative: the workbook sits next to the reports (past Excel's limit of links
+                # per sheet, the name stays as text)
+                ws.write_url(row, i, "external:" + v, self._link, v)
+                self._links += 1
+            elif isinstance(v, bool):
+                ws.write_boolean(row, i, v, fmt)
+            elif isinstance(v, int | float):
+                ws.write_number(row, i, v, fmt)
+            elif v is None or v == "":
+                if fmt is not None:
+                    ws.write_blank(row, i, None, fmt)
+            else:
+                ws.write_string(row, i, str(v), fmt)
 
     def add(self, entry: Mapping[str, Any], report: Mapping[str, Any] | None,
             decisions: DocumentReview) -> None:
@@ -207,13 +217,12 @@ class _XlsxTable:
             self._row(self.findings, [r[c] for c in FINDING_COLUMNS], self._wrap_f)
             self.rows += 1
 
-    def close(self, error: BaseException | None = None) -> None:
-        if error is not None:
-            return
+    def close(self) -> None:
         m = self.m
         contracts_ws = self._sheet(m("sheet.contracts"), CONTRACT_COLUMNS,
                                    {"document": 40, "reason": 40, "checklist_gap_items": 50,
                                     "warnings": 40, "certificates_required": 30, "report": 30})
+        self._links = 0
         for values in self.contracts:
             self._row(contracts_ws, values, link_col=CONTRACT_COLUMNS.index("report"))
         items = list((self.tax or default_facts()).checklist)
@@ -224,7 +233,7 @@ class _XlsxTable:
                                            *(title("checklist", i, m.lang, self.tax) for i in items)])
         for doc, statuses in self.checklists:
             self._row(checklist_ws, [doc, *(statuses.get(i, "") for i in items)], coloured=True)
-        self.wb.save(self.stream)
+        self.wb.close()
 
 
 def write_tables(streams: Mapping[str, IO[Any]], entries: Sequence[Mapping[str, Any]],
