@@ -85,6 +85,7 @@ def scan(
     limits: Limits | None = None,
     progress: bool = False,
     retry_failed: bool = False,
+    memos: bool = False,
 ) -> ScanResult:
     """Analyse every input and write ``OUT/<name>.json``, ``OUT/<name>.html``, ``OUT/index.html``,
     ``OUT/files.csv`` and the store ``OUT/results.sqlite``.
@@ -98,6 +99,8 @@ def scan(
             a local one when None).
         limits: per-document limits (``analyzer.batch.Limits``; defaults in docs/batch.md).
         progress: show progress on stderr (a live line on a terminal, JSON lines otherwise).
+        memos: the workers also write each analysed document's Word memo ``OUT/<name>.docx``
+            (in parallel, with the document's stored decisions; ``--format docx``).
 
     Raises:
         OutputFolderError: ``out_dir`` cannot be used (nothing was done).
@@ -119,7 +122,7 @@ def scan(
         result = ScanResult()
         with open_store(out_dir, result.warnings) as store:
             run = _start_run(store, out_dir, set(formats), [*todo, *recorded], how, force,
-                             patterns_dir, result.warnings)
+                             patterns_dir, result.warnings, memos)
             stopped, restored = _analyse_inputs(run, todo, recorded, how, force, retry_failed,
                                                 result)
             result.entries = batch_entries(store, out_dir, run.inputs, run.reused)
@@ -151,11 +154,13 @@ class _Run:
     """Inputs whose HTML report this run wrote (with their decisions)."""
     reused: set[str] = field(default_factory=set)
     """Unchanged inputs, taken from the store."""
+    memos: bool = False
+    """The workers write the Word memos of the documents they analyse."""
 
 
 def _start_run(store: Store, out_dir: Path, formats: set[str], found: Sequence[InputFile],
                how: _Engine, force: bool, patterns_dir: Path | None,
-               warnings: list[str]) -> _Run:
+               warnings: list[str], memos: bool = False) -> _Run:
     """Record the run in the store; what its steps share (output names, configuration key,
     stored decisions, the taxonomy of its rules)."""
     names = output_names(i.display for i in found)
@@ -167,7 +172,7 @@ def _start_run(store: Store, out_dir: Path, formats: set[str], found: Sequence[I
                               "force": force, "limits": repr(how.limits),
                               "versions": _versions()}, inputs)
     return _Run(store, out_dir, formats, run_id, key, repr(how.limits), names, inputs,
-                stored_reviews(out_dir), readable_taxonomy(patterns_dir, warnings))
+                stored_reviews(out_dir), readable_taxonomy(patterns_dir, warnings), memos=memos)
 
 
 def _analyse_inputs(run: _Run, todo: list[InputFile], recorded: Sequence[InputFile],
@@ -264,9 +269,10 @@ def _run_plan(run: _Run, plan: Plan, how: _Engine) -> int:
     """Analyse the inputs of ``plan.run``, recording each one as it finishes; returns how many."""
     bar = Progress(len(plan.run), enabled=how.progress)
     tasks = [task for _, task in plan.run]
-    for task in tasks:  # the worker renders the HTML once, with the stored decisions
+    for task in tasks:  # the worker renders the HTML (and memo) once, with the stored decisions
         if run.reviews is not None and run.reviews.has(task["display"]):
             task["reviews"] = run.reviews.only(task["display"])
+        task["memo"] = run.memos
     if how.name == "local":  # workers write their reports themselves (shared disk)
         for task in tasks:
             task.update(out_dir=str(run.out_dir), formats=sorted(run.formats))
@@ -329,7 +335,8 @@ def _finish(run: _Run, task: dict[str, Any], outcome: DocumentOutcome) -> dict[s
         raise BatchError(f"cannot write the report of {task['display']}: "
                          f"{outcome.write_error}")
     if not outcome.written:
-        write_document(run.out_dir, task["name"], run.formats, outcome.json, outcome.html)
+        write_document(run.out_dir, task["name"], run.formats, outcome.json, outcome.html,
+                       outcome.memo, memos=run.memos)
     record.update(path=task["display"], name=task["name"], sha256=task["sha256"],
                   size=task["size"], mtime_ns=task["mtime_ns"], run_id=run.run_id,
                   config_key=run.key, limits_key=run.limits_key, entry=dict(outcome.summary),

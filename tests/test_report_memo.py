@@ -103,3 +103,43 @@ def test_memo_shows_the_reviewers_work() -> None:
     assert "Le présen | catégorie : Hébergement · statut : Incluse" in tables
     assert "| Manquante | Présente | art. 12 |" in tables
     assert "Relecture juridique" not in [t for _, t in _text(render_memo(report))[0]]
+
+
+def test_the_workers_write_the_memos_and_the_parent_only_the_missing_ones(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch of thousands of contracts must not render its memos one by one in the parent:
+    each worker writes the memo of the document it analysed. The parent only renders a memo
+    that is missing from OUT (here: deleted between two runs of an unchanged input)."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from analyzer.cli import cli
+    from analyzer.report import memo
+
+    samples = Path(__file__).resolve().parent.parent / "samples" / "contracts"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("fr-formation-tma.txt", "en-cloud-hosting-agreement.md"):
+        shutil.copy(samples / name, docs / name)
+    out = tmp_path / "out"
+    rendered_here: list[str] = []
+    real = memo.render_memo
+
+    def in_the_parent(report, options=None, review=None):  # type: ignore[no-untyped-def]
+        rendered_here.append(report["document"]["path"])
+        return real(report, options, review)
+
+    monkeypatch.setattr(memo, "render_memo", in_the_parent)
+    scan = ["scan", str(docs), "-o", str(out), "--jobs", "1", "--quiet"]
+    result = CliRunner().invoke(cli, scan)
+    assert result.exit_code == 0, result.output
+    memos = sorted(p.name for p in out.glob("*.docx"))
+    assert len(memos) == 2 and rendered_here == []
+    paras, _ = _text((out / memos[0]).read_bytes())
+    assert any("HDS" in text for _, text in paras)
+    (out / memos[1]).unlink()
+    result = CliRunner().invoke(cli, scan)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.docx")) == memos
+    assert len(rendered_here) == 1  # the missing one, for the unchanged input

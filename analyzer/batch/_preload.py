@@ -11,6 +11,7 @@ import analyzer.extract.docx
 import analyzer.extract.pdf
 import analyzer.extract.text
 import analyzer.report.html
+import analyzer.report.memo
 
 try:  # the parsers themselves (imported lazily by the extractors)
     import docx  # noqa: F401

@@ -26,14 +26,17 @@ class DocumentOutcome:
     ``record`` holds the fields kept in the results store (status, reason, type, pages, chars,
     truncated, warnings, rules_version, seconds, cpu_seconds, peak_rss_mb); ``summary`` the
     index fields of its report (``entry.report_summary`` plus ``json_bytes``), empty when it
-    failed; ``json``/``html`` the report files' text, None on failure or when the worker wrote
-    them itself (``written``); ``blob`` the compressed JSON report for the store.
+    failed; ``json``/``html`` the report files' text (``memo`` the Word memo's bytes), None on
+    failure or when the worker wrote them itself (``written``); ``blob`` the compressed JSON
+    report for the store.
     """
 
     record: Mapping[str, Any]
     summary: Mapping[str, Any] = field(default_factory=dict)
     json: str | None = None
     html: str | None = None
+    memo: bytes | None = None
+    """The Word memo (``--format docx``), None when not asked for or not renderable."""
     blob: bytes | None = None
     recycle: bool = False
     """The worker exits after this document (recycled, or its memory is suspect)."""

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from analyzer.batch.entry import entry_of_record
 from analyzer.batch.models import IndexEntry
 from analyzer.batch.store import Store
-from analyzer.output import atomic_write_text, atomic_writer
+from analyzer.output import atomic_write_bytes, atomic_write_text, atomic_writer
 from analyzer.statuses import ANALYSED
 
 if TYPE_CHECKING:
@@ -36,15 +36,24 @@ REVIEWS_FILE = "reviews.json"  # the review store (analyzer.report.review.STORE_
 
 
 def write_document(out_dir: Path, name: str, formats: Iterable[str], json_text: str | None,
-                   html_text: str | None) -> None:
+                   html_text: str | None, memo: bytes | None = None, *,
+                   memos: bool = False) -> None:
     """Write (atomically) the report files of an analysed input; for a failed one (no JSON),
-    remove any report left by an older version of the file."""
+    remove any report left by an older version of the file. With ``memos`` (the batch writes
+    Word memos), ``OUT/<name>.docx`` is ``memo``, or removed when there is none (the end of
+    the run then renders the missing ones, and says why one cannot be)."""
     for kind, text in (("json", json_text), ("html", html_text)):
         target = out_dir / f"{name}.{kind}"
         if json_text is None:
             target.unlink(missing_ok=True)
         elif text is not None and kind in formats:
             atomic_write_text(target, text)
+    if memos:
+        target = out_dir / f"{name}.docx"
+        if memo is None or json_text is None:
+            target.unlink(missing_ok=True)
+        else:
+            atomic_write_bytes(target, memo)
 
 
 def render_html(report: Mapping[str, Any], store: ReviewStore | None = None,
@@ -56,6 +65,18 @@ def render_html(report: Mapping[str, Any], store: ReviewStore | None = None,
 
     review = review_for(report, store) if store is not None else None
     return render_document(report, reviews=review, taxonomy=taxonomy)
+
+
+def render_memo_bytes(report: Mapping[str, Any], store: ReviewStore | None = None) -> bytes | None:
+    """The Word memo of a document, with its stored reviewer decisions; None when it cannot be
+    rendered (left to the end of the run, which logs why)."""
+    from analyzer.report.memo import render_memo
+    from analyzer.report.review import review_for
+
+    try:
+        return render_memo(report, None, review_for(report, store) if store is not None else None)
+    except ValueError:
+        return None
 
 
 def run_taxonomy(patterns_dir: str | Path | None) -> TaxonomyFacts | None:

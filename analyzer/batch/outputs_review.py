@@ -149,8 +149,8 @@ def write_memos(out_dir: Path, entries: Sequence[Mapping[str, Any]],
 
     Args:
         reports: the reports by input path (read lazily, e.g. from the results store).
-        only_missing: write only the memos of inputs analysed by this run or without a memo
-            (the others are unchanged, so their memo is too).
+        only_missing: write only the memos that are not in OUT (the workers wrote those of the
+            inputs they analysed; the memos of unchanged inputs are unchanged too).
     """
     from analyzer.report.i18n import resolve
     from analyzer.report.memo import render_memo
@@ -167,7 +167,7 @@ def write_memos(out_dir: Path, entries: Sequence[Mapping[str, Any]],
         if entry.get("status") != OK:
             target.unlink(missing_ok=True)  # no memo for an input that is no longer analysed
             continue
-        if only_missing and entry.get("unchanged") and target.exists():
+        if only_missing and target.exists():
             continue
         report = reports.get(str(entry.get("path")))
         if report is None:

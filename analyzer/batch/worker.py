@@ -171,11 +171,13 @@ def _short(message: str, path: Path) -> str:
 
 
 class _Rendered(NamedTuple):
-    """The report of an analysed document: its files' text and its index fields."""
+    """The report of an analysed document: its files' text, its index fields and, when the
+    batch writes memos, its Word memo (None when the memo could not be rendered)."""
 
     json: str
     html: str
     summary: dict[str, Any]
+    memo: bytes | None = None
 
 
 def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
@@ -270,8 +272,7 @@ def _analysis(extracted: Any, task: dict[str, Any], options: dict[str, Any], lim
     equivalent = max(extracted.pages or 0, chars // CHARS_PER_PAGE)
     if notify and equivalent > (record.get("notified") or 0):
         notify(("pages", equivalent))  # analysis time grows with the text: so does the timeout
-    json_text, html_text, summary, _language, rules_version = _analyse(
-        extracted, task, options, warnings)
+    rendered, rules_version = _analyse(extracted, task, options, warnings)
     record["rules_version"] = rules_version
     record["warnings"] = warnings
     pages_n = extracted.pages or 1
@@ -280,7 +281,7 @@ def _analysis(extracted: Any, task: dict[str, Any], options: dict[str, Any], lim
         record["reason"] = "no usable text layer (scanned?): not reviewed, needs OCR"
     else:
         record["status"] = OK
-    return _Rendered(json_text, html_text, summary)
+    return rendered
 
 
 def _failure(e: Exception, stage: str, path: Path, limits: Limits) -> dict[str, str]:
@@ -318,7 +319,9 @@ def _complete(task: dict[str, Any], record: dict[str, Any], rendered: _Rendered 
         # json_bytes: a re-run notices a damaged OUT/<name>.json
         outcome = dataclasses.replace(
             outcome, summary={**rendered.summary, "json_bytes": len(data)}, json=rendered.json,
-            html=rendered.html, blob=zlib.compress(data, 6))
+            html=rendered.html, blob=zlib.compress(data, 6),
+            # a memo for a document read in full only (not one without a text layer)
+            memo=rendered.memo if record["status"] == OK else None)
         if task.get("out_dir"):
             outcome = _write_reports(task, outcome)
     return dataclasses.replace(outcome, record={**record, **_costs(*started)})
@@ -341,11 +344,11 @@ def _write_reports(task: dict[str, Any], outcome: DocumentOutcome) -> DocumentOu
 
     try:
         write_document(Path(task["out_dir"]), task["name"], task.get("formats", ("json", "html")),
-                       outcome.json, outcome.html)
+                       outcome.json, outcome.html, outcome.memo, memos=bool(task.get("memo")))
     except OSError as e:  # left to the parent, which raises it as a batch error
         return dataclasses.replace(outcome, write_error=f"{type(e).__name__}: {e}")
     # already on disk: do not send them back
-    return dataclasses.replace(outcome, written=True, json=None, html=None)
+    return dataclasses.replace(outcome, written=True, json=None, html=None, memo=None)
 
 
 def _extract(path: Path, options: dict[str, Any], notify: Any = None, ocr_jobs: int = 1) -> Any:
@@ -361,11 +364,13 @@ def _extract(path: Path, options: dict[str, Any], notify: Any = None, ocr_jobs: 
 
 
 def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
-             warnings: list[str]) -> tuple[str, str, dict[str, Any], str, str]:
+             warnings: list[str]) -> tuple[_Rendered, str]:
+    """The report, rendered (HTML once, with the document's stored reviewer decisions; the Word
+    memo too when the task asks for it), and the rules version."""
     import dataclasses
 
     from analyzer.analyze import analyze_extracted
-    from analyzer.batch.outputs import render_html, run_taxonomy
+    from analyzer.batch.outputs import render_html, render_memo_bytes, run_taxonomy
     from analyzer.output import dump_json
 
     if warnings:
@@ -377,8 +382,9 @@ def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
                                display_path=task["display"])
     from analyzer.batch.entry import report_summary
 
-    entry = report_summary(report)
-    # rendered once, with the document's stored reviewer decisions when it has some
     taxonomy = run_taxonomy(options.get("patterns_dir"))  # its titles, not the shipped ones
-    return (dump_json(report), render_html(report, task.get("reviews"), taxonomy), entry,
-            report["document"]["language"], report["document"].get("rules_version", ""))
+    rendered = _Rendered(dump_json(report), render_html(report, task.get("reviews"), taxonomy),
+                         report_summary(report),
+                         render_memo_bytes(report, task.get("reviews")) if task.get("memo")
+                         else None)
+    return rendered, report["document"].get("rules_version", "")

@@ -83,13 +83,15 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[st
 
 
 def engine_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
-    """The formats the scan engine writes (the Word memo is written by the command, after it)."""
+    """The report formats of the engine (the Word memo is asked for apart: ``scan(memos=)``,
+    and ``write_memos`` after it for the memos the workers did not write)."""
     return tuple(f for f in formats if f != MEMO_FORMAT)
 
 
 def write_memos(out_dir: Path, entries: Sequence[IndexEntry], options: ReportOptions,
                 *, only_missing: bool) -> None:
-    """OUT/<name>.docx for every analysed input (only new or changed ones when possible)."""
+    """OUT/<name>.docx for every analysed input: with ``only_missing``, only those missing (the
+    workers wrote the memos of the documents they analysed); else every one again."""
     from analyzer.batch.outputs import StoreReports
     from analyzer.batch.outputs_review import write_memos as write
     from analyzer.batch.store import Store

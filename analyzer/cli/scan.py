@@ -158,7 +158,7 @@ def scan(paths: tuple[Path, ...], out_dir: Path, lang: str, formats: tuple[str, 
                               patterns_dir=patterns_dir, jobs=jobs or _default_jobs(), ocr=ocr,
                               pdf_engine=pdf_engine, force=not since_last, engine=engine,
                               scheduler=scheduler, limits=limits, progress=not quiet,
-                              retry_failed=retry_failed)
+                              retry_failed=retry_failed, memos=MEMO_FORMAT in formats)
             # Reports of unchanged inputs written with other options, or rendered by Dask
             # workers that may not share this environment: re-render them here.
             stale = previous is not None and previous != options and bool(result.unchanged)
