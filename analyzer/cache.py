@@ -26,9 +26,10 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 FORMAT = b"hds-analyzer-cache/1\n"
-BIG_REGEX = 100_000
-"""Patterns at least this long are compiled through the cache (spaCy's French token_match is
-1.4 MB and takes about 1.7 s to compile; every other pattern compiles in milliseconds)."""
+BIG_REGEX = 3_000
+"""Patterns at least this long are compiled through the cache: spaCy's French token_match (1.4
+MB, about 1.7 s to compile) and the tokenizer's prefix, suffix and infix patterns (4–18 kB, 5–20
+ms each, in every process); shorter ones compile in well under a millisecond."""
 
 
 def cache_dir() -> Path:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Callable
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,10 +19,9 @@ import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
-from spacy.util import compile_infix_regex
 
 from analyzer import normalize
-from analyzer.cache import cached, cached_big_regexes
+from analyzer.cache import cached, cached_big_regexes, compile_cached
 from analyzer.gated_matcher import GatedMatcher
 from analyzer.models import MAX_TEXT_CHARS
 from analyzer.normalize import fold
@@ -64,28 +64,56 @@ def _build_lemma_tables(path: Path) -> tuple[str, str, str, str]:
         index.setdefault(fold(form), lemma)
     if any("\n" in s for d in (table, index) for pair in d.items() for s in pair):
         raise ValueError(f"{path}: a lemma table entry holds a newline")
-    return ("\n".join(table), "\n".join(table.values()),
-            "\n".join(index), "\n".join(index.values()))
+    ordered, folded = sorted(table.items()), sorted(index.items())
+    return ("\n".join(k for k, _ in ordered), "\n".join(v for _, v in ordered),
+            "\n".join(k for k, _ in folded), "\n".join(v for _, v in folded))
 
 
-def _pairs(keys: str, values: str) -> dict[str, str]:
-    return dict(zip(keys.split("\n"), values.split("\n"), strict=True)) if keys else {}
+class LookupTable(Mapping[str, str]):
+    """A read-only word → lemma table over two parallel lists, keys sorted, read by binary
+    search: loading one from the cache is two ``str.split`` (15 ms for the 217k French forms,
+    where building a dict took 60 ms in every process); ``contract_norm`` looks each distinct
+    word up once."""
+
+    __slots__ = ("_keys", "_values")
+
+    def __init__(self, keys: str, values: str) -> None:
+        self._keys = keys.split("\n") if keys else []
+        self._values = values.split("\n") if keys else []
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        i = bisect_left(self._keys, key)
+        if i < len(self._keys) and self._keys[i] == key:
+            return self._values[i]
+        return default
+
+    def __getitem__(self, key: str) -> str:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 @lru_cache(maxsize=2)
-def lemma_tables(lang: str) -> tuple[dict[str, str], dict[str, str]]:
+def lemma_tables(lang: str) -> tuple[LookupTable, LookupTable]:
     """The lemma lookup table of ``lang`` (lower-case form → lemma) and its folded index, from
-    the per-user cache when valid (0.07 s instead of 2 s); empty when the language has none."""
+    the per-user cache when valid (0.03 s instead of 2 s); empty when the language has none."""
     path = _lookup_file(lang)
     if not path.is_file():
-        return {}, {}
+        return LookupTable("", ""), LookupTable("", "")
     st = path.stat()
     parts = ("lemmas", lang, spacy.__version__, str(path), st.st_size, st.st_mtime_ns,
              *(hashlib.sha256(Path(module.__file__ or "").read_bytes()).hexdigest()
                for module in (sys.modules[__name__], normalize)))  # the code that builds them
     keys, values, fkeys, fvalues = cached("lemmas", parts, lambda: _build_lemma_tables(path),
                                           check=_four_pairs)
-    return _pairs(keys, values), _pairs(fkeys, fvalues)
+    return LookupTable(keys, values), LookupTable(fkeys, fvalues)
 
 
 def _four_pairs(value: object) -> bool:
@@ -143,17 +171,20 @@ def build_pipeline(ruleset: RuleSet) -> Language:
     # are words
     infixes = [*(nlp.Defaults.infixes or ()), GLUED_NUMBER_INFIX]
     tokenizer: Tokenizer = nlp.tokenizer
-    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # what spacy.util.compile_infix_regex builds, its compiled program from the cache
+    tokenizer.infix_finditer = compile_cached(
+        "|".join(p for p in infixes if isinstance(p, str) and p.strip())).finditer
     nlp.add_pipe("contract_norm",
                  config={"lang": ruleset.lang, "overrides": dict(ruleset.lexicon.norms)})
-    nlp.add_pipe("sentencizer")
     ruler = nlp.add_pipe(
         "span_ruler",
         config={"spans_key": HITS_KEY, "phrase_matcher_attr": "NORM", "validate": True},
     )
     # token patterns run only on the clauses that hold their necessary words (same hits)
     ruler.matcher = GatedMatcher(nlp.vocab, validate=True)  # type: ignore[attr-defined]
+    # the phrases go through the components before the ruler: the norms, not the sentences
     ruler.add_patterns(ruleset.span_ruler_patterns())  # type: ignore[attr-defined]
+    nlp.add_pipe("sentencizer")  # the qualifiers read sentences; no rule pattern does
     return nlp
 
 
