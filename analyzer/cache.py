@@ -20,6 +20,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -73,14 +74,40 @@ def _write(path: Path, value: Any) -> None:
         raise
 
 
+STALE_DAYS = 30
+"""An entry unused for this long is removed when an entry of the same kind is written (the
+entries of an older version or rule file, e.g. a 9 MB lemma table after an upgrade)."""
+_DAY = 86_400
+
+
+def _touch(path: Path) -> None:
+    """Mark a used entry as used (at most once a day: reads stay reads)."""
+    with contextlib.suppress(OSError):
+        if path.stat().st_mtime < time.time() - _DAY:
+            os.utime(path)
+
+
+def _prune(folder: Path, name: str, keep: Path) -> None:
+    """Remove the entries of kind ``name`` unused for ``STALE_DAYS`` days, and temporary files
+    of writers killed over a day ago."""
+    now = time.time()
+    for pattern, age in ((f"{name}-*.bin", STALE_DAYS * _DAY), (f".{name}-*.tmp", _DAY)):
+        for entry in folder.glob(pattern):
+            with contextlib.suppress(OSError):
+                if entry != keep and entry.stat().st_mtime < now - age:
+                    entry.unlink()
+
+
 def cached(name: str, parts: tuple[object, ...], build: Callable[[], Any],
            check: Callable[[Any], bool] = lambda value: True) -> Any:
     """The value built by ``build()`` from ``parts`` (marshal-able data), from the cache when a
-    valid entry exists (one whose payload passes ``check`` too), else built and stored."""
+    valid entry exists (one whose payload passes ``check`` too), else built and stored (and the
+    entries of the same kind unused for ``STALE_DAYS`` days removed)."""
     path = cache_dir() / f"{name}-{_key(parts)}.bin"
     try:
         value = _read(path)
         if check(value):
+            _touch(path)
             return value
         log.debug("cache entry %s has an unexpected shape: rebuilt", path)
     except FileNotFoundError:
@@ -92,6 +119,8 @@ def cached(name: str, parts: tuple[object, ...], build: Callable[[], Any],
         _write(path, value)
     except (OSError, ValueError) as e:  # read-only home, full disk: run without the cache
         log.debug("cache entry %s not written: %s", path, e)
+    else:
+        _prune(path.parent, name, path)
     return value
 
 

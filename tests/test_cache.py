@@ -159,3 +159,25 @@ def test_a_lemma_entry_of_the_wrong_shape_is_rebuilt(cache_dir: Path) -> None:
         assert nlp.lemma_tables("en")[0] == table
     finally:
         nlp.lemma_tables.cache_clear()
+
+
+def test_entries_unused_for_a_month_go_when_one_of_their_kind_is_written(
+        cache_dir: Path) -> None:
+    """An upgrade leaves the former lemma table (9 MB) behind: it is removed once unused for
+    ``STALE_DAYS``, while an entry in use is kept (reading it marks it used)."""
+    import os
+    import time
+
+    cache.cached("words", ("old",), lambda: "old")
+    cache.cached("words", ("used",), lambda: "used")
+    cache.cached("other", ("old",), lambda: "other kind")
+    (cache_dir / ".words-x.bin.123.tmp").write_bytes(b"left by a killed writer")
+    month_ago = time.time() - (cache.STALE_DAYS + 1) * 86_400
+    for entry in cache_dir.iterdir():
+        os.utime(entry, (month_ago, month_ago))
+    assert cache.cached("words", ("used",), lambda: "rebuilt") == "used"  # read: marked used
+    cache.cached("words", ("new",), lambda: "new")  # a write prunes its kind
+    names = sorted(p.name.split("-")[0] for p in cache_dir.iterdir())
+    assert names == ["other", "words", "words"]  # the old "words" and the temporary file went
+    assert cache.cached("words", ("used",), lambda: "rebuilt") == "used"
+    assert cache.cached("words", ("new",), lambda: "rebuilt") == "new"
