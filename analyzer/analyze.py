@@ -8,7 +8,6 @@ strings them together; it computes nothing of its own but the rules version.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,7 +26,7 @@ from analyzer.models import ExtractedDocument, Segment
 from analyzer.nlp import cached_pipeline
 from analyzer.qualify import Vocabulary, document_aliases
 from analyzer.report_json import DocumentInfo, build_report
-from analyzer.resources import default_patterns_dir
+from analyzer.resources import default_patterns_dir, patterns_fingerprint
 from analyzer.rules import RuleSet, load_rules
 from analyzer.segment import segment
 from analyzer.tagging import clause_contexts, glossary_ids, tag_clause
@@ -83,7 +82,7 @@ def analyze_extracted(
         path=display_path or extracted.path, sha256=sha256, format=extracted.format,
         language=prepared.language, pages=extracted.pages,
         ocr_pages=tuple(extracted.ocr_pages), warnings=tuple(extracted.warnings),
-        rules_version=rules_version(ruleset),
+        rules_version=rules_version(patterns),
     )
     return build_report(document, clauses, coverage, checked, prepared.segments, prepared.text,
                         glossary_ids(prepared.segments, prepared.docs, ruleset))
@@ -109,13 +108,11 @@ def tag_document(prepared: Prepared, patterns_dir: Path) -> tuple[
     return clauses, evidence, commitments
 
 
-def rules_version(ruleset: RuleSet) -> str:
-    """A short hash of the rule files and taxonomy: reports from other rules are not comparable."""
-    h = hashlib.sha256()
-    for source in sorted({info.source for info in ruleset.by_id.values()}):
-        h.update(Path(source).read_bytes())
-    h.update(ruleset.taxonomy.model_dump_json().encode())
-    return h.hexdigest()[:12]
+@lru_cache(maxsize=8)
+def rules_version(patterns_dir: Path) -> str:
+    """The rules version of the reports (first 12 digits of ``resources.patterns_fingerprint``:
+    reports from other rules are not comparable), read once per process, as the rules are."""
+    return patterns_fingerprint(patterns_dir)[:12]
 
 
 def analyze_file(

@@ -1,7 +1,9 @@
-"""Locate the rule files shipped with the package (wheel) or the source checkout (editable)."""
+"""Locate the rule files shipped with the package (wheel) or the source checkout (editable), and
+fingerprint them."""
 
 from __future__ import annotations
 
+import hashlib
 from importlib.resources import files
 from pathlib import Path
 
@@ -21,3 +23,17 @@ def default_patterns_dir() -> Path:
     if checkout.is_dir():
         return checkout
     raise PatternFileError("No pattern directory found; pass --patterns DIR.")
+
+
+def patterns_fingerprint(patterns_dir: Path | None = None) -> str:
+    """SHA-256 (hex) of every file of a rule directory, names and bytes (rules, lexicons,
+    taxonomy, fact vocabularies, the clause model): the one fingerprint of the rules. Reports
+    carry its first 12 digits (``document.rules_version``); the batch reuses a stored result
+    only under the same one (``batch.plan.config_key``)."""
+    directory = patterns_dir or default_patterns_dir()
+    h = hashlib.sha256()
+    for path in sorted(directory.rglob("*")):
+        if path.is_file():
+            h.update(str(path.relative_to(directory)).encode("utf-8", "surrogateescape"))
+            h.update(path.read_bytes())
+    return h.hexdigest()

@@ -200,3 +200,24 @@ def test_definitions_sections_are_marked_by_the_rules_of_the_language(lang, bloc
     report = analyze_extracted(document, lang=lang)
     assert [(s["kind"], s["glossary"]) for s in report["segments"]] == [
         ("heading", True), ("clause", True), ("heading", False), ("clause", False)]
+
+
+def test_rules_version_changes_with_any_rule_file(tmp_path: Path, patterns_dir: Path) -> None:
+    """One fingerprint of the rules: a report's rules_version and the batch's reuse key both
+    change when a lexicon (not only a rule file) changes."""
+    from analyzer.analyze import rules_version
+    from analyzer.batch.limits import Limits
+    from analyzer.batch.plan import config_key
+    from analyzer.resources import patterns_fingerprint
+
+    custom = tmp_path / "patterns"
+    shutil.copytree(patterns_dir, custom)
+    before = patterns_fingerprint(custom)
+    key = config_key(lang="fr", ocr="auto", pdf_engine="auto", patterns_dir=custom,
+                     limits=Limits())
+    assert rules_version(custom) == before[:12]
+    lexicon = next(custom.glob("fr/lexicon*.yaml"))
+    lexicon.write_text(lexicon.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert patterns_fingerprint(custom) != before
+    assert config_key(lang="fr", ocr="auto", pdf_engine="auto", patterns_dir=custom,
+                      limits=Limits()) != key

@@ -13,28 +13,18 @@ from analyzer.batch.inputs import InputFile, file_kind, os_error
 from analyzer.batch.limits import Limits
 from analyzer.batch.store import Store
 from analyzer.extract import file_sha256
+from analyzer.resources import patterns_fingerprint
 from analyzer.statuses import LIMIT_EXCEEDED, NOT_FAILED, PARSE_ERROR, RETRIED
 
 RETRY_STATUSES = RETRIED  # possibly transient: re-done by --retry-failed
-
-
-def _patterns_hash(patterns_dir: Path | None) -> str:
-    from analyzer.resources import default_patterns_dir
-
-    directory = patterns_dir or default_patterns_dir()
-    h = hashlib.sha256()
-    for path in sorted(directory.rglob("*")):
-        if path.is_file():
-            h.update(str(path.relative_to(directory)).encode("utf-8", "surrogateescape"))
-            h.update(path.read_bytes())
-    return h.hexdigest()[:16]
 
 
 def config_key(*, lang: str, ocr: str, pdf_engine: str, patterns_dir: Path | None,
                limits: Limits) -> str:
     """What a stored report depends on besides the input's content: tool version, rule files,
     options. A stored result is reused only when this key (and the content hash) is the same."""
-    parts = [__version__, _patterns_hash(patterns_dir), lang, ocr, pdf_engine, limits.key()]
+    parts = [__version__, patterns_fingerprint(patterns_dir)[:16], lang, ocr, pdf_engine,
+             limits.key()]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
 
 
