@@ -1,5 +1,6 @@
 """A scan with ``--patterns`` shows the titles of that rule directory's taxonomy in every
-output the batch renders (document page, index, findings.xlsx), also after ``report OUT``:
+output the batch renders (document page, index, findings.xlsx, Word memo), also after
+``report OUT``:
 the renderers are given the run's taxonomy instead of falling back to the shipped one."""
 
 from __future__ import annotations
@@ -88,3 +89,31 @@ def test_shipped_rules_keep_the_shipped_titles(tmp_path: Path) -> None:
     assert "sauvegarde des données de santé" in (out / "index.html").read_text("utf-8").lower()
     checklist = _sheets(out / "findings.xlsx")[2]
     assert "lieux d'hébergement" in [str(c).lower() for c in checklist[0]]
+
+
+def test_patterns_taxonomy_titles_in_the_word_memo(tmp_path: Path, patterns_dir: Path) -> None:
+    """The memo, written by the worker and re-rendered by ``report OUT``, shows the run's
+    activity titles too."""
+    import io
+
+    import docx
+
+    def memo_text(path: Path) -> str:
+        d = docx.Document(io.BytesIO(path.read_bytes()))
+        cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
+        return "\n".join([p.text for p in d.paragraphs] + cells).lower()
+
+    rules = _custom_rules(tmp_path, patterns_dir)
+    out = tmp_path / "out"
+    runner = CliRunner()
+    scanned = runner.invoke(cli, ["scan", str(SAMPLE), "-o", str(out), "--patterns", str(rules),
+                                  "-j", "1", "-q", "--format", "html,json,docx",
+                                  "--reference-date", "2026-12-01"])
+    assert scanned.exit_code == 0, scanned.output
+    memo = out / f"{SAMPLE.name}.docx"
+    target = RENAMED["target"][1].lower()
+    assert target in memo_text(memo)  # (the contract's own text, quoted, has the shipped one)
+    memo.unlink()
+    rebuilt = runner.invoke(cli, ["report", str(out), "--format", "html,json,docx"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert target in memo_text(memo)

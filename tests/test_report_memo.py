@@ -126,9 +126,9 @@ def test_the_workers_write_the_memos_and_the_parent_only_the_missing_ones(
     rendered_here: list[str] = []
     real = memo.render_memo
 
-    def in_the_parent(report, options=None, review=None):  # type: ignore[no-untyped-def]
+    def in_the_parent(report, *args):  # type: ignore[no-untyped-def]
         rendered_here.append(report["document"]["path"])
-        return real(report, options, review)
+        return real(report, *args)
 
     monkeypatch.setattr(memo, "render_memo", in_the_parent)
     scan = ["scan", str(docs), "-o", str(out), "--jobs", "1", "--quiet"]

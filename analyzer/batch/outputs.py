@@ -67,14 +67,17 @@ def render_html(report: Mapping[str, Any], store: ReviewStore | None = None,
     return render_document(report, reviews=review, taxonomy=taxonomy)
 
 
-def render_memo_bytes(report: Mapping[str, Any], store: ReviewStore | None = None) -> bytes | None:
-    """The Word memo of a document, with its stored reviewer decisions; None when it cannot be
-    rendered (left to the end of the run, which logs why)."""
+def render_memo_bytes(report: Mapping[str, Any], store: ReviewStore | None = None,
+                      taxonomy: TaxonomyFacts | None = None) -> bytes | None:
+    """The Word memo of a document, with its stored reviewer decisions and the titles of the
+    run's taxonomy; None when it cannot be rendered (left to the end of the run, which logs
+    why)."""
     from analyzer.report.memo import render_memo
     from analyzer.report.review import review_for
 
     try:
-        return render_memo(report, None, review_for(report, store) if store is not None else None)
+        return render_memo(report, None, review_for(report, store) if store is not None else None,
+                           taxonomy)
     except ValueError:
         return None
 

@@ -19,6 +19,7 @@ from analyzer.batch.outputs import (
     write_batch_tables,
 )
 from analyzer.output import atomic_write_bytes, atomic_write_text
+from analyzer.report_json import REPORT_SCHEMA
 from analyzer.statuses import OK
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from analyzer.taxonomy_facts import TaxonomyFacts
 
 log = logging.getLogger(__name__)
-REPORT_SCHEMA = "hds-analyzer/report/1"
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def import_reviews(decisions_file: Path, out_dir: Path, *, reviewer: str = "") -
         out_dir, exports, {k: r for k, (_, r) in reports.items()},
         source=decisions_file.name, reviewer=reviewer)
     rerendered: list[str] = []
-    taxonomy = _recorded_taxonomy(out_dir)
+    taxonomy = recorded_taxonomy(out_dir)
     for json_path, report in reports.values():
         html_path = json_path.with_suffix(".html")
         atomic_write_text(html_path, render_html(report, store, taxonomy))
@@ -100,7 +100,7 @@ def import_reviews(decisions_file: Path, out_dir: Path, *, reviewer: str = "") -
         refreshed=refreshed)
 
 
-def _recorded_taxonomy(out_dir: Path) -> TaxonomyFacts | None:
+def recorded_taxonomy(out_dir: Path) -> TaxonomyFacts | None:
     """The taxonomy of the rules OUT's last scan used (None: the shipped rules, or no
     readable results store)."""
     from analyzer.batch.store import STORE_NAME, Store, StoreDamaged
@@ -138,19 +138,21 @@ def refresh_reviewed_outputs(out_dir: Path, paths: set[str],
         write_batch_tables(out_dir, entries, reports, formats, taxonomy=taxonomy)
         memos = [e for e in entries if e["path"] in paths
                  and (out_dir / f"{e['name']}.docx").exists()]
-        write_memos(out_dir, memos, reports)
+        write_memos(out_dir, memos, reports, taxonomy=taxonomy)
     return [f"findings.{k}" for k in sorted(formats)] + [f"{e['name']}.docx" for e in memos]
 
 
 def write_memos(out_dir: Path, entries: Sequence[Mapping[str, Any]],
                 reports: Mapping[str, Mapping[str, Any]],
-                options: ReportOptions | None = None, *, only_missing: bool = False) -> int:
+                options: ReportOptions | None = None, *, only_missing: bool = False,
+                taxonomy: TaxonomyFacts | None = None) -> int:
     """Write ``OUT/<name>.docx`` next to each analysed input's report; returns how many.
 
     Args:
         reports: the reports by input path (read lazily, e.g. from the results store).
         only_missing: write only the memos that are not in OUT (the workers wrote those of the
             inputs they analysed; the memos of unchanged inputs are unchanged too).
+        taxonomy: the taxonomy of the rules of the reports (``recorded_taxonomy``): its titles.
     """
     from analyzer.report.i18n import resolve
     from analyzer.report.memo import render_memo
@@ -173,7 +175,8 @@ def write_memos(out_dir: Path, entries: Sequence[Mapping[str, Any]],
         if report is None:
             continue
         try:
-            atomic_write_bytes(target, render_memo(report, options, review_for(report, store)))
+            atomic_write_bytes(target, render_memo(report, options, review_for(report, store),
+                                                   taxonomy))
         except (ValueError, OSError) as e:  # one memo never stops the others, nor the batch
             log.warning("memo of %s not written: %s", entry.get("path"), e)
             continue

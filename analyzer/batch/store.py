@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.batch.entry import report_summary
+from analyzer.report_json import REPORT_SCHEMA
 from analyzer.statuses import OK, OK_NO_TEXT
 
 STORE_NAME = "results.sqlite"
@@ -230,7 +231,6 @@ def _row(row: sqlite3.Row) -> dict[str, Any]:
     return record
 
 
-REPORT_SCHEMA = "hds-analyzer/report/1"
 
 
 def open_store(out_dir: Path, warnings: list[str]) -> Store:

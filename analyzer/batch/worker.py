@@ -385,6 +385,7 @@ def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
     taxonomy = run_taxonomy(options.get("patterns_dir"))  # its titles, not the shipped ones
     rendered = _Rendered(dump_json(report), render_html(report, task.get("reviews"), taxonomy),
                          report_summary(report),
-                         render_memo_bytes(report, task.get("reviews")) if task.get("memo")
+                         render_memo_bytes(report, task.get("reviews"), taxonomy)
+                         if task.get("memo")
                          else None)
     return rendered, report["document"].get("rules_version", "")

@@ -93,12 +93,15 @@ def write_memos(out_dir: Path, entries: Sequence[IndexEntry], options: ReportOpt
     """OUT/<name>.docx for every analysed input: with ``only_missing``, only those missing (the
     workers wrote the memos of the documents they analysed); else every one again."""
     from analyzer.batch.outputs import StoreReports
+    from analyzer.batch.outputs_review import recorded_taxonomy
     from analyzer.batch.outputs_review import write_memos as write
     from analyzer.batch.store import Store
 
+    taxonomy = recorded_taxonomy(out_dir)
     with Store(out_dir) as store:
         write(out_dir, [e.to_dict() for e in entries],
-              StoreReports(store, [e.path for e in entries]), options, only_missing=only_missing)
+              StoreReports(store, [e.path for e in entries]), options, only_missing=only_missing,
+              taxonomy=taxonomy)
 
 
 formats_option = click.option(

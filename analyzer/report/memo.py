@@ -18,6 +18,7 @@ from typing import Any
 
 from analyzer.report.i18n import Messages, ReportOptions, resolve
 from analyzer.report.review import DocumentReview
+from analyzer.taxonomy_facts import TaxonomyFacts
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,8 @@ def _review_tables(review: DocumentReview, summary: Mapping[str, Any],
 
 
 def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None,
-                review: DocumentReview | None = None) -> bytes:
+                review: DocumentReview | None = None,
+                taxonomy: TaxonomyFacts | None = None) -> bytes:
     """The Word memo of one report (DOCX bytes).
 
     Args:
@@ -93,6 +95,7 @@ def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None,
         options: interface language and reference date (default: the environment's).
         review: the stored reviewer decisions (``analyzer.report.review.review_for``): shown
             in a "legal review" section and next to the checklist items the reviewer set.
+        taxonomy: the taxonomy of the run (its titles; ``--patterns``); default the shipped one.
     """
     from docx import Document
     from docx.shared import Pt
@@ -115,8 +118,8 @@ def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None,
     summary = summarize(report, options.reference_date)
     clauses = {str(c["id"]): c for c in report.get("clauses", []) if "id" in c}
     index = citation_index(report)
-    cert = certificate_view(report, summary, index, m)
-    problems, present = _checklist_view(summary, index, m)
+    cert = certificate_view(report, summary, index, m, taxonomy)
+    problems, present = _checklist_view(summary, index, m, taxonomy)
     c = summary["counts"]
     path = _clean(str(report["document"].get("path", "")))
 
@@ -169,7 +172,7 @@ def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None,
             ", ".join(lk["ref"] for lk in a["links"])
             + (f" {m('verdict.more', n=a['more'])}" if a["more"] else "")
             + (f" ({a['also']})" if a["also"] else ""))
-           for a in _activity_rows(summary, index, m)])
+           for a in _activity_rows(summary, index, m, taxonomy)])
 
     doc.add_heading(_text(m("cert.h")), level=1)
     para(cert["headline"], bold=True)
