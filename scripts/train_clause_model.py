@@ -14,6 +14,8 @@ Usage (repository root): .venv/bin/python scripts/train_clause_model.py [--corpu
   --check   rebuild in memory and exit 1 if the shipped model differs (used by the test suite).
   --cross-validate   leave-one-publisher-out evaluation on dev (each document scored by a model
             that saw no document of its publisher), with the evaluation's own measures.
+  --candidates   the ceiling of the model on dev: per category, the share of gold-labelled clauses
+            for which the rules propose the category at all (the model can only accept those).
 Needs the `dev` extra (scikit-learn), never needed at run time.
 """
 
@@ -203,17 +205,33 @@ def cross_validate_summary(docs: list[tuple[Path, Path]], rows: list[Row]) -> di
     return total.summary()
 
 
+def candidate_ceiling(rows: list[Row]) -> dict[str, tuple[int, int]]:
+    """Per category: (gold-labelled clauses the rules propose it for, gold-labelled clauses)."""
+    out = {}
+    for category in CATEGORIES:
+        labelled = [cands for _, _, cands, gold in rows if category in gold]
+        out[category] = (sum(1 for cands in labelled if category in cands), len(labelled))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--cross-validate", action="store_true",
                         help="print the leave-one-publisher-out evaluation on dev and exit")
+    parser.add_argument("--candidates", action="store_true",
+                        help="print, per category, how many dev gold clauses the rules propose")
     args = parser.parse_args(argv)
     docs = training_documents(args.corpus)
     rows = document_rows(docs)
     if args.cross_validate:
         print(cross_validate(docs, rows))
+        return 0
+    if args.candidates:
+        for category, (proposed, labelled) in candidate_ceiling(rows).items():
+            print(f"{category:<20} proposed for {proposed} of {labelled} gold clauses "
+                  f"({proposed / labelled if labelled else 0.0:.3f})")
         return 0
     model, report = train(docs, rows)
     print(report)
