@@ -40,7 +40,10 @@ def _custom_rules(tmp_path: Path, patterns_dir: Path) -> Path:
 
 def _sheets(path: Path) -> list[list[tuple[object, ...]]]:
     workbook = load_workbook(path, read_only=True)
-    return [list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets]
+    try:  # a read-only workbook keeps its file open until closed
+        return [list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets]
+    finally:
+        workbook.close()
 
 
 def _text(rows: list[tuple[object, ...]]) -> str:

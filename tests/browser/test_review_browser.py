@@ -176,8 +176,11 @@ def test_correct_add_and_checklist_then_import_refreshes_every_output(
 
     from openpyxl import load_workbook
 
-    sheet = load_workbook(out / "findings.xlsx", read_only=True).worksheets[0]
-    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    workbook = load_workbook(out / "findings.xlsx", read_only=True)
+    try:  # a read-only workbook keeps its file open until closed
+        values = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
     header = values[0]
     origin = [r[header.index("Origine")] for r in values[1:]]
     assert origin.count("ajoutée par le relecteur") == 1
