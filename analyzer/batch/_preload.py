@@ -16,11 +16,16 @@ import analyzer.extract.text
 import analyzer.report.html
 import analyzer.report.memo
 
-try:  # the parsers themselves (imported lazily by the extractors)
+# The parsers themselves (imported lazily by the extractors and the memo): python-docx, and
+# the batch's PDF engine (PDFium unless ``--pdf-engine pdfplumber``; pdfplumber is otherwise
+# only the fallback for the rare file PDFium cannot open, imported by the worker that meets one).
+with contextlib.suppress(ImportError):
     import docx  # noqa: F401
-    import pdfplumber  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
+    import pypdfium2
+    import pypdfium2.raw  # noqa: F401
+
+    if os.environ.get("HDS_ANALYZER_PRELOAD_PDF_ENGINE") == "pdfplumber":
+        import pdfplumber  # noqa: F401
 
 # Build the spaCy pipelines of the shipped rules and compile the report templates once in the
 # server: every forked worker then starts with them ready (copy-on-write) instead of spending

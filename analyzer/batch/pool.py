@@ -45,6 +45,7 @@ def _context(options: dict[str, Any]) -> Any:
     if "forkserver" in methods:
         os.environ["HDS_ANALYZER_PRELOAD_LANG"] = str(options.get("lang") or "auto")
         os.environ["HDS_ANALYZER_PRELOAD_PATTERNS"] = str(options.get("patterns_dir") or "")
+        os.environ["HDS_ANALYZER_PRELOAD_PDF_ENGINE"] = str(options.get("pdf_engine") or "auto")
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(_PRELOAD)
         return ctx

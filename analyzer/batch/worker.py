@@ -111,7 +111,10 @@ def warm_up(options: dict[str, Any]) -> None:
     import analyzer.extract.pdf
     import analyzer.extract.text  # noqa: F401
     from analyzer.analyze import get_ruleset
+    from analyzer.check.facts import load_fact_vocabulary, load_locations
     from analyzer.language import SUPPORTED_LANGUAGES
+    from analyzer.learned import model_for
+    from analyzer.mentions import load_mentions
     from analyzer.nlp import cached_pipeline
     from analyzer.report.html import render_document  # noqa: F401
     from analyzer.resources import default_patterns_dir
@@ -122,8 +125,15 @@ def warm_up(options: dict[str, Any]) -> None:
         get_ruleset(patterns or default_patterns_dir(), code)  # a broken rule file stops now
     # one pipeline before the first document: French for "auto" (the first language of the
     # product); another language's is built in the worker when a document in it appears
-    cached_pipeline(get_ruleset(patterns or default_patterns_dir(),
-                                "fr" if lang == "auto" else lang))
+    first = "fr" if lang == "auto" else lang
+    directory = patterns or default_patterns_dir()
+    cached_pipeline(get_ruleset(directory, first))
+    # and what the other stages read of the rule directory (clause model, mention and fact
+    # vocabularies, gazetteer), read once in the server instead of in every worker
+    model_for(directory)
+    load_mentions(directory, first)
+    load_fact_vocabulary(directory, first)
+    load_locations(directory)
 
 
 def worker_main(conn: Any, limits: Limits, options: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
 
+from analyzer.cache import yaml_data
 from analyzer.check.service_levels import (
     CELL,
     DURATION,
@@ -99,7 +100,7 @@ def load_locations(patterns_dir: Path) -> tuple[tuple[re.Pattern[str], Place], .
     """Compile the place gazetteer into folded, word-bounded regexes."""
     path = patterns_dir / "locations.yaml"
     try:
-        data = Locations.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        data = Locations.model_validate(yaml_data(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, ValidationError) as e:
         raise PatternFileError(f"{path}: invalid locations file ({e})") from e
     return tuple(
