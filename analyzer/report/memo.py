@@ -13,6 +13,7 @@ import io
 import logging
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -85,62 +86,34 @@ def _review_tables(review: DocumentReview, summary: Mapping[str, Any],
     ) if t[2]]
 
 
-def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None,
-                review: DocumentReview | None = None,
-                taxonomy: TaxonomyFacts | None = None) -> bytes:
-    """The Word memo of one report (DOCX bytes).
+class _Doc:
+    """The memo being written: paragraphs, headings and tables of cleaned text."""
 
-    Args:
-        report: the JSON report (schema ``hds-analyzer/report/1``).
-        options: interface language and reference date (default: the environment's).
-        review: the stored reviewer decisions (``analyzer.report.review.review_for``): shown
-            in a "legal review" section and next to the checklist items the reviewer set.
-        taxonomy: the taxonomy of the run (its titles; ``--patterns``); default the shipped one.
-    """
-    from docx import Document
-    from docx.shared import Pt
+    def __init__(self, title: str, lang: str) -> None:
+        from docx import Document
+        from docx.shared import Pt
 
-    from analyzer.report.facts_view import fact_rows
-    from analyzer.report.html import (
-        _activity_rows,
-        _checklist_view,
-        _clean,
-        certificate_view,
-        citation_index,
-        format_date,
-        plain_explanation,
-        ref_label,
-    )
-    from analyzer.report.verdict import summarize
+        self.doc = doc = Document()
+        style = doc.styles["Normal"]
+        style.font.name = "Calibri"
+        style.font.size = Pt(10.5)
+        props = doc.core_properties
+        props.author = props.last_modified_by = "hds-analyzer"
+        props.title = _text(title)[:_CORE_PROPERTY_MAX]
+        props.language = "fr-FR" if lang == "fr" else "en-GB"
+        props.revision = 1
+        props.created = props.modified = props.last_printed = _FIXED
 
-    options = resolve(options)
-    m = options.m
-    summary = summarize(report, options.reference_date)
-    clauses = {str(c["id"]): c for c in report.get("clauses", []) if "id" in c}
-    index = citation_index(report)
-    cert = certificate_view(report, summary, index, m, taxonomy)
-    problems, present = _checklist_view(summary, index, m, taxonomy)
-    c = summary["counts"]
-    path = _clean(str(report["document"].get("path", "")))
+    def heading(self, text: str, level: int) -> None:
+        self.doc.add_heading(_text(text), level=level)
 
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Calibri"
-    style.font.size = Pt(10.5)
-    props = doc.core_properties
-    props.author = props.last_modified_by = "hds-analyzer"
-    props.title = _text(m("memo.title", path=path))[:_CORE_PROPERTY_MAX]
-    props.language = "fr-FR" if m.lang == "fr" else "en-GB"
-    props.revision = 1
-    props.created = props.modified = props.last_printed = _FIXED
-
-    def para(text: str, style_name: str | None = None, bold: bool = False) -> None:
-        p = doc.add_paragraph(style=style_name)
+    def para(self, text: str, style_name: str | None = None, bold: bool = False) -> None:
+        p = self.doc.add_paragraph(style=style_name)
         run = p.add_run(_text(text))
         run.bold = bold
 
-    def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-        t = doc.add_table(rows=1, cols=len(header))
+    def table(self, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+        t = self.doc.add_table(rows=1, cols=len(header))
         t.style = "Table Grid"
         for cell, text in zip(t.rows[0].cells, header, strict=True):
             cell.text = ""
@@ -150,89 +123,180 @@ def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None,
             for cell, text in zip(cells, values, strict=True):
                 cell.text = _text(text)
 
-    doc.add_heading(_text(m("memo.title", path=path)), level=0)
-    ref = format_date(options.reference_date.isoformat(), m) if options.reference_date \
-        else m("meta.reference_date_none")
-    para(m("memo.meta", ref=ref, sha=str(report["document"].get("sha256", ""))[:12] or "—",
-           rules=str(report["document"].get("rules_version", "")) or "—"))
-    para(m("memo.disclaimer"), bold=False)
+    def bytes(self) -> bytes:
+        buf = io.BytesIO()
+        self.doc.save(buf)
+        return _normalise_zip(buf.getvalue())
 
-    doc.add_heading(_text(m("verdict.h")), level=1)
+
+@dataclass(frozen=True)
+class _View:
+    """What every section of the memo reads: the report, its verdict and citations."""
+
+    report: Mapping[str, Any]
+    options: ReportOptions
+    summary: Mapping[str, Any]
+    index: Mapping[str, Any]
+    review: DocumentReview
+    taxonomy: TaxonomyFacts | None
+
+    @property
+    def m(self) -> Messages:
+        return self.options.m
+
+
+def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None,
+                review: DocumentReview | None = None,
+                taxonomy: TaxonomyFacts | None = None) -> bytes:
+    """The Word memo of one report (DOCX bytes): verdict, activities, certificate, mandatory
+    clauses (with what each must say and a model clause), the reviewer's work, key facts and
+    the evidence excerpts.
+
+    Args:
+        report: the JSON report (schema ``hds-analyzer/report/1``).
+        options: interface language and reference date (default: the environment's).
+        review: the stored reviewer decisions (``analyzer.report.review.review_for``): shown
+            in a "legal review" section and next to the checklist items the reviewer set.
+        taxonomy: the taxonomy of the run (its titles; ``--patterns``); default the shipped one.
+    """
+    from analyzer.report.html import _clean, citation_index
+    from analyzer.report.verdict import summarize
+
+    options = resolve(options)
+    view = _View(report, options, summarize(report, options.reference_date),
+                 citation_index(report), review or DocumentReview(), taxonomy)
+    title = view.m("memo.title", path=_clean(str(report["document"].get("path", ""))))
+    memo = _Doc(title, view.m.lang)
+    memo.heading(title, 0)
+    for section in (_header, _verdict, _activities, _certificate, _checklist, _reviewer_work,
+                    _facts, _evidence):
+        section(memo, view)
+    return memo.bytes()
+
+
+def _header(memo: _Doc, v: _View) -> None:
+    from analyzer.report.html import format_date
+
+    m, document = v.m, v.report["document"]
+    ref = format_date(v.options.reference_date.isoformat(), m) if v.options.reference_date \
+        else m("meta.reference_date_none")
+    memo.para(m("memo.meta", ref=ref, sha=str(document.get("sha256", ""))[:12] or "—",
+                rules=str(document.get("rules_version", "")) or "—"))
+    memo.para(m("memo.disclaimer"), bold=False)
+
+
+def _certificate_view(v: _View) -> dict[str, Any]:
+    from analyzer.report.html import certificate_view
+
+    return certificate_view(v.report, v.summary, v.index, v.m, v.taxonomy)
+
+
+def _verdict(memo: _Doc, v: _View) -> None:
+    m, c = v.m, v.summary["counts"]
+    memo.heading(m("verdict.h"), 1)
     for line in (m("verdict.lead_activities", n=c["activities_performed"],
                    total=c["activities_total"]),
-                 cert["headline"],
+                 _certificate_view(v)["headline"],
                  m("verdict.lead_checklist", n=c["checklist_problems"],
                    total=c["checklist_total"])):
-        para(line[:1].upper() + line[1:], "List Bullet")
+        memo.para(line[:1].upper() + line[1:], "List Bullet")
 
-    doc.add_heading(_text(m("verdict.activities_h")), level=1)
-    table([m("verdict.col_activity"), m("verdict.col_verdict"), m("verdict.col_confidence"),
-           m("verdict.col_clauses")],
-          [(f"{a['key']} – {a['title']}", a["label"], a["confidence_label"] or "—",
-            ", ".join(lk["ref"] for lk in a["links"])
-            + (f" {m('verdict.more', n=a['more'])}" if a["more"] else "")
-            + (f" ({a['also']})" if a["also"] else ""))
-           for a in _activity_rows(summary, index, m, taxonomy)])
 
-    doc.add_heading(_text(m("cert.h")), level=1)
-    para(cert["headline"], bold=True)
+def _activities(memo: _Doc, v: _View) -> None:
+    from analyzer.report.html import _activity_rows
+
+    m = v.m
+    memo.heading(m("verdict.activities_h"), 1)
+    memo.table([m("verdict.col_activity"), m("verdict.col_verdict"), m("verdict.col_confidence"),
+                m("verdict.col_clauses")],
+               [(f"{a['key']} – {a['title']}", a["label"], a["confidence_label"] or "—",
+                 ", ".join(lk["ref"] for lk in a["links"])
+                 + (f" {m('verdict.more', n=a['more'])}" if a["more"] else "")
+                 + (f" ({a['also']})" if a["also"] else ""))
+                for a in _activity_rows(v.summary, v.index, m, v.taxonomy)])
+
+
+def _certificate(memo: _Doc, v: _View) -> None:
+    m, cert = v.m, _certificate_view(v)
+    memo.heading(m("cert.h"), 1)
+    memo.para(cert["headline"], bold=True)
     rows = [(m("cert.required"), ", ".join(cert["required"]) or m("cert.required_none")),
             *cert["rows"]]
     if cert["links"]:
         rows.append((m("cert.evidence"), ", ".join(lk["ref"] for lk in cert["links"])))
-    table([m("memo.field"), m("memo.value")], rows)
+    memo.table([m("memo.field"), m("memo.value")], rows)
     for g in cert["gaps"]:
         refs = ", ".join(lk["ref"] for lk in g["links"])
-        para(g["text"] + (f" ({refs})" if refs else ""), "List Bullet")
-    para(f"{m('cert.validity')} {cert['expiry_text']}")
+        memo.para(g["text"] + (f" ({refs})" if refs else ""), "List Bullet")
+    memo.para(f"{m('cert.validity')} {cert['expiry_text']}")
 
-    doc.add_heading(_text(m("check.h")), level=1)
-    para(m("check.counts", present=c["present"], total=c["checklist_total"],
-           missing=c["missing"], excluded=c["excluded"], expired=c["expired"]))
-    review = review or DocumentReview()
+
+def _checklist(memo: _Doc, v: _View) -> None:
+    from analyzer.report.html import _checklist_view
+
+    m, c = v.m, v.summary["counts"]
+    problems, present = _checklist_view(v.summary, v.index, m, v.taxonomy)
+    memo.heading(m("check.h"), 1)
+    memo.para(m("check.counts", present=c["present"], total=c["checklist_total"],
+                missing=c["missing"], excluded=c["excluded"], expired=c["expired"]))
 
     def reviewed(item_id: str) -> str:
-        rec = review.checklist.get(item_id)
+        rec = v.review.checklist.get(item_id)
         if not rec:
             return ""
         return " — " + m("review.memo.reviewed", who=rec.get("reviewer") or "?",
                          status=m(f"check.status.{rec['status']}"))
 
     for item in problems:
-        doc.add_heading(_text(f"{item['label']} – {item['title']} ({item['reference']})"
-                              + reviewed(item["id"])), level=2)
+        memo.heading(f"{item['label']} – {item['title']} ({item['reference']})"
+                     + reviewed(item["id"]), 2)
         if item["links"]:
-            para(f"{m('check.evidence')} {', '.join(lk['ref'] for lk in item['links'])}")
+            memo.para(f"{m('check.evidence')} {', '.join(lk['ref'] for lk in item['links'])}")
         if item["requirement"]:
-            para(f"{m('check.requirement')} {item['requirement']}")
+            memo.para(f"{m('check.requirement')} {item['requirement']}")
         if item["model"]:
-            para(m("check.model_clause"), bold=True)
-            para(item["model"], "Quote")
+            memo.para(m("check.model_clause"), bold=True)
+            memo.para(item["model"], "Quote")
     if present:
-        para(m("check.present_summary", n=len(present)), bold=True)
+        memo.para(m("check.present_summary", n=len(present)), bold=True)
         for item in present:
             refs = ", ".join(lk["ref"] for lk in item["links"])
-            para(item["title"] + (f" ({refs})" if refs else "") + reviewed(item["id"]),
-                 "List Bullet")
+            memo.para(item["title"] + (f" ({refs})" if refs else "") + reviewed(item["id"]),
+                      "List Bullet")
 
-    sections = _review_tables(review, summary, index, m)
+
+def _reviewer_work(memo: _Doc, v: _View) -> None:
+    sections = _review_tables(v.review, v.summary, v.index, v.m)
     if sections:
-        doc.add_heading(_text(m("review.memo.h")), level=1)
-        para(m("review.memo.lead"))
-        for heading, header, rows_ in sections:
-            doc.add_heading(_text(heading), level=2)
-            table(header, rows_)
+        memo.heading(v.m("review.memo.h"), 1)
+        memo.para(v.m("review.memo.lead"))
+        for heading, header, rows in sections:
+            memo.heading(heading, 2)
+            memo.table(header, rows)
 
-    doc.add_heading(_text(m("facts.h")), level=1)
-    facts = fact_rows(report.get("facts") or {}, m)
+
+def _facts(memo: _Doc, v: _View) -> None:
+    from analyzer.report.facts_view import fact_rows
+
+    m = v.m
+    memo.heading(m("facts.h"), 1)
+    facts = fact_rows(v.report.get("facts") or {}, m)
     if facts:
-        table([m("memo.field"), m("memo.value")], [(f["label"], f["value"]) for f in facts])
+        memo.table([m("memo.field"), m("memo.value")], [(f["label"], f["value"]) for f in facts])
     else:
-        para(m("facts.none"))
+        memo.para(m("facts.none"))
 
-    doc.add_heading(_text(m("memo.evidence_h")), level=1)
+
+def _evidence(memo: _Doc, v: _View) -> None:
+    """The clauses behind each activity (three at most) and the certificate declaration, in
+    document order, with how they are cited and their plain explanation."""
+    from analyzer.report.html import plain_explanation, ref_label
+
+    m, report, index = v.m, v.report, v.index
+    memo.heading(m("memo.evidence_h"), 1)
+    clauses = {str(c["id"]): c for c in report.get("clauses", []) if "id" in c}
     wanted: list[str] = []
-    for a in summary["activities"]:
+    for a in v.summary["activities"]:
         wanted.extend(a["clauses"][:3])
     declared = report.get("declared_certificate")
     if isinstance(declared, Mapping):
@@ -243,15 +307,11 @@ def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None,
         text = seg.get("text")
         if text is None and isinstance(report.get("text"), str):
             text = report["text"][seg.get("start", 0):seg.get("end", 0)]
-        p = doc.add_paragraph()
+        p = memo.doc.add_paragraph()
         p.add_run(_text(ref_label(seg, m) + " — ")).bold = True
         if cid in clauses:
             p.add_run(_text(plain_explanation(clauses[cid], m))).italic = True
-        para(_excerpt(str(text or "")), "Quote")
-
-    buf = io.BytesIO()
-    doc.save(buf)
-    return _normalise_zip(buf.getvalue())
+        memo.para(_excerpt(str(text or "")), "Quote")
 
 
 _CORE_PROPERTY_MAX = 255  # python-docx refuses longer core properties (a long file name)
