@@ -13,12 +13,12 @@ from typing import Any
 from analyzer.batch.limits import Limits
 from analyzer.batch.models import DocumentOutcome
 from analyzer.batch.pool import Supervisor
-from analyzer.batch.worker import _set_cpu_budget, _setup_process
+from analyzer.batch.sandbox import set_cpu_budget, setup_process
 
 
 def chaos_worker(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
     """A stand-in worker whose behaviour is chosen by the task's display name."""
-    _setup_process(limits, options.get("stderr_path"))
+    setup_process(limits, options.get("stderr_path"))
     conn.send(("ready", os.getpid()))
     done = 0
     while True:
@@ -28,7 +28,7 @@ def chaos_worker(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
             return
         if task is None:
             return
-        _set_cpu_budget(limits.cpu_seconds)
+        set_cpu_budget(limits.cpu_seconds)
         name = task["display"]
         if name.startswith("exit1"):  # as an uncaught error or a native abort leaves it
             os.write(2, b"loading fonts\nFatal Python error: boom in the parser\n\n")
@@ -210,8 +210,8 @@ def test_parser_log_lines_with_document_bytes_never_reach_a_workers_stderr():
     code = textwrap.dedent("""
         import logging, warnings
         from analyzer.batch.limits import Limits
-        from analyzer.batch.worker import _setup_process
-        _setup_process(Limits(memory_mb=0))
+        from analyzer.batch.sandbox import setup_process
+        setup_process(Limits(memory_mb=0))
         logging.getLogger("pdfminer.pdfinterp").warning(
             "Cannot set gray non-stroke color because %r is an invalid float value",
             b"SECRET-CONTRACT-BYTES")

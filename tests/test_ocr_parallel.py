@@ -14,7 +14,7 @@ import pytest
 from analyzer.batch.limits import Limits
 from analyzer.batch.models import DocumentOutcome
 from analyzer.batch.pool import Supervisor
-from analyzer.batch.worker import _setup_process
+from analyzer.batch.sandbox import setup_process
 from analyzer.extract import extract
 from analyzer.extract.pdf import pages as pdf_module
 
@@ -23,7 +23,7 @@ HAS_TESSERACT = shutil.which("tesseract") is not None
 
 def echo_worker(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
     """A stand-in worker that answers with the OCR parallelism it was given."""
-    _setup_process(limits, options.get("stderr_path"))
+    setup_process(limits, options.get("stderr_path"))
     conn.send(("ready", os.getpid()))
     while True:
         task = conn.recv()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import signal
 import sys
 import time
 import zlib
@@ -20,6 +19,7 @@ from typing import Any, NamedTuple
 
 from analyzer.batch.limits import Limits
 from analyzer.batch.models import DocumentOutcome
+from analyzer.batch.sandbox import set_cpu_budget, setup_process
 from analyzer.batch.text_caps import MAX_BLOCK_CHARS, cap_text, split_long_blocks
 from analyzer.statuses import (
     ALL,
@@ -39,69 +39,6 @@ from analyzer.statuses import (
 OK_STATUSES, FAILED_STATUSES, STATUSES = NOT_FAILED, FAILED, ALL
 MIN_CHARS_PER_PAGE = 20
 CHARS_PER_PAGE = 3000  # a page of contract text, for the timeout of non-PDF documents
-
-
-def _setup_process(limits: Limits, stderr_path: str | None = None) -> None:
-    """Own process group, no core dumps, address-space cap, die with the parent; stderr to
-    ``stderr_path`` when given (the supervisor reads its last line when the worker dies)."""
-    import resource
-
-    if stderr_path:
-        with contextlib.suppress(OSError):
-            fd = os.open(stderr_path, os.O_WRONLY | os.O_APPEND)
-            os.dup2(fd, 2)
-            os.close(fd)
-
-    with contextlib.suppress(OSError):
-        os.setsid()
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if limits.memory_mb > 0 and hasattr(resource, "RLIMIT_AS"):
-        cap = limits.memory_mb * 1024 * 1024
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            cap = min(cap, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: never outlive the supervisor
-        except (OSError, AttributeError):
-            pass
-    # Ctrl-C goes to the parent, which stops the workers itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _quiet_libraries()
-
-
-QUIET_LOGGERS = ("pdfminer", "pdfplumber", "pypdfium2", "PIL", "docx", "fontTools")
-
-
-def _quiet_libraries() -> None:
-    """The parsers' own log lines and warnings quote the document's bytes (``Cannot set gray
-    non-stroke color because /b'…' is an invalid float value``): they never reach stderr from a
-    worker; what goes wrong with a document is its status and reason."""
-    import logging
-    import warnings
-
-    for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
-    warnings.simplefilter("ignore")
-
-
-def _set_cpu_budget(seconds: int) -> None:
-    """Allow ``seconds`` more CPU time (RLIMIT_CPU counts the process's whole life)."""
-    import resource
-
-    if seconds <= 0:
-        return
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    used = int(usage.ru_utime + usage.ru_stime) + 1
-    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    soft = used + seconds
-    if hard != resource.RLIM_INFINITY:
-        soft = min(soft, hard)
-    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
 def warm_up(options: dict[str, Any]) -> None:
@@ -140,7 +77,7 @@ def worker_main(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
     """Process target: set limits, warm up, then answer tasks until told to stop or recycled."""
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
-    _setup_process(limits, options.get("stderr_path"))
+    setup_process(limits, options.get("stderr_path"))
     try:
         warm_up(options)
     except Exception as e:  # a broken rule directory: the parent stops the batch
@@ -155,7 +92,7 @@ def worker_main(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
             return
         if task is None:
             return
-        _set_cpu_budget(limits.cpu_seconds)
+        set_cpu_budget(limits.cpu_seconds)
         if options.get("stderr_path"):
             with contextlib.suppress(OSError):
                 os.ftruncate(2, 0)  # what is kept is about this document only

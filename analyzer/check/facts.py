@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -253,6 +254,20 @@ def _sla_text(text: str, folded: str, clause: dict[str, Any] | None,
         and bool(DURATION.search(folded))
 
 
+@dataclass
+class _Found:
+    """What the clauses of a document say, gathered clause by clause."""
+
+    hosting: dict[str, Place] = field(default_factory=dict)
+    offices: dict[str, Place] = field(default_factory=dict)
+    availability: set[float] = field(default_factory=set)
+    freqs: set[str] = field(default_factory=set)
+    retention: set[int] = field(default_factory=set)
+    subcontractors: set[str] = field(default_factory=set)
+    sla_texts: list[tuple[str, str]] = field(default_factory=list)
+    """(text, folded text) of each clause, ("", "") where no service level is to be read."""
+
+
 def extract_facts(
     clauses: list[dict[str, Any]],
     places: tuple[tuple[re.Pattern[str], Place], ...],
@@ -275,39 +290,45 @@ def extract_facts(
     tagged = {str(c["id"]): c for c in clauses}
     items = list(segments) or [(str(c["id"]), str(c["text"]), tuple(c.get("heading_path") or ()))
                                for c in clauses]
-    hosting: dict[str, Place] = {}
-    offices: dict[str, Place] = {}
-    availability: set[float] = set()
-    freqs: set[str] = set()
-    retention: set[int] = set()
-    subcontractors: set[str] = set()
+    found = _Found()
     index = _place_index(places)
-    sla_texts: list[tuple[str, str]] = []
     folded_headings: dict[tuple[str, ...], str] = {}
     for sid, text, headings in items:
-        clause = tagged.get(sid)
-        folded = fold(text)
         if headings not in folded_headings:
             folded_headings[headings] = fold(" ".join(headings))
-        if _SUBCONTRACT_CUE.search(folded_headings[headings] + " " + folded):
-            subcontractors |= find_subcontractors(text)
-        if clause is not None and clause["status"] not in _COUNTED:
-            sla_texts.append(("", ""))
-            continue
-        located = clause is not None and bool(_LOCATION_TOPICS & set(clause["topics"]))
-        for role, place in _places(folded, index, vocab, located):
-            (hosting if role == "hosting" else offices)[place.name] = place
-        if clause is not None or CELL in text:
-            availability |= _availability(text, folded, vocab)
-        if clause is not None and _BACKUP_TOPIC in clause["topics"]:
-            f, r = find_backup(folded)
-            freqs |= f
-            retention |= r
-        sla_texts.append((text, folded) if _sla_text(text, folded, clause, vocab) else ("", ""))
-    levels = service_levels(sla_texts, vocab)
-    availability |= {float(lv["value"]) for lv in levels if lv["unit"] == "percent"}
+        _read_clause(found, tagged.get(sid), text, folded_headings[headings], index, vocab)
+    return _facts(found, service_levels(found.sla_texts, vocab))
+
+
+def _read_clause(found: _Found, clause: dict[str, Any] | None, text: str, headings: str,
+                 index: tuple[re.Pattern[str], dict[str, Place]], vocab: FactVocabulary) -> None:
+    """Add what one clause says (``clause``: its tagged entry, None when untagged; ``headings``:
+    its folded heading path)."""
+    folded = fold(text)
+    if _SUBCONTRACT_CUE.search(headings + " " + folded):
+        found.subcontractors |= find_subcontractors(text)
+    if clause is not None and clause["status"] not in _COUNTED:
+        found.sla_texts.append(("", ""))
+        return
+    located = clause is not None and bool(_LOCATION_TOPICS & set(clause["topics"]))
+    for role, place in _places(folded, index, vocab, located):
+        (found.hosting if role == "hosting" else found.offices)[place.name] = place
+    if clause is not None or CELL in text:
+        found.availability |= _availability(text, folded, vocab)
+    if clause is not None and _BACKUP_TOPIC in clause["topics"]:
+        f, r = find_backup(folded)
+        found.freqs |= f
+        found.retention |= r
+    found.sla_texts.append((text, folded) if _sla_text(text, folded, clause, vocab) else ("", ""))
+
+
+def _facts(found: _Found, levels: list[dict[str, Any]]) -> dict[str, Any]:
+    """The report's ``facts``, every list sorted."""
+    availability = found.availability | {float(lv["value"]) for lv in levels
+                                         if lv["unit"] == "percent"}
     times = {k: sorted({lv["value"] for lv in levels if f"{lv['metric']}_minutes" == k})
              for k in _METRICS}
+    hosting = found.hosting
     return {
         "hosting_locations": sorted(hosting),
         "hosting_locations_outside_eea": sorted(n for n, p in hosting.items() if not p.eea),
@@ -316,11 +337,11 @@ def extract_facts(
              "kind": p.kind or ("city" if p.country else "country")}
             for n, p in sorted(hosting.items())
         ],
-        "office_locations": sorted(n for n in offices if n not in hosting),
+        "office_locations": sorted(n for n in found.offices if n not in hosting),
         "availability_percent": sorted(availability),
         **times,
         "service_levels": levels,
-        "backup_frequency": sorted(freqs),
-        "backup_retention_days": sorted(retention),
-        "subcontractors": sorted(subcontractors),
+        "backup_frequency": sorted(found.freqs),
+        "backup_retention_days": sorted(found.retention),
+        "subcontractors": sorted(found.subcontractors),
     }
