@@ -66,15 +66,21 @@ def _assert_custom_titles(out: Path) -> None:
     assert item in header and "lieux d'hébergement" not in header
 
 
-def test_patterns_taxonomy_titles_in_page_index_and_workbook(tmp_path: Path,
-                                                             patterns_dir: Path) -> None:
+def _scan_with_custom_rules(tmp_path: Path, patterns_dir: Path, formats: str) -> Path:
+    """OUT of a scan of the sample with a copy of the rules whose titles differ."""
     rules = _custom_rules(tmp_path, patterns_dir)
     out = tmp_path / "out"
-    runner = CliRunner()
-    scanned = runner.invoke(cli, ["scan", str(SAMPLE), "-o", str(out), "--patterns", str(rules),
-                                  "-j", "1", "-q", "--format", "html,json,xlsx",
-                                  "--reference-date", "2026-12-01"])
+    scanned = CliRunner().invoke(cli, ["scan", str(SAMPLE), "-o", str(out), "--patterns",
+                                       str(rules), "-j", "1", "-q", "--format", formats,
+                                       "--reference-date", "2026-12-01"])
     assert scanned.exit_code == 0, scanned.output
+    return out
+
+
+def test_patterns_taxonomy_titles_in_page_index_and_workbook(tmp_path: Path,
+                                                             patterns_dir: Path) -> None:
+    out = _scan_with_custom_rules(tmp_path, patterns_dir, "html,json,xlsx")
+    runner = CliRunner()
     _assert_custom_titles(out)
     # report OUT rebuilds everything from the store with the rules its last scan used
     for name in (f"{SAMPLE.name}.html", "index.html", "findings.xlsx"):
@@ -106,13 +112,8 @@ def test_patterns_taxonomy_titles_in_the_word_memo(tmp_path: Path, patterns_dir:
         cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
         return "\n".join([p.text for p in d.paragraphs] + cells).lower()
 
-    rules = _custom_rules(tmp_path, patterns_dir)
-    out = tmp_path / "out"
+    out = _scan_with_custom_rules(tmp_path, patterns_dir, "html,json,docx")
     runner = CliRunner()
-    scanned = runner.invoke(cli, ["scan", str(SAMPLE), "-o", str(out), "--patterns", str(rules),
-                                  "-j", "1", "-q", "--format", "html,json,docx",
-                                  "--reference-date", "2026-12-01"])
-    assert scanned.exit_code == 0, scanned.output
     memo = out / f"{SAMPLE.name}.docx"
     target = RENAMED["target"][1].lower()
     assert target in memo_text(memo)  # (the contract's own text, quoted, has the shipped one)
