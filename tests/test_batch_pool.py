@@ -236,3 +236,13 @@ def test_a_dead_workers_last_message_is_kept_in_the_reason():
     assert "SIGSEGV" in records["segv"]["reason"]
     assert records["ok"]["status"] == "ok"
     assert set(glob.glob(os.path.join(tempfile.gettempdir(), "hds-worker-*.log"))) <= before
+
+
+def test_only_the_forkserver_skips_its_teardown() -> None:
+    """The preload module lets the forkserver exit without freeing its heap; any other process
+    that imports it (a script, a test run) must keep its own exit code."""
+    import subprocess
+    import sys
+
+    code = "import analyzer.batch._preload, sys; sys.exit(3)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 3

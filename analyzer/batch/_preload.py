@@ -40,9 +40,17 @@ with contextlib.suppress(Exception):
 with contextlib.suppress(Exception):
     analyzer.report.html.warm()
 
-# The preloaded objects live as long as the server: the garbage collector of each forked worker
-# then never walks them (and their memory pages stay shared with the server).
-gc.freeze()
+def _imported_by_the_forkserver() -> bool:
+    """Whether this import runs inside ``multiprocessing.forkserver.main`` (what follows is for
+    the server only: any other process that imports this module keeps its own exit code)."""
+    from multiprocessing import forkserver
+
+    frame = sys._getframe()
+    while frame is not None:
+        if frame.f_code is forkserver.main.__code__:
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
 
 
 def _exit_without_teardown() -> None:
@@ -53,4 +61,8 @@ def _exit_without_teardown() -> None:
     os._exit(0)
 
 
-atexit.register(_exit_without_teardown)  # registered first, so it runs after every other
+if _imported_by_the_forkserver():
+    # The preloaded objects live as long as the server: the garbage collector of each forked
+    # worker then never walks them (and their memory pages stay shared with the server).
+    gc.freeze()
+    atexit.register(_exit_without_teardown)  # registered first, so it runs after every other
