@@ -15,10 +15,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from analyzer.statuses import COUNTED
+
 if TYPE_CHECKING:
     from analyzer.rules import RuleSet
 
-COUNTED = ("included", "conditional")
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,11 @@ from analyzer.normalize import fold
 from analyzer.qualify import Vocabulary, is_weak, phrase_at
 from analyzer.qualify.phrases import doc_norms
 from analyzer.resources import default_patterns_dir
+from analyzer.statuses import COUNTED
 from analyzer.tagging import ClauseContext
 from analyzer.taxonomy import MAPPING_TARGETS, Taxonomy
 from analyzer.yamlfile import any_of, read_yaml_model
 
-COUNTED = ("included", "conditional")
 TITLE_MAX_WORDS = 12
 PROVISION_WINDOW = 8  # a weak hit this close after the provider's provision verb is its object
 SUBJECT_NEAR = 4  # the provider this close before a provision verb is its subject

@@ -1,5 +1,6 @@
 """The per-file statuses of a scan (docs/batch.md), defined once for the worker, the store,
-the index, the tables and the command line: every other module uses these names."""
+the index, the tables and the command line, and the statuses of a tagged clause: every other
+module uses these names."""
 
 from __future__ import annotations
 
@@ -32,3 +33,13 @@ RETRIED: tuple[str, ...] = (TIMEOUT, CRASHED)
 """Possibly transient failures: re-done by ``--retry-failed``."""
 
 ALL: tuple[str, ...] = NOT_FAILED + FAILED
+
+
+CLAUSE_STATUSES: tuple[str, ...] = ("included", "conditional", "excluded", "definition")
+"""The statuses of a tagged clause (``clauses[].status`` of the report, DESIGN §4): in scope,
+in scope on a condition (option, on request, extra cost), out of scope or the client's duty,
+a glossary entry."""
+
+COUNTED: tuple[str, ...] = ("included", "conditional")
+"""The clause statuses that count: coverage, obligations, certificates and facts read these
+clauses only."""

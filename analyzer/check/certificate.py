@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from analyzer.normalize import fold
+from analyzer.statuses import COUNTED
 from analyzer.taxonomy_facts import default_facts
 
 # From patterns/taxonomy.yaml, their only owner (read with PyYAML: this module runs in the parent).
@@ -174,7 +175,7 @@ def obligation_targets(clause: Mapping[str, Any]) -> list[str]:
     clauses are obligations (``commitment``), else (reports written before it) the whole
     ``mapping``.
     """
-    if clause.get("status") not in ("included", "conditional"):
+    if clause.get("status") not in COUNTED:
         return []
     if "commitment" not in clause:
         return [str(t) for t in clause.get("mapping") or []]

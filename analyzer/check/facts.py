@@ -37,6 +37,7 @@ from analyzer.check.service_levels import (
 from analyzer.errors import PatternFileError
 from analyzer.normalize import fold
 from analyzer.resources import default_patterns_dir
+from analyzer.statuses import COUNTED
 from analyzer.yamlfile import any_of, read_yaml_model
 
 __all__ = ["FactVocabulary", "duration_minutes", "extract_facts", "find_backup",
@@ -44,7 +45,6 @@ __all__ = ["FactVocabulary", "duration_minutes", "extract_facts", "find_backup",
            "place_role"]
 
 _LOCATION_TOPICS = {"hosting.location", "hosting.datacenter"}
-_COUNTED = ("included", "conditional")
 _CUE_WINDOW = 120  # a location cue counts within this many characters before the place
 _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)|\n")
 _METRICS = ("gti_minutes", "gtr_minutes", "rpo_minutes", "rto_minutes")
@@ -307,7 +307,7 @@ def _read_clause(found: _Found, clause: dict[str, Any] | None, text: str, headin
     folded = fold(text)
     if _SUBCONTRACT_CUE.search(headings + " " + folded):
         found.subcontractors |= find_subcontractors(text)
-    if clause is not None and clause["status"] not in _COUNTED:
+    if clause is not None and clause["status"] not in COUNTED:
         found.sla_texts.append(("", ""))
         return
     located = clause is not None and bool(_LOCATION_TOPICS & set(clause["topics"]))

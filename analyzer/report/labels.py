@@ -16,9 +16,10 @@ from typing import Any
 
 from analyzer.report.i18n import DEFAULT_UI_LANG, Messages
 from analyzer.report.verdict import clause_ref
+from analyzer.statuses import CLAUSE_STATUSES
 from analyzer.taxonomy_facts import TaxonomyFacts, default_facts
 
-STATUSES: tuple[str, ...] = ("included", "conditional", "excluded", "definition")
+STATUSES: tuple[str, ...] = CLAUSE_STATUSES
 
 
 def title(kind: str, key: str, lang: str, tax: TaxonomyFacts | None = None) -> str:

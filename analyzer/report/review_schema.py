@@ -18,11 +18,12 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from analyzer.statuses import CLAUSE_STATUSES
 from analyzer.taxonomy_facts import default_facts
 
 EXPORT_SCHEMA = "hds-analyzer/review/1"
 DECISIONS = ("accept", "reject")
-STATUSES: tuple[str, ...] = ("included", "conditional", "excluded", "definition")
+STATUSES: tuple[str, ...] = CLAUSE_STATUSES
 CHECKLIST_STATUSES: tuple[str, ...] = ("present", "missing", "excluded")
 KEY = re.compile(r"^[A-Za-z0-9_.\-]{1,64}:[0-9a-f]{16}$")
 MAX_COMMENT = 20_000
