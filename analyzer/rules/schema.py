@@ -38,7 +38,7 @@ class Rule(BaseModel):
     qualifier: Qualifier | None = None
     strength: Strength = "strong"
     """``weak`` (a thing named in passing): its hits tag a clause only where no strong hit does
-    and the clause commits a party to something (analyzer/qualify.py). ``candidate`` (the
+    and the clause commits a party to something (analyzer/qualify/). ``candidate`` (the
     general vocabulary of a category): its hits only propose the category to the clause model
     (analyzer/learned.py), which decides; without a model they tag nothing."""
     phrases: list[StrictStr] | None = None
