@@ -429,3 +429,23 @@ def test_a_rescan_renders_a_reviewed_document_once_with_its_decisions(
     assert CliRunner().invoke(cli, ["report", str(out)]).exit_code == 0
     assert rendered == [report["document"]["path"]]
     assert "Rejetée par alice" in json_path.with_suffix(".html").read_text("utf-8")
+
+
+def test_import_into_a_scanned_folder_finds_the_reports_in_the_store(tmp_path: Path) -> None:
+    """In a scan's OUT the reports come from the results store (a few documents of a large
+    batch are found without reading every JSON file): the HTML is re-rendered even when the
+    JSON reports were deleted from OUT."""
+    sample = Path(__file__).resolve().parent.parent / "samples" / "contracts" / "fr-formation-tma.txt"
+    out = tmp_path / "out"
+    scanned = CliRunner().invoke(cli, ["scan", str(sample), "-o", str(out), "-j", "1", "-q",
+                                       "--format", "html,json"])
+    assert scanned.exit_code == 0, scanned.output
+    (report_file,) = out.glob("*.json")
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    report_file.unlink()
+    decisions = tmp_path / "review.json"
+    decisions.write_text(json.dumps(_export(report, (0, "reject", "", "2026-11-28T10:00:00Z"))))
+    result = import_reviews(decisions, out)
+    assert result.rerendered == [report_file.with_suffix(".html").name]
+    assert result.unmatched_documents == []
+    assert "Rejetée par alice" in report_file.with_suffix(".html").read_text(encoding="utf-8")

@@ -20,9 +20,10 @@ from analyzer.batch.outputs import (
 )
 from analyzer.output import atomic_write_bytes, atomic_write_text
 from analyzer.report_json import REPORT_SCHEMA
-from analyzer.statuses import OK
+from analyzer.statuses import ANALYSED, OK
 
 if TYPE_CHECKING:
+    from analyzer.batch.store import Store
     from analyzer.report.i18n import ReportOptions
     from analyzer.taxonomy_facts import TaxonomyFacts
 
@@ -40,6 +41,34 @@ class ImportResult:
     unmatched_documents: list[str]
     errors: list[str] = field(default_factory=list)
     refreshed: list[str] = field(default_factory=list)
+
+
+def _reviewed_reports(out_dir: Path, paths: set[str]) -> dict[str, tuple[Path, dict[str, Any]]]:
+    """The reports of the inputs ``paths`` (by input path) and where their JSON file is: from
+    OUT's results store, which finds a few documents of a large batch without reading the
+    others; in a folder of bare JSON reports (no store, or a damaged one), from the files."""
+    from analyzer.batch.store import STORE_NAME, Store, StoreDamaged
+
+    if (out_dir / STORE_NAME).is_file():
+        try:
+            with Store(out_dir) as store:
+                return _stored_reports(store, out_dir, paths)
+        except StoreDamaged:
+            pass
+    return _json_reports(out_dir, paths)
+
+
+def _stored_reports(store: Store, out_dir: Path,
+                    paths: set[str]) -> dict[str, tuple[Path, dict[str, Any]]]:
+    found: dict[str, tuple[Path, dict[str, Any]]] = {}
+    for path in sorted(paths):
+        record = store.get(path)
+        if record is None or record["status"] not in ANALYSED:
+            continue
+        text = store.report_json(path)
+        if text is not None:
+            found[path] = (out_dir / f"{record['name']}.json", json.loads(text))
+    return found
 
 
 def _json_reports(out_dir: Path, paths: set[str]) -> dict[str, tuple[Path, dict[str, Any]]]:
@@ -80,7 +109,7 @@ def import_reviews(decisions_file: Path, out_dir: Path, *, reviewer: str = "") -
     if not out_dir.is_dir():
         raise ReviewFileError(f"{out_dir}: not an output folder")
     imported_paths = {exp["path"] for exp in exports}
-    reports = _json_reports(out_dir, imported_paths)
+    reports = _reviewed_reports(out_dir, imported_paths)
     store, changed, errors = merge_exports(
         out_dir, exports, {k: r for k, (_, r) in reports.items()},
         source=decisions_file.name, reviewer=reviewer)
