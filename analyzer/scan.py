@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from analyzer import __version__
 from analyzer.batch.inputs import InputFile, collect_inputs, os_error
 from analyzer.batch.limits import Limits
-from analyzer.batch.models import DocumentOutcome, Interrupted, ScanResult
+from analyzer.batch.models import DocumentOutcome, Interrupted, ScanResult, Task
 from analyzer.batch.outputs import (
     CSV_FIELDS,
     FILES_CSV,
@@ -270,18 +270,18 @@ def _run_plan(run: _Run, plan: Plan, how: _Engine) -> int:
     bar = Progress(len(plan.run), enabled=how.progress)
     tasks = [task for _, task in plan.run]
     for task in tasks:  # the worker renders the HTML (and memo) once, with the stored decisions
-        if run.reviews is not None and run.reviews.has(task["display"]):
-            task["reviews"] = run.reviews.only(task["display"])
-        task["memo"] = run.memos
+        if run.reviews is not None and run.reviews.has(task.display):
+            task.reviews = run.reviews.only(task.display)
+        task.memo = run.memos
     if how.name == "local":  # workers write their reports themselves (shared disk)
         for task in tasks:
-            task.update(out_dir=str(run.out_dir), formats=sorted(run.formats))
+            task.out_dir, task.formats = str(run.out_dir), tuple(sorted(run.formats))
     analysed = 0
     try:
         for task, outcome in _execute(tasks, how):
             record = _finish(run, task, outcome)
-            bar.update(task["display"], record["status"], record["pages"], record["reason"])
-            run.rendered.add(task["display"])
+            bar.update(task.display, record["status"], record["pages"], record["reason"])
+            run.rendered.add(task.display)
             analysed += 1
     finally:
         bar.close()
@@ -301,8 +301,8 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def _execute(tasks: list[dict[str, Any]],
-             how: _Engine) -> Iterator[tuple[dict[str, Any], DocumentOutcome]]:
+def _execute(tasks: list[Task],
+             how: _Engine) -> Iterator[tuple[Task, DocumentOutcome]]:
     if not tasks:
         return
     if how.name == "dask":
@@ -323,7 +323,7 @@ def _execute(tasks: list[dict[str, Any]],
         raise BatchError(f"the analysis workers cannot start: {e}") from e
 
 
-def _finish(run: _Run, task: dict[str, Any], outcome: DocumentOutcome) -> dict[str, Any]:
+def _finish(run: _Run, task: Task, outcome: DocumentOutcome) -> dict[str, Any]:
     """Write one finished input's outputs, then its record (outputs first: a kill in between
     leaves no record, so the input is simply re-done); returns the record stored."""
     record = dict(outcome.record)
@@ -332,19 +332,19 @@ def _finish(run: _Run, task: dict[str, Any], outcome: DocumentOutcome) -> dict[s
     if record["status"] not in ALL:
         record["status"], record["reason"] = CRASHED, f"unknown status {record['status']!r}"
     if outcome.write_error:
-        raise BatchError(f"cannot write the report of {task['display']}: "
+        raise BatchError(f"cannot write the report of {task.display}: "
                          f"{outcome.write_error}")
     if not outcome.written:
-        write_document(run.out_dir, task["name"], run.formats, outcome.json, outcome.html,
+        write_document(run.out_dir, task.name, run.formats, outcome.json, outcome.html,
                        outcome.memo, memos=run.memos)
-    record.update(path=task["display"], name=task["name"], sha256=task["sha256"],
-                  size=task["size"], mtime_ns=task["mtime_ns"], run_id=run.run_id,
+    record.update(path=task.display, name=task.name, sha256=task.sha256,
+                  size=task.size, mtime_ns=task.mtime_ns, run_id=run.run_id,
                   config_key=run.key, limits_key=run.limits_key, entry=dict(outcome.summary),
                   language=outcome.summary.get("language"))
     if record["status"] not in NOT_FAILED:
-        log.info("%s: %s: %s", task["display"], record["status"], record["reason"])
+        log.info("%s: %s: %s", task.display, record["status"], record["reason"])
     else:  # -v: every document, not only the failures
-        log.info("%s: %s (%s pages, %s characters, %.1f s)", task["display"], record["status"],
+        log.info("%s: %s (%s pages, %s characters, %.1f s)", task.display, record["status"],
                  record.get("pages") or 0, record.get("chars") or 0,
                  record.get("seconds") or 0.0)
     run.store.put(record, outcome.json, outcome.blob)

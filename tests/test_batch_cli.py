@@ -139,9 +139,9 @@ def test_a_batch_error_midway_still_leaves_a_current_index(tmp_path: Path, monke
 
     def finish(run, task, outcome):  # type: ignore[no-untyped-def]
         if finished:  # as when the second report cannot be written (disk full)
-            raise analyzer.errors.BatchError(f"cannot write the report of {task['display']}: "
+            raise analyzer.errors.BatchError(f"cannot write the report of {task.display}: "
                                            "OSError: [Errno 28] No space left on device")
-        finished.append(task["display"])
+        finished.append(task.display)
         return real(run, task, outcome)
 
     monkeypatch.setattr(analyzer.scan, "_finish", finish)

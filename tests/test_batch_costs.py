@@ -10,6 +10,8 @@ import textwrap
 
 import pytest
 
+from analyzer.batch.models import Task
+
 
 def test_markdown_heading_pattern_is_linear_on_4_kb_lines_of_hashes_and_spaces():
     # Run under a CPU-time limit (not a wall clock): the former pattern backtracked cubically
@@ -52,7 +54,7 @@ def test_a_2_5_mb_paragraph_is_analysed_not_crashed(tmp_path):
     path = tmp_path / "long.txt"
     sentence = "Le Prestataire assure la sauvegarde quotidienne des données de santé. "
     path.write_text(sentence * (2_500_000 // len(sentence) + 1), encoding="utf-8")
-    task = {"path": str(path), "display": "long.txt", "name": "long.txt", "sha256": "0" * 64}
+    task = Task(path=str(path), display="long.txt", name="long.txt", sha256="0" * 64)
     result = process_task(task, Limits(), {"lang": "fr"})
     record = result.record
     assert record["status"] == "ok", record["reason"]
@@ -61,7 +63,7 @@ def test_a_2_5_mb_paragraph_is_analysed_not_crashed(tmp_path):
 
 
 def _task(path):
-    return {"path": str(path), "display": path.name, "name": path.name, "sha256": "0" * 64}
+    return Task(path=str(path), display=path.name, name=path.name, sha256="0" * 64)
 
 
 CLAUSE = "ARTICLE 1 - OBJET\n\n1.1 Le Prestataire réalise la sauvegarde quotidienne des données.\n"

@@ -17,6 +17,7 @@ from analyzer.batch.limits import (
     check_zip,
     sniff_type,
 )
+from analyzer.batch.models import Task
 from analyzer.batch.progress import Progress
 from analyzer.batch.worker import process_task
 from analyzer.errors import ExtractionError
@@ -139,7 +140,7 @@ def test_sniffing_and_timeout_scaling(tmp_path: Path):
 
 
 def _task(path: Path) -> dict:
-    return {"path": str(path), "display": path.name, "sha256": "0" * 64}
+    return Task(path=str(path), display=path.name, sha256="0" * 64)
 
 
 def test_text_cap_truncates_and_flags(tmp_path: Path):

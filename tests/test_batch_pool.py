@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.batch.limits import Limits
-from analyzer.batch.models import DocumentOutcome
+from analyzer.batch.models import DocumentOutcome, Task
 from analyzer.batch.pool import Supervisor
 from analyzer.batch.sandbox import set_cpu_budget, setup_process
 
@@ -29,7 +29,7 @@ def chaos_worker(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
         if task is None:
             return
         set_cpu_budget(limits.cpu_seconds)
-        name = task["display"]
+        name = task.display
         if name.startswith("exit1"):  # as an uncaught error or a native abort leaves it
             os.write(2, b"loading fonts\nFatal Python error: boom in the parser\n\n")
             os._exit(1)
@@ -65,10 +65,10 @@ def chaos_worker(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
 
 
 def _run(names: list[str], **limits: Any) -> dict[str, dict[str, Any]]:
-    tasks = [{"display": n, "path": n, "sha256": "", "pages": None} for n in names]
+    tasks = [Task(path=n, display=n) for n in names]
     settings = Limits(memory_mb=0, **limits)
     with Supervisor(2, settings, {}, target=chaos_worker) as supervisor:
-        return {task["display"]: result.record for task, result in supervisor.run(tasks)}
+        return {task.display: result.record for task, result in supervisor.run(tasks)}
 
 
 def test_deaths_and_hangs_are_per_document_records_and_the_batch_goes_on():
@@ -141,11 +141,11 @@ def test_memory_cap_stops_a_flate_bomb_and_the_next_document_is_analysed(tmp_pat
     good = tmp_path / "good.txt"
     good.write_text("Article 1. Le Prestataire sauvegarde les données chaque jour.\n",
                     encoding="utf-8")
-    tasks = [{"path": str(p), "display": p.name, "sha256": "0" * 64, "pages": None}
+    tasks = [Task(path=str(p), display=p.name, sha256="0" * 64)
              for p in (bomb, good)]
     limits = Limits(memory_mb=900, timeout_base=60)
     with Supervisor(1, limits, {"ocr": "never"}) as supervisor:
-        records = {t["display"]: r.record for t, r in supervisor.run(tasks)}
+        records = {t.display: r.record for t, r in supervisor.run(tasks)}
     assert records["bomb.pdf"]["status"] in ("limit_exceeded", "crashed")
     assert records["good.txt"]["status"] == "ok"
 
@@ -171,7 +171,7 @@ def test_an_idle_worker_does_not_make_the_supervisor_spin(monkeypatch):
         return real(handles, timeout=timeout)
 
     monkeypatch.setattr(pool, "wait", counting_wait)
-    tasks = [{"display": "pages", "path": "pages", "sha256": "", "pages": None}]
+    tasks = [Task(path="pages", display="pages")]
     with _OldIdleWorkers(2, Limits(memory_mb=0), {}, target=chaos_worker) as supervisor:
         records = [result.record for _, result in supervisor.run(tasks)]
     assert [r["status"] for r in records] == ["ok"]

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from analyzer.batch.limits import Limits
-from analyzer.batch.models import DocumentOutcome
+from analyzer.batch.models import DocumentOutcome, Task
 from analyzer.batch.pool import Supervisor
 from analyzer.batch.sandbox import setup_process
 from analyzer.extract import extract
@@ -30,14 +30,14 @@ def echo_worker(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
         if task is None:
             return
         conn.send(("done", DocumentOutcome(record={"status": "ok", "reason": "",
-                                                   "ocr_jobs": task["ocr_jobs"]})))
+                                                   "ocr_jobs": task.ocr_jobs})))
 
 
 def _ocr_jobs(names: list[str], jobs: int, cores: int) -> dict[str, int]:
-    tasks = [{"display": n, "path": n, "sha256": "", "pages": None} for n in names]
+    tasks = [Task(path=n, display=n) for n in names]
     with Supervisor(jobs, Limits(memory_mb=0), {}, target=echo_worker,
                     cores=cores) as supervisor:
-        return {t["display"]: r.record["ocr_jobs"] for t, r in supervisor.run(tasks)}
+        return {t.display: r.record["ocr_jobs"] for t, r in supervisor.run(tasks)}
 
 
 def test_a_lone_document_gets_the_idle_cores_a_batch_does_not() -> None:

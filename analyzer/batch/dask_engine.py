@@ -9,18 +9,19 @@ store. Inputs must be readable at the same path on every Dask worker (shared fil
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 from analyzer.batch.limits import Limits
-from analyzer.batch.models import DocumentOutcome
+from analyzer.batch.models import DocumentOutcome, Task
 from analyzer.statuses import CRASHED, FATAL
 
 _LOCAL = threading.local()
 
 
-def analyse_on_worker(task: dict[str, Any], limits: Limits,
+def analyse_on_worker(task: Task, limits: Limits,
                       options: dict[str, Any]) -> DocumentOutcome:
     """Dask task: analyse one document in an isolated child process of this Dask worker."""
     import multiprocessing
@@ -40,7 +41,7 @@ def analyse_on_worker(task: dict[str, Any], limits: Limits,
         supervisor = Supervisor(1, limits, options)
         _LOCAL.supervisor, _LOCAL.key = supervisor, key
     try:
-        for _, result in supervisor.run([dict(task)]):
+        for _, result in supervisor.run([dataclasses.replace(task)]):
             return result
     except WorkerStartError as e:  # stops the batch on the client, as with the local engine
         _LOCAL.supervisor = None
@@ -48,8 +49,8 @@ def analyse_on_worker(task: dict[str, Any], limits: Limits,
     raise RuntimeError("no result")  # pragma: no cover
 
 
-def run_dask(tasks: list[dict[str, Any]], *, scheduler: str | None, jobs: int, limits: Limits,
-             options: dict[str, Any]) -> Iterator[tuple[dict[str, Any], DocumentOutcome]]:
+def run_dask(tasks: list[Task], *, scheduler: str | None, jobs: int, limits: Limits,
+             options: dict[str, Any]) -> Iterator[tuple[Task, DocumentOutcome]]:
     """Submit every task to the cluster and yield ``(task, result)`` as they complete."""
     try:
         from distributed import Client, LocalCluster, as_completed
@@ -68,10 +69,10 @@ def run_dask(tasks: list[dict[str, Any]], *, scheduler: str | None, jobs: int, l
                                dashboard_address=None, silence_logs=50)
         client = Client(cluster)
     try:
-        futures: dict[Any, dict[str, Any]] = {}
+        futures: dict[Any, Task] = {}
         for task in tasks:
             future = client.submit(analyse_on_worker, task, limits, options, pure=False,
-                                   key=f"hds-{task['sha256'][:16]}-{len(futures)}")
+                                   key=f"hds-{task.sha256[:16]}-{len(futures)}")
             futures[future] = task
         for future in as_completed(futures):
             task = futures[future]

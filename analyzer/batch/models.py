@@ -1,5 +1,5 @@
-"""The typed data one document carries through the batch: the worker's answer
-(``DocumentOutcome``, sent back over the pipe or from a Dask task) and the index entry
+"""The typed data one document carries through the batch: what a worker is asked (``Task``),
+its answer (``DocumentOutcome``, sent back over the pipe or from a Dask task) and the index entry
 (``IndexEntry``, built from the stored record, shown by the index, ``files.csv`` and the tables);
 and what a scan returns (``ScanResult``, or ``Interrupted`` carrying it).
 
@@ -13,10 +13,39 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analyzer.errors import AnalyzerError
 from analyzer.statuses import NOT_FAILED
+
+if TYPE_CHECKING:
+    from analyzer.report.review import ReviewStore
+
+
+@dataclass
+class Task:
+    """One document to analyse, as the parent sends it to a worker (pickled); the parent adds
+    what the run decides (decisions, memo, where to write), the supervisor what it learns."""
+
+    path: str
+    display: str
+    """The input's path as shown (index, store, report)."""
+    sha256: str = ""
+    name: str = ""
+    """The base name of its outputs in OUT (``<name>.json``, ``.html``, ``.docx``)."""
+    size: int = 0
+    mtime_ns: int = 0
+    pages: int | None = None
+    """The pages the worker announced (the supervisor scales the timeout with them)."""
+    ocr_jobs: int = 1
+    """How many of its pages may be OCRed at once (idle cores of the batch)."""
+    reviews: ReviewStore | None = None
+    """The document's stored reviewer decisions, rendered into its HTML and memo."""
+    memo: bool = False
+    """Render the Word memo too (``--format docx``)."""
+    out_dir: str | None = None
+    """Where the worker writes the report files itself (local engine: shared disk)."""
+    formats: tuple[str, ...] = ("json", "html")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 from analyzer import __version__
 from analyzer.batch.inputs import InputFile, file_kind, os_error
 from analyzer.batch.limits import Limits
+from analyzer.batch.models import Task
 from analyzer.batch.store import Store
 from analyzer.extract import file_sha256
 from analyzer.resources import patterns_fingerprint
@@ -39,7 +40,7 @@ class Plan:
     def __init__(self, store: Store, todo: list[InputFile], names: dict[str, str],
                  key: str, limits_key: str, force: bool, limits: Limits,
                  retry_failed: bool = False) -> None:
-        self.run: list[tuple[InputFile, dict[str, Any]]] = []
+        self.run: list[tuple[InputFile, Task]] = []
         self.reuse: list[tuple[InputFile, dict[str, Any], int]] = []
         self.unreadable: list[tuple[InputFile, str, str]] = []
         max_bytes = limits.max_file_mb * 1024 * 1024
@@ -64,9 +65,8 @@ class Plan:
             except OSError as e:
                 self.unreadable.append((item, PARSE_ERROR, f"unreadable: {os_error(e)}"))
                 continue
-            task = {"path": str(item.path), "display": item.display,
-                    "name": names[item.display], "sha256": sha, "size": st.st_size,
-                    "mtime_ns": st.st_mtime_ns, "pages": None}
+            task = Task(path=str(item.path), display=item.display, name=names[item.display],
+                        sha256=sha, size=st.st_size, mtime_ns=st.st_mtime_ns)
             if (old is not None and not force and old["sha256"] == sha
                     and old["config_key"] == key
                     and not (retry_failed and old["status"] in RETRY_STATUSES)
@@ -75,4 +75,4 @@ class Plan:
             else:
                 self.run.append((item, task))
         # Largest first: the long documents start early, the batch ends with short ones.
-        self.run.sort(key=lambda pair: -pair[1]["size"])
+        self.run.sort(key=lambda pair: -pair[1].size)

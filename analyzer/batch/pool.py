@@ -21,12 +21,12 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from analyzer.batch.limits import Limits
-from analyzer.batch.models import DocumentOutcome
+from analyzer.batch.models import DocumentOutcome, Task
 from analyzer.batch.worker import worker_main
 from analyzer.statuses import CRASHED, LIMIT_EXCEEDED, TIMEOUT
 
 log = logging.getLogger(__name__)
-_Done = tuple[dict[str, Any], DocumentOutcome]
+_Done = tuple[Task, DocumentOutcome]
 """A finished document: its task and its outcome."""
 READY_TIMEOUT = 180.0
 _PRELOAD = ["analyzer.batch._preload"]
@@ -65,7 +65,7 @@ class _Slot:
     conn: Connection
     ready: bool = False
     started: float = field(default_factory=time.monotonic)
-    task: dict[str, Any] | None = None
+    task: Task | None = None
     task_started: float = 0.0
     deadline: float = 0.0
     done: int = 0
@@ -164,7 +164,7 @@ class Supervisor:
         self.close()
 
     # -- the loop ------------------------------------------------------------------------------
-    def run(self, tasks: Iterable[dict[str, Any]]) -> Iterator[_Done]:
+    def run(self, tasks: Iterable[Task]) -> Iterator[_Done]:
         pending = deque(tasks)
         while True:
             for i in range(self.jobs):
@@ -176,7 +176,7 @@ class Supervisor:
                     # idle capacity (cores neither busy nor needed by waiting documents)
                     # goes to this document's OCR
                     busy = sum(1 for s in self.slots if s is not None and s.task is not None)
-                    task["ocr_jobs"] = max(1, self.cores - busy - len(pending))
+                    task.ocr_jobs = max(1, self.cores - busy - len(pending))
                     self._assign(slot, task)
             if not pending and not self._busy():
                 return
@@ -185,10 +185,10 @@ class Supervisor:
     def _busy(self) -> bool:
         return any(s is not None and s.task is not None for s in self.slots)
 
-    def _assign(self, slot: _Slot, task: dict[str, Any]) -> None:
+    def _assign(self, slot: _Slot, task: Task) -> None:
         slot.task = task
         slot.task_started = time.monotonic()
-        slot.deadline = slot.task_started + self.limits.timeout_for(task.get("pages"))
+        slot.deadline = slot.task_started + self.limits.timeout_for(task.pages)
         with contextlib.suppress(OSError):  # a death is noticed by _poll, blamed on this task
             slot.conn.send(task)
 
@@ -237,7 +237,7 @@ class Supervisor:
                 budget = slot.deadline - slot.task_started
                 yield task, failure(TIMEOUT, f"timeout: no result after {budget:.0f} s "
                                     "(wall-clock limit; worker killed)",
-                                    now - slot.task_started, task.get("pages"))
+                                    now - slot.task_started, task.pages)
             elif slot.task is None and not slot.ready and now > slot.started + READY_TIMEOUT:
                 self._kill(slot)
                 self.slots[i] = None
@@ -253,7 +253,7 @@ class Supervisor:
             self.slots[i] = None
             raise WorkerStartError(message[1])
         elif kind == "pages" and slot.task is not None:
-            slot.task["pages"] = message[1]
+            slot.task.pages = message[1]
             # never shorter than an extension already granted (OCR progress)
             slot.deadline = max(slot.deadline,
                                 slot.task_started + self.limits.timeout_for(message[1]))

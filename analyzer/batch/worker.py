@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from analyzer.batch.limits import Limits
-from analyzer.batch.models import DocumentOutcome
+from analyzer.batch.models import DocumentOutcome, Task
 from analyzer.batch.sandbox import set_cpu_budget, setup_process
 from analyzer.batch.text_caps import MAX_BLOCK_CHARS, cap_text, split_long_blocks
 from analyzer.statuses import (
@@ -127,7 +127,7 @@ class _Rendered(NamedTuple):
     memo: bytes | None = None
 
 
-def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
+def process_task(task: Task, limits: Limits, options: dict[str, Any],
                  notify: Any = None) -> DocumentOutcome:
     """Pre-flight, extract, cap, analyse and render one document; never raises.
 
@@ -138,7 +138,7 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
     from analyzer.batch.limits import check_text_ratio
 
     start, cpu_start = time.monotonic(), time.process_time()
-    path = Path(task["path"])
+    path = Path(task.path)
     record: dict[str, Any] = {"status": CRASHED, "reason": "", "type": None, "pages": None,
                               "chars": 0, "truncated": False, "warnings": [],
                               "rules_version": None}
@@ -148,7 +148,7 @@ def process_task(task: dict[str, Any], limits: Limits, options: dict[str, Any],
     try:
         size, warnings = _preflight(path, limits, notify, record)
         stage = "extraction"
-        extracted = _extract(path, options, notify, int(task.get("ocr_jobs") or 1))
+        extracted = _extract(path, options, notify, task.ocr_jobs)
         # output:input ratio on the whole text (before the cap hides it), before any analysis
         check_text_ratio(sum(len(block.text) for block in extracted.blocks), size, limits)
         stage = "analysis"
@@ -202,7 +202,7 @@ def _preflight(path: Path, limits: Limits, notify: Any,
     return size, warnings
 
 
-def _analysis(extracted: Any, task: dict[str, Any], options: dict[str, Any], limits: Limits,
+def _analysis(extracted: Any, task: Task, options: dict[str, Any], limits: Limits,
               warnings: list[str], notify: Any, record: dict[str, Any]) -> _Rendered:
     """Cap and cut the text, analyse and render it, and set the status in ``record``
     (``ok``, or ``ok_no_text`` for a document without a usable text layer)."""
@@ -254,7 +254,7 @@ def _failure(e: Exception, stage: str, path: Path, limits: Limits) -> dict[str, 
     return {"status": status, "reason": _short(f"{label}: {type(e).__name__}: {e}", path)}
 
 
-def _complete(task: dict[str, Any], record: dict[str, Any], rendered: _Rendered | None,
+def _complete(task: Task, record: dict[str, Any], rendered: _Rendered | None,
               recycle: bool, started: tuple[float, float]) -> DocumentOutcome:
     """The outcome: no report for a failed document; else the report compressed and, when
     the worker shares OUT's disk, its files written here; then the costs (time, CPU, peak
@@ -269,7 +269,7 @@ def _complete(task: dict[str, Any], record: dict[str, Any], rendered: _Rendered 
             html=rendered.html, blob=zlib.compress(data, 6),
             # a memo for a document read in full only (not one without a text layer)
             memo=rendered.memo if record["status"] == OK else None)
-        if task.get("out_dir"):
+        if task.out_dir:
             outcome = _write_reports(task, outcome)
     return dataclasses.replace(outcome, record={**record, **_costs(*started)})
 
@@ -284,14 +284,14 @@ def _costs(start: float, cpu_start: float) -> dict[str, float]:
             "peak_rss_mb": round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)}
 
 
-def _write_reports(task: dict[str, Any], outcome: DocumentOutcome) -> DocumentOutcome:
+def _write_reports(task: Task, outcome: DocumentOutcome) -> DocumentOutcome:
     """Write OUT/<name>.json and .html here, in parallel with the other workers (atomically:
     temporary file, fsync, rename); the parent then only records the result."""
     from analyzer.batch.outputs import write_document
 
     try:
-        write_document(Path(task["out_dir"]), task["name"], task.get("formats", ("json", "html")),
-                       outcome.json, outcome.html, outcome.memo, memos=bool(task.get("memo")))
+        write_document(Path(task.out_dir or "."), task.name, task.formats, outcome.json,
+                       outcome.html, outcome.memo, memos=task.memo)
     except OSError as e:  # left to the parent, which raises it as a batch error
         return dataclasses.replace(outcome, write_error=f"{type(e).__name__}: {e}")
     # already on disk: do not send them back
@@ -310,7 +310,7 @@ def _extract(path: Path, options: dict[str, Any], notify: Any = None, ocr_jobs: 
                    ocr_jobs=ocr_jobs)
 
 
-def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
+def _analyse(extracted: Any, task: Task, options: dict[str, Any],
              warnings: list[str]) -> tuple[_Rendered, str]:
     """The report, rendered (HTML once, with the document's stored reviewer decisions; the Word
     memo too when the task asks for it), and the rules version."""
@@ -325,14 +325,14 @@ def _analyse(extracted: Any, task: dict[str, Any], options: dict[str, Any],
             extracted, warnings=tuple(extracted.warnings) + tuple(warnings))
     patterns = Path(options["patterns_dir"]) if options.get("patterns_dir") else None
     report = analyze_extracted(extracted, lang=options.get("lang", "auto"),
-                               patterns_dir=patterns, sha256=task["sha256"],
-                               display_path=task["display"])
+                               patterns_dir=patterns, sha256=task.sha256,
+                               display_path=task.display)
     from analyzer.batch.entry import report_summary
 
     taxonomy = run_taxonomy(options.get("patterns_dir"))  # its titles, not the shipped ones
-    rendered = _Rendered(dump_json(report), render_html(report, task.get("reviews"), taxonomy),
+    rendered = _Rendered(dump_json(report), render_html(report, task.reviews, taxonomy),
                          report_summary(report),
-                         render_memo_bytes(report, task.get("reviews"), taxonomy)
-                         if task.get("memo")
+                         render_memo_bytes(report, task.reviews, taxonomy)
+                         if task.memo
                          else None)
     return rendered, report["document"].get("rules_version", "")
