@@ -14,8 +14,9 @@ import os
 import sys
 import time
 import zlib
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from analyzer.batch.limits import Limits
 from analyzer.batch.models import DocumentOutcome, Task
@@ -34,6 +35,9 @@ from analyzer.statuses import (
     PARSE_ERROR,
     UNSUPPORTED_TYPE,
 )
+
+if TYPE_CHECKING:
+    from analyzer.taxonomy_facts import TaxonomyFacts
 
 # The fixed set of per-file statuses (docs/batch.md), defined once in analyzer.statuses.
 OK_STATUSES, FAILED_STATUSES, STATUSES = NOT_FAILED, FAILED, ALL
@@ -310,6 +314,14 @@ def _extract(path: Path, options: dict[str, Any], notify: Any = None, ocr_jobs: 
                    ocr_jobs=ocr_jobs)
 
 
+@lru_cache(maxsize=4)
+def _run_taxonomy(patterns_dir: str | None) -> TaxonomyFacts | None:
+    """``outputs.run_taxonomy``, read once per worker (not for every document)."""
+    from analyzer.batch.outputs import run_taxonomy
+
+    return run_taxonomy(patterns_dir)
+
+
 def _analyse(extracted: Any, task: Task, options: dict[str, Any],
              warnings: list[str]) -> tuple[_Rendered, str]:
     """The report, rendered (HTML once, with the document's stored reviewer decisions; the Word
@@ -317,7 +329,7 @@ def _analyse(extracted: Any, task: Task, options: dict[str, Any],
     import dataclasses
 
     from analyzer.analyze import analyze_extracted
-    from analyzer.batch.outputs import render_html, render_memo_bytes, run_taxonomy
+    from analyzer.batch.outputs import render_html, render_memo_bytes
     from analyzer.output import dump_json
 
     if warnings:
@@ -329,7 +341,7 @@ def _analyse(extracted: Any, task: Task, options: dict[str, Any],
                                display_path=task.display)
     from analyzer.batch.entry import report_summary
 
-    taxonomy = run_taxonomy(options.get("patterns_dir"))  # its titles, not the shipped ones
+    taxonomy = _run_taxonomy(options.get("patterns_dir"))  # its titles, not the shipped ones
     rendered = _Rendered(dump_json(report), render_html(report, task.reviews, taxonomy),
                          report_summary(report),
                          render_memo_bytes(report, task.reviews, taxonomy)

@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from analyzer.report.i18n import Messages, ReportOptions, resolve
@@ -144,6 +145,13 @@ class _View:
     def m(self) -> Messages:
         return self.options.m
 
+    @cached_property
+    def cert(self) -> dict[str, Any]:
+        """The certificate verdict (read by the verdict and the certificate sections)."""
+        from analyzer.report.html import certificate_view
+
+        return certificate_view(self.report, self.summary, self.index, self.m, self.taxonomy)
+
 
 def render_memo(report: Mapping[str, Any], options: ReportOptions | None = None,
                 review: DocumentReview | None = None,
@@ -185,18 +193,12 @@ def _header(memo: _Doc, v: _View) -> None:
     memo.para(m("memo.disclaimer"), bold=False)
 
 
-def _certificate_view(v: _View) -> dict[str, Any]:
-    from analyzer.report.html import certificate_view
-
-    return certificate_view(v.report, v.summary, v.index, v.m, v.taxonomy)
-
-
 def _verdict(memo: _Doc, v: _View) -> None:
     m, c = v.m, v.summary["counts"]
     memo.heading(m("verdict.h"), 1)
     for line in (m("verdict.lead_activities", n=c["activities_performed"],
                    total=c["activities_total"]),
-                 _certificate_view(v)["headline"],
+                 v.cert["headline"],
                  m("verdict.lead_checklist", n=c["checklist_problems"],
                    total=c["checklist_total"])):
         memo.para(line[:1].upper() + line[1:], "List Bullet")
@@ -217,7 +219,7 @@ def _activities(memo: _Doc, v: _View) -> None:
 
 
 def _certificate(memo: _Doc, v: _View) -> None:
-    m, cert = v.m, _certificate_view(v)
+    m, cert = v.m, v.cert
     memo.heading(m("cert.h"), 1)
     memo.para(cert["headline"], bold=True)
     rows = [(m("cert.required"), ", ".join(cert["required"]) or m("cert.required_none")),
