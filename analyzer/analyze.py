@@ -22,7 +22,7 @@ from analyzer.language import SUPPORTED_LANGUAGES, detect_language
 from analyzer.learned import model_for
 from analyzer.mapping import map_clauses
 from analyzer.mentions import Commitment, apply_commitments, classify, load_mentions
-from analyzer.models import ExtractedDocument, Segment
+from analyzer.models import ExtractedDocument, Segment, TaggedClause
 from analyzer.nlp import cached_pipeline
 from analyzer.qualify import Vocabulary, document_aliases
 from analyzer.report_json import DocumentInfo, build_report
@@ -74,9 +74,9 @@ def analyze_extracted(
     patterns = patterns_dir or default_patterns_dir()
     prepared = prepare(extracted, lang=lang, patterns_dir=patterns_dir)
     ruleset = prepared.vocab.ruleset
-    clauses, evidence, commitments = tag_document(prepared, patterns)
-    coverage = map_clauses(clauses, ruleset)
-    apply_commitments(clauses, commitments, ruleset.taxonomy)
+    tagged, evidence, commitments = tag_document(prepared, patterns)
+    mapped, coverage = map_clauses(tagged, ruleset)
+    clauses = apply_commitments(mapped, commitments, ruleset.taxonomy)
     checked = run_checks(clauses, prepared.segments, evidence, ruleset, patterns)
     document = DocumentInfo(
         path=display_path or extracted.path, sha256=sha256, format=extracted.format,
@@ -89,20 +89,20 @@ def analyze_extracted(
 
 
 def tag_document(prepared: Prepared, patterns_dir: Path) -> tuple[
-        list[dict[str, Any]], dict[str, list[tuple[str, str]]], dict[str, Commitment]]:
+        list[TaggedClause], dict[str, list[tuple[str, str]]], dict[str, Commitment]]:
     """The Tag and Qualify stages: the tagged clauses, the checklist evidence of every clause
     (item id → (clause id, status)) and the commitment of each tagged clause (by id)."""
-    clauses: list[dict[str, Any]] = []
+    clauses: list[TaggedClause] = []
     evidence: dict[str, list[tuple[str, str]]] = defaultdict(list)
     commitments: dict[str, Commitment] = {}
     vocab = prepared.vocab
     model = model_for(patterns_dir)
     mentions = load_mentions(patterns_dir, prepared.language)
     for ctx in clause_contexts(prepared.segments, prepared.docs, vocab):
-        entry, checks = tag_clause(ctx, vocab, model)
-        if entry:
-            clauses.append(entry)
-            commitments[entry["id"]] = classify(entry, ctx, vocab, mentions)
+        clause, checks = tag_clause(ctx, vocab, model)
+        if clause:
+            clauses.append(clause)
+            commitments[clause.id] = classify(clause, ctx, vocab, mentions)
         for check_id, status in checks:
             evidence[check_id].append((ctx.seg.id, status))
     return clauses, evidence, commitments

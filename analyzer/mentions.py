@@ -4,9 +4,9 @@ A certificate is required only by what the provider undertakes to do, never by a
 metadata line ("Objet : Offre IaaS"), a glossary entry, a template blank ("[●]", "XXX"), a
 mutual clause ("Chaque partie s'engage à la confidentialité… y compris des sauvegardes"), a
 clause of a section that names services in passing (confidentiality, fees), or a weak rule
-("centres de données" named in a warranty). ``classify`` says which, from the clause's report
-entry and what the tag stage knows of it; ``apply_commitments`` writes the optional report
-fields ``commitment``, ``commitment_reason`` and ``obligation_mapping``.
+("centres de données" named in a warranty). ``classify`` says which, from the tagged clause
+and what the tag stage knows of it; ``apply_commitments`` returns the clauses with the optional
+report fields ``commitment``, ``commitment_reason`` and ``obligation_mapping`` set.
 
 The vocabulary is data: ``patterns/mentions/<lang>.yaml``.
 """
@@ -14,15 +14,15 @@ The vocabulary is data: ``patterns/mentions/<lang>.yaml``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, StrictStr
 from spacy.tokens import Span
 
+from analyzer.models import TaggedClause
 from analyzer.normalize import fold
 from analyzer.qualify import Vocabulary, is_weak, phrase_at
 from analyzer.qualify.phrases import doc_norms
@@ -99,7 +99,7 @@ class Commitment:
     reason: str | None
 
 
-def _heading_passing(heading_path: list[str], mentions: Mentions) -> bool:
+def _heading_passing(heading_path: Sequence[str], mentions: Mentions) -> bool:
     if not heading_path:
         return False
     title = fold(_NUMBERING.sub("", heading_path[-1])).strip(" .:-–—")
@@ -115,15 +115,15 @@ def _is_title(text: str, ctx: ClauseContext) -> bool:
             and not stripped.endswith((".", ";", "!", "?", ":")))
 
 
-def _reason(entry: Mapping[str, Any], ctx: ClauseContext, mentions: Mentions) -> str | None:
+def _reason(clause: TaggedClause, ctx: ClauseContext, mentions: Mentions) -> str | None:
     """Why the clause as a whole is a mention, or None when it may bind the provider."""
-    text = str(entry["text"])
+    text = clause.text
     folded = fold(text)
-    if entry["status"] == "definition":
+    if clause.status == "definition":
         return "definition"
-    if entry["status"] not in COUNTED:
+    if clause.status not in COUNTED:
         return "excluded"
-    if entry["party"] != "provider":
+    if clause.party != "provider":
         return "client"
     if mentions.placeholder.search(text):
         return "placeholder"
@@ -133,29 +133,29 @@ def _reason(entry: Mapping[str, Any], ctx: ClauseContext, mentions: Mentions) ->
         return "title"
     if mentions.mutual.search(folded[:80]):
         return "mutual"
-    if _heading_passing(list(entry.get("heading_path") or []), mentions):
+    if _heading_passing(clause.heading_path, mentions):
         return "passing"
     if ctx.view.describes and not ctx.view.committed:
         return "description"
     return None
 
 
-def classify(entry: Mapping[str, Any], ctx: ClauseContext, vocab: Vocabulary,
+def classify(clause: TaggedClause, ctx: ClauseContext, vocab: Vocabulary,
              mentions: Mentions) -> Commitment:
     """The obligation topics of a tagged clause: those of its own strong hits, when the clause
     binds the provider (``_reason``); a clause with only weak hits, or whose category comes
     from its heading or lead-in, is a mention."""
-    reason = _reason(entry, ctx, mentions)
+    reason = _reason(clause, ctx, mentions)
     if reason:
         return Commitment(frozenset(), reason)
-    kept = {(h["rule"], int(h["start"]) - ctx.seg.start) for h in entry["hits"]}
+    kept = {(h.rule, h.start - ctx.seg.start) for h in clause.hits}
     by_id = vocab.ruleset.by_id
     own = [s for s in ctx.view.hits if (s.id_, s.start_char) in kept]
     topics = frozenset(by_id[s.id_].topic_key or "" for s in own
                        if not is_weak(s, vocab) or _provided(s, vocab, mentions)) - {""}
     if topics:
         return Commitment(topics, None)
-    return Commitment(frozenset(), "weak_rule" if entry["hits"] else "inherited")
+    return Commitment(frozenset(), "weak_rule" if clause.hits else "inherited")
 
 
 def _provided(hit: Span, vocab: Vocabulary, mentions: Mentions) -> bool:
@@ -181,33 +181,35 @@ def _provided(hit: Span, vocab: Vocabulary, mentions: Mentions) -> bool:
     return False
 
 
-def obligation_mapping(clause: Mapping[str, Any], topics: frozenset[str],
-                       taxonomy: Taxonomy) -> list[str]:
+def obligation_mapping(clause: TaggedClause, topics: frozenset[str],
+                       taxonomy: Taxonomy) -> tuple[str, ...]:
     """The targets of the clause's ``mapping`` its obligation topics stand for; a topic whose
     layer the taxonomy remaps (``layer_remap``: availability) stands for whichever layer the
     contract resolved it to (A3 or A4)."""
-    mapping = list(clause.get("mapping") or [])
     wanted = {t for topic in topics for t in taxonomy.mapping_for(topic)}
     for remapped in taxonomy.layer_remaps:
         if remapped not in topics:
             continue
-        others = {t for topic in clause.get("topics") or [] if topic != remapped
+        others = {t for topic in clause.topics if topic != remapped
                   for t in taxonomy.mapping_for(topic)}
-        wanted |= {t for t in mapping if t not in others}
-    return sorted((t for t in mapping if t in wanted), key=MAPPING_TARGETS.index)
+        wanted |= {t for t in clause.mapping if t not in others}
+    return tuple(sorted((t for t in clause.mapping if t in wanted), key=MAPPING_TARGETS.index))
 
 
-def apply_commitments(clauses: list[dict[str, Any]], found: Mapping[str, Commitment],
-                      taxonomy: Taxonomy) -> None:
-    """Write ``commitment``, ``commitment_reason`` and ``obligation_mapping`` (in place)."""
+def apply_commitments(clauses: Sequence[TaggedClause], found: Mapping[str, Commitment],
+                      taxonomy: Taxonomy) -> list[TaggedClause]:
+    """The clauses with ``commitment`` and ``obligation_mapping`` (an obligation) or
+    ``commitment_reason`` (a mention) set; a clause without a found commitment is kept as is.
+    The mapping read is the remapped one: run after ``mapping.map_clauses``."""
+    out = []
     for clause in clauses:
-        c = found.get(str(clause["id"]))
+        c = found.get(clause.id)
+        targets = obligation_mapping(clause, c.topics, taxonomy) if c and c.topics else ()
         if c is None:
-            continue
-        targets = obligation_mapping(clause, c.topics, taxonomy) if c.topics else []
-        if targets:
-            clause["commitment"] = "obligation"
-            clause["obligation_mapping"] = targets
+            out.append(clause)
+        elif targets:
+            out.append(replace(clause, commitment="obligation", obligation_mapping=targets))
         else:
-            clause["commitment"] = "mention"
-            clause["commitment_reason"] = c.reason or "weak_rule"
+            out.append(replace(clause, commitment="mention",
+                               commitment_reason=c.reason or "weak_rule"))
+    return out

@@ -1,9 +1,12 @@
-"""Plain data passed between the pipeline stages (extraction → segmentation → tagging → report)."""
+"""Plain data passed between the pipeline stages (extraction → segmentation → tagging → map →
+report)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
+
+from analyzer.explanation import Explanation
 
 MAX_TEXT_CHARS = 2_000_000
 """Longest text the NLP pipeline takes in one piece (spaCy's ``nlp.max_length``; beyond it spaCy
@@ -95,3 +98,49 @@ class Segment:
     kind: Literal["heading", "clause"]
     text: str
     paragraph: int | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A rule hit of a tagged clause: the rule id and the matched text with its offsets in the
+    normalised document text."""
+
+    rule: str
+    start: int
+    end: int
+    text: str
+
+
+CommitmentKind = Literal["obligation", "mention"]
+
+
+@dataclass(frozen=True)
+class TaggedClause:
+    """A clause the tag stage tagged, as it travels to the report (``clauses[]``).
+
+    The tag stage sets everything but the commitment; the Map stage may replace ``mapping``
+    and add a remap note to ``explanation`` (``mapping.map_clauses``), and
+    ``mentions.apply_commitments`` sets ``commitment`` with ``obligation_mapping`` (an
+    obligation: the targets it binds the provider to) or ``commitment_reason`` (a mention).
+    Each stage returns new values (``dataclasses.replace``); ``report_json.clause_json`` is the
+    one conversion to the report's form.
+    """
+
+    id: str
+    number: str | None
+    heading_path: tuple[str, ...]
+    page: int | None
+    paragraph: int | None
+    start: int
+    end: int
+    text: str
+    categories: tuple[str, ...]
+    topics: tuple[str, ...]
+    mapping: tuple[str, ...]
+    status: str
+    party: str
+    hits: tuple[Hit, ...]
+    explanation: Explanation
+    commitment: CommitmentKind | None = None
+    obligation_mapping: tuple[str, ...] = ()
+    commitment_reason: str | None = None

@@ -1,20 +1,21 @@
 """The one producer of the JSON report (schema ``hds-analyzer/report/1``): the schema string and
 the order of the report's fields live here, and nowhere else is a report dict assembled.
 
-The stages hand typed results (``DocumentInfo``, ``mapping.Coverage``,
-``check.stage.CheckResult``, the segments); ``build_report`` converts them to the plain dict
-that is written as ``<name>.json``, stored, and rendered. Field names are an interface
+The stages hand typed results (``DocumentInfo``, the ``models.TaggedClause``s,
+``mapping.Coverage``, ``check.stage.CheckResult`` with its ``DeclaredCertificate`` and
+``Facts``, the segments); ``build_report`` converts them to the plain dict that is written as
+``<name>.json``, stored, and rendered (``clause_json``, ``plain``: nowhere else). Field names are an interface
 (``docs/report-schema.md``, ``analyzer.schemas``). This module imports no parser, spaCy,
 pydantic or Jinja.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass
 from typing import TYPE_CHECKING, Any
 
-from analyzer.models import Segment
+from analyzer.models import Segment, TaggedClause
 
 if TYPE_CHECKING:
     from analyzer.check.stage import CheckResult
@@ -53,7 +54,38 @@ def segment_entry(s: Segment, glossary: bool) -> dict[str, Any]:
             "glossary": glossary}
 
 
-def build_report(document: DocumentInfo, clauses: list[dict[str, Any]], coverage: Coverage,
+def plain(value: object) -> Any:
+    """A typed result as plain JSON data: a dataclass → a dict of its fields in field order,
+    tuples and lists → lists, mappings → dicts; other values as they are."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, (tuple, list)):
+        return [plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def clause_json(c: TaggedClause) -> dict[str, Any]:
+    """A tagged clause as the report's ``clauses[]`` entry: the explanation as its text, the
+    commitment fields only once ``mentions.apply_commitments`` has set them."""
+    entry: dict[str, Any] = {
+        "id": c.id, "number": c.number, "heading_path": list(c.heading_path), "page": c.page,
+        "paragraph": c.paragraph, "start": c.start, "end": c.end, "text": c.text,
+        "categories": list(c.categories), "topics": list(c.topics), "mapping": list(c.mapping),
+        "status": c.status, "party": c.party, "hits": plain(c.hits),
+        "explanation": c.explanation.text(),
+    }
+    if c.commitment is not None:
+        entry["commitment"] = c.commitment
+    if c.commitment == "obligation":
+        entry["obligation_mapping"] = list(c.obligation_mapping)
+    if c.commitment_reason is not None:
+        entry["commitment_reason"] = c.commitment_reason
+    return entry
+
+
+def build_report(document: DocumentInfo, clauses: Sequence[TaggedClause], coverage: Coverage,
                  checked: CheckResult, segments: Sequence[Segment], text: str,
                  glossary: Collection[str] = frozenset()) -> dict[str, Any]:
     """The report of one document, fields in schema order; ``glossary``: the ids of the
@@ -62,13 +94,13 @@ def build_report(document: DocumentInfo, clauses: list[dict[str, Any]], coverage
     return {
         "schema": REPORT_SCHEMA,
         "document": document.as_dict(),
-        "clauses": clauses,
+        "clauses": [clause_json(c) for c in clauses],
         "coverage": coverage.as_dict(),
         "certificates_required": cert.required,
         "checklist": [item.as_dict() for item in checked.checklist],
-        **({"declared_certificate": cert.declared} if cert.declared else {}),
+        **({"declared_certificate": plain(cert.declared)} if cert.declared else {}),
         "certificate_gaps": cert.gaps,
-        "facts": checked.facts,
+        "facts": plain(checked.facts),
         "segments": [segment_entry(s, s.id in glossary) for s in segments],
         "text": text,
         "activity_confidence": checked.activity_confidence,

@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from spacy.tokens import Doc, Span
 
 from analyzer.explanation import Explanation, ModelNote, PassedStatus
 from analyzer.learned import ClauseModel, ClauseView
-from analyzer.models import Segment
+from analyzer.models import Hit, Segment, TaggedClause
 from analyzer.nlp import HITS_KEY
 from analyzer.qualify import (
     Qualified,
@@ -247,8 +246,8 @@ class _Tagged:
 
 
 def tag_clause(ctx: ClauseContext, vocab: Vocabulary,
-               model: ClauseModel | None) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
-    """The clause's report entry (None when untagged) and its checklist evidence."""
+               model: ClauseModel | None) -> tuple[TaggedClause | None, list[tuple[str, str]]]:
+    """The tagged clause (None when untagged) and its checklist evidence."""
     seg, doc, view = ctx.seg, ctx.doc, ctx.view
     ruleset = vocab.ruleset
     spans = list(doc.spans[HITS_KEY])
@@ -266,16 +265,13 @@ def tag_clause(ctx: ClauseContext, vocab: Vocabulary,
     tagged = _Tagged(tags, topics, inherited_from, qualified, status, party, passed)
     mapping = sorted({t for topic in topics for t in ruleset.taxonomy.mapping_for(topic)},
                      key=MAPPING_TARGETS.index)
-    hits = sorted(
-        ({"rule": s.id_, "start": seg.start + s.start_char, "end": seg.start + s.end_char,
-          "text": s.text} for s in tags),
-        key=lambda h: (h["start"], h["end"], h["rule"]),
+    hits = sorted((Hit(s.id_, seg.start + s.start_char, seg.start + s.end_char, s.text)
+                   for s in tags), key=lambda h: (h.start, h.end, h.rule))
+    clause = TaggedClause(
+        id=seg.id, number=seg.number, heading_path=tuple(seg.heading_path), page=seg.page,
+        paragraph=seg.paragraph, start=seg.start, end=seg.end, text=seg.text,
+        categories=tuple(sorted(categories)), topics=tuple(topics), mapping=tuple(mapping),
+        status=status, party=party, hits=tuple(hits),
+        explanation=_explanation(tagged, vocab, model, decided),
     )
-    entry = {
-        "id": seg.id, "number": seg.number, "heading_path": list(seg.heading_path),
-        "page": seg.page, "paragraph": seg.paragraph, "start": seg.start, "end": seg.end,
-        "text": seg.text, "categories": sorted(categories), "topics": topics, "mapping": mapping,
-        "status": status, "party": party, "hits": hits,
-        "explanation": _explanation(tagged, vocab, model, decided).text(),
-    }
-    return entry, checklist
+    return clause, checklist

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.models import Segment
+from analyzer.explanation import Explanation
+from analyzer.models import Segment, TaggedClause
 from analyzer.resources import default_patterns_dir
 from analyzer.rules import RuleSet, load_rules
 
@@ -30,6 +31,20 @@ def store_count(out: Path) -> int:
             db.close()
     except sqlite3.Error:
         return 0
+
+
+def tagged_clause(cid: str, status: str = "included", mapping: tuple[str, ...] = (),
+                  topics: tuple[str, ...] = (), text: str = "", **more: object) -> TaggedClause:
+    """A tagged clause as the tag stage hands it on (``more``: other fields, e.g.
+    ``commitment``); its explanation is a category from the heading."""
+    fields: dict[str, object] = {
+        "id": cid, "number": None, "heading_path": (), "page": None, "paragraph": None,
+        "start": 0, "end": len(text), "text": text, "categories": ("hosting",),
+        "topics": topics, "mapping": mapping, "status": status, "party": "provider",
+        "hits": (), "explanation": Explanation(matched=(), inherited_from="the heading",
+                                               topics=topics, targets=mapping, status=status),
+    }
+    return TaggedClause(**{**fields, **more})  # type: ignore[arg-type]
 
 
 def find_segment(segments: list[Segment], fragment: str) -> Segment:

@@ -13,6 +13,7 @@ from analyzer.mapping import resolve_availability_layer
 from analyzer.mentions import obligation_mapping
 from analyzer.models import Block, ExtractedDocument
 from analyzer.taxonomy import load_taxonomy
+from tests.conftest import tagged_clause
 
 _MATCHED = Explanation(
     matched=(("en.hosting.platform_general", "platform"), ("en.hosting.platform_mention",
@@ -58,19 +59,19 @@ def test_status_cues_and_the_status_passed_from_a_lead_in() -> None:
 
 
 def test_a_remap_note_reads_as_the_map_stage_writes_it(patterns_dir: Path) -> None:
-    """The typed remap note and the availability remap's string append give the same text."""
+    """The Map stage adds its remap note to the typed explanation; its text is the tag
+    stage's with "; <note> → <target>" appended, as the reports have always had it."""
     ruleset = get_ruleset(patterns_dir, "fr")
     [(topic, remap)] = ruleset.taxonomy.layer_remaps.items()
     uptime = Explanation(matched=(("fr.hosting.availability", "disponibilité"),),
                          inherited_from="", topics=(topic,), targets=("A4",), status="included")
-    clauses = [
-        {"status": "included", "topics": ["hosting.virtual"], "mapping": ["A3"],
-         "explanation": ""},
-        {"status": "included", "topics": [topic], "mapping": ["A4"], "explanation": uptime.text()},
-    ]
-    resolve_availability_layer(clauses, ruleset)
-    assert clauses[1]["mapping"] == [remap.maps_to]
-    assert clauses[1]["explanation"] == uptime.remapped(remap.explanation, remap.maps_to).text()
+    clauses = [tagged_clause("c1", "included", ("A3",), ("hosting.virtual",)),
+               tagged_clause("c2", "included", ("A4",), (topic,), explanation=uptime)]
+    mapped = resolve_availability_layer(clauses, ruleset)
+    assert mapped[1].mapping == (remap.maps_to,)
+    assert mapped[1].explanation == uptime.remapped(remap.explanation, remap.maps_to)
+    assert mapped[1].explanation.text() == \
+        f"{uptime.text()}; {remap.explanation} → {remap.maps_to}"
 
 
 def test_a_real_finding_explains_its_lead_in_and_its_remap() -> None:
@@ -96,8 +97,8 @@ def test_the_obligation_follows_the_topic_the_taxonomy_remaps(
     availability to hardware, an availability obligation no longer stands for A3, and a
     hardware obligation stands for the layer its contract resolved."""
     shipped = load_taxonomy(patterns_dir / "taxonomy.yaml")
-    uptime = {"topics": ["hosting.availability"], "mapping": ["A3"]}
-    assert obligation_mapping(uptime, frozenset({"hosting.availability"}), shipped) == ["A3"]
+    uptime = tagged_clause("c1", mapping=("A3",), topics=("hosting.availability",))
+    assert obligation_mapping(uptime, frozenset({"hosting.availability"}), shipped) == ("A3",)
     data = yaml.safe_load((patterns_dir / "taxonomy.yaml").read_text(encoding="utf-8"))
     hosting = data["categories"]["hosting"]["topics"]
     hosting["hardware"]["layer_remap"] = hosting["availability"].pop("layer_remap")
@@ -105,7 +106,7 @@ def test_the_obligation_follows_the_topic_the_taxonomy_remaps(
                                             encoding="utf-8")
     custom = load_taxonomy(tmp_path / "taxonomy.yaml")
     assert list(custom.layer_remaps) == ["hosting.hardware"]
-    assert obligation_mapping(uptime, frozenset({"hosting.availability"}), custom) == []
-    hardware = {"topics": ["hosting.hardware"], "mapping": ["A2", "A3"]}
-    assert obligation_mapping(hardware, frozenset({"hosting.hardware"}), custom) == ["A2", "A3"]
-    assert obligation_mapping(hardware, frozenset({"hosting.hardware"}), shipped) == ["A2"]
+    assert obligation_mapping(uptime, frozenset({"hosting.availability"}), custom) == ()
+    hardware = tagged_clause("c2", mapping=("A2", "A3"), topics=("hosting.hardware",))
+    assert obligation_mapping(hardware, frozenset({"hosting.hardware"}), custom) == ("A2", "A3")
+    assert obligation_mapping(hardware, frozenset({"hosting.hardware"}), shipped) == ("A2",)

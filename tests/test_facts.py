@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analyzer.analyze import analyze_extracted
-from analyzer.check.certificate import certificate_gaps, declared_certificate
+from analyzer.check.certificate import DeclaredCertificate, certificate_gaps, declared_certificate
 from analyzer.check.facts import (
     duration_minutes,
     find_backup,
@@ -15,6 +15,7 @@ from analyzer.check.facts import (
 )
 from analyzer.models import Block, ExtractedDocument
 from analyzer.nlp import fold
+from analyzer.report_json import plain
 from analyzer.resources import default_patterns_dir
 
 
@@ -111,11 +112,15 @@ FR_CERT = (
 
 def test_declared_certificate_french() -> None:
     cert = declared_certificate(FR_CERT)
-    assert cert == {
-        "activities": ["A3", "A4", "A5", "A6"], "scopes": ["infogereur"], "scope_from": "activities",
-        "number": "HDS-EX-2024-0315", "body": "Certi-Santé Exemple",
-        "issued": "2024-10-14", "valid_until": "2027-10-13", "clauses": ["c1", "c2"],
-    }
+    assert cert == DeclaredCertificate(
+        activities=("A3", "A4", "A5", "A6"), scopes=("infogereur",), scope_from="activities",
+        number="HDS-EX-2024-0315", body="Certi-Santé Exemple",
+        issued="2024-10-14", valid_until="2027-10-13", clauses=("c1", "c2"),
+    )
+    # the report's form, fields in this order
+    assert list(plain(cert)) == ["activities", "scopes", "scope_from", "number", "body",
+                                 "issued", "valid_until", "clauses"]
+    assert plain(cert)["clauses"] == ["c1", "c2"]
 
 
 def test_declared_certificate_english() -> None:
@@ -124,9 +129,9 @@ def test_declared_certificate_english() -> None:
               "to 6, under certificate no. HDS-EX-2025-1120 issued on 20 January 2025 by "
               "Certi-Santé Exemple and valid until 19 January 2028.")])
     assert cert is not None
-    assert cert["activities"] == ["A1", "A2", "A3", "A4", "A5", "A6"]
-    assert (cert["number"], cert["body"]) == ("HDS-EX-2025-1120", "Certi-Santé Exemple")
-    assert (cert["issued"], cert["valid_until"]) == ("2025-01-20", "2028-01-19")
+    assert cert.activities == ("A1", "A2", "A3", "A4", "A5", "A6")
+    assert (cert.number, cert.body) == ("HDS-EX-2025-1120", "Certi-Santé Exemple")
+    assert (cert.issued, cert.valid_until) == ("2025-01-20", "2028-01-19")
 
 
 def test_no_hds_certificate_declared() -> None:

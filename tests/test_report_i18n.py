@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from analyzer.check.certificate import certificate_verdict, declared_certificate
+from analyzer.check.claims import report_claims
 from analyzer.report.html import plain_explanation, render_document, render_index
 from analyzer.report.i18n import (
     ENV_REFERENCE_DATE,
@@ -22,6 +23,7 @@ from analyzer.report.i18n import (
     options_from_env,
 )
 from analyzer.report.verdict import activity_verdicts, model_clauses, summarize
+from analyzer.report_json import plain
 from analyzer.taxonomy import CHECKLIST_IDS
 from tests.report_sample import sample_entries, sample_report
 
@@ -206,7 +208,7 @@ def test_activity_verdicts_performed_optional_excluded_silent() -> None:
         {"id": "c3", "status": "excluded", "party": "client", "mapping": ["A1"]},
         {"id": "c4", "status": "definition", "party": "provider", "mapping": ["A2"]},
     ]}
-    rows = {r["key"]: r for r in activity_verdicts(report)}
+    rows = {r["key"]: r for r in activity_verdicts(*report_claims(report))}
     assert rows["A3"]["verdict"] == "performed" and rows["A3"]["clauses"] == ["c1"]
     assert rows["A3"]["also_optional"] == ["c2"]
     assert rows["A4"]["verdict"] == "optional"
@@ -259,17 +261,17 @@ PARTIAL_EXPIRED = [(
 def test_listed_activities_take_precedence_over_the_certificate_name() -> None:
     cert = declared_certificate(PARTIAL_EXPIRED)
     assert cert is not None
-    assert cert["activities"] == ["A5", "A6"] and cert["scope_from"] == "activities"
+    assert cert.activities == ("A5", "A6") and cert.scope_from == "activities"
     named_only = declared_certificate([("c1", "Le Prestataire est certifié hébergeur de données "
                                               "de santé au titre du certificat « hébergeur "
                                               "infogéreur ».")])
     assert named_only is not None
-    assert named_only["activities"] == ["A3", "A4", "A5", "A6"]
-    assert named_only["scope_from"] == "certificate_name"
+    assert named_only.activities == ("A3", "A4", "A5", "A6")
+    assert named_only.scope_from == "certificate_name"
 
 
 def test_certificate_verdict_partial_scope_and_expiry() -> None:
-    cert = declared_certificate(PARTIAL_EXPIRED)
+    cert = plain(declared_certificate(PARTIAL_EXPIRED))  # as the report has it
     v = certificate_verdict(cert, ["A3", "A4", "A5", "A6"], date(2026, 12, 1))
     assert v["gaps"] == ["A3", "A4"] and v["expiry"] == "expired" and not v["ok"]
     v = certificate_verdict(cert, ["A5"], date(2025, 3, 1))

@@ -83,6 +83,8 @@ def test_the_availability_remap_is_read_from_the_taxonomy(tmp_path: Path, patter
     from types import SimpleNamespace
 
     from analyzer.mapping import resolve_availability_layer
+    from analyzer.models import TaggedClause
+    from tests.conftest import tagged_clause
 
     path = _custom(tmp_path, patterns_dir,
                    "layer_remap: {when_provided: A3, maps_to: A3, explanation: "
@@ -90,18 +92,16 @@ def test_the_availability_remap_is_read_from_the_taxonomy(tmp_path: Path, patter
                    "layer_remap: {when_provided: A2, maps_to: A2, explanation: \"hardware\"}")
     ruleset: Any = SimpleNamespace(taxonomy=load_taxonomy(path))
 
-    def clauses(provided: str) -> list[dict[str, Any]]:
-        return [{"status": "included", "topics": [provided], "mapping": [], "explanation": ""},
-                {"status": "included", "topics": ["hosting.availability"], "mapping": ["A4"],
-                 "explanation": "uptime"}]
+    def clauses(provided: str) -> list[TaggedClause]:
+        return [tagged_clause("c1", topics=(provided,)),
+                tagged_clause("c2", mapping=("A4",), topics=("hosting.availability",))]
 
-    iaas = clauses("hosting.virtual")
-    resolve_availability_layer(iaas, ruleset)
-    assert iaas[1]["mapping"] == ["A4"]  # A3 provided, but this taxonomy remaps on A2 only
+    iaas = resolve_availability_layer(clauses("hosting.virtual"), ruleset)
+    assert iaas[1].mapping == ("A4",)  # A3 provided, but this taxonomy remaps on A2 only
     hardware = clauses("hosting.hardware")
-    resolve_availability_layer(hardware, ruleset)
-    assert hardware[1]["mapping"] == ["A2"]
-    assert hardware[1]["explanation"] == "uptime; hardware → A2"
+    remapped = resolve_availability_layer(hardware, ruleset)
+    assert remapped[1].mapping == ("A2",)
+    assert remapped[1].explanation.text() == f"{hardware[1].explanation.text()}; hardware → A2"
 
 
 def test_topic_roles_are_data_of_the_taxonomy(tmp_path: Path, patterns_dir: Path) -> None:

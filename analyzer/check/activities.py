@@ -6,47 +6,48 @@ optionally (conditional clauses only), explicitly not (excluded clauses only) or
 silent, and ``strong`` when a clause binds the provider to it (``clauses[].commitment``
 "obligation"), ``weak`` when only mentions do. The check stage writes ``activity_confidence``
 into the report from it; the report's verdict (``analyzer.report.verdict.summarize``) reads the
-same rows. Plain data only: this module runs in the batch parent process (no spaCy, no pydantic).
+same rows from a stored report (both sides give ``check.claims.Claim``s). Plain data only: this
+module runs in the batch parent process (no spaCy, no pydantic).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from analyzer.check.certificate import HDS_TARGETS, obligation_targets
+from analyzer.check.certificate import HDS_TARGETS
+from analyzer.check.claims import Claim
 
 ACTIVITY_VERDICTS: tuple[str, ...] = ("performed", "optional", "mentioned", "excluded", "silent")
 
 
-def _ids(clauses: Sequence[Mapping[str, Any]], target: str, status: str) -> list[str]:
-    return [str(c["id"]) for c in clauses
-            if c.get("status") == status and target in (c.get("mapping") or [])]
+def _ids(claims: Sequence[Claim], target: str, status: str) -> list[str]:
+    return [c.id for c in claims if c.status == status and target in c.mapping]
 
 
-def activity_verdicts(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+def activity_verdicts(claims: Sequence[Claim],
+                      declaring: Collection[str] = ()) -> list[dict[str, Any]]:
     """One row per HDS activity: ``{"key", "verdict", "clauses": [ids], "strong": bool,
     "confidence": "strong" | "weak" | None, "unconfirmed": bool}`` (``unconfirmed``: tagged
     clauses name it, none binds the provider to it).
 
-    ``clauses`` are the clauses the verdict rests on (included ones for "performed", and so
-    on). ``confidence`` is "strong" when one of them binds the provider to the activity
-    (``analyzer.check.certificate.obligation_targets``), "weak" when they only mention it; None for
-    "excluded" and "silent". ``strong`` is ``confidence == "strong"``. The clause that declares
-    the certificate names activities without committing to perform them: when it is the only
-    one, or when the clauses only mention the activity (no provider obligation), the verdict is
+    ``claims``: the tagged clauses (``check.claims``: ``claims_of`` the analysis's,
+    ``report_claims`` a stored report's); ``declaring``: the ids of the clauses that declare the
+    certificate. ``clauses`` are the clauses the verdict rests on (included ones for
+    "performed", and so on). ``confidence`` is "strong" when one of them binds the provider to
+    the activity (``Claim.binds``), "weak" when they only mention it; None for "excluded" and
+    "silent". ``strong`` is ``confidence == "strong"``. The clause that declares the
+    certificate names activities without committing to perform them: when it is the only one,
+    or when the clauses only mention the activity (no provider obligation), the verdict is
     "mentioned" (a weak mention, no certificate required).
     """
-    clauses = [c for c in report.get("clauses", []) if isinstance(c, Mapping) and "id" in c]
-    declared = report.get("declared_certificate")
-    cert_ids = {str(x) for x in declared.get("clauses") or []} \
-        if isinstance(declared, Mapping) else set()
+    cert_ids = set(declaring)
     rows = []
     for t in HDS_TARGETS:
-        named = [i for i in _ids(clauses, t, "included") if i in cert_ids]
-        included = [i for i in _ids(clauses, t, "included") if i not in cert_ids]
-        conditional = [i for i in _ids(clauses, t, "conditional") if i not in cert_ids]
-        excluded = _ids(clauses, t, "excluded")
+        named = [i for i in _ids(claims, t, "included") if i in cert_ids]
+        included = [i for i in _ids(claims, t, "included") if i not in cert_ids]
+        conditional = [i for i in _ids(claims, t, "conditional") if i not in cert_ids]
+        excluded = _ids(claims, t, "excluded")
         if included:
             verdict, ids = "performed", included
         elif conditional:
@@ -60,7 +61,7 @@ def activity_verdicts(report: Mapping[str, Any]) -> list[dict[str, Any]]:
         # an optional service the provider offers binds it too (the certificate counts it)
         behind = set(included) | set(conditional) if verdict in ("performed", "optional") \
             else set()
-        strong = any(t in obligation_targets(c) for c in clauses if str(c["id"]) in behind)
+        strong = any(t in c.binds for c in claims if c.id in behind)
         unconfirmed = verdict in ("performed", "optional") and not strong
         if unconfirmed:
             # named only in passing (a title, a mutual clause): the contract does not say that
@@ -75,7 +76,9 @@ def activity_verdicts(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def activity_confidence(report: Mapping[str, Any]) -> dict[str, str]:
+def activity_confidence(claims: Sequence[Claim],
+                        declaring: Collection[str] = ()) -> dict[str, str]:
     """``{activity: "strong" | "weak"}`` for the HDS activities the contract performs, offers or
     mentions (the report's optional ``activity_confidence`` key)."""
-    return {a["key"]: a["confidence"] for a in activity_verdicts(report) if a["confidence"]}
+    return {a["key"]: a["confidence"] for a in activity_verdicts(claims, declaring)
+            if a["confidence"]}

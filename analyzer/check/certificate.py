@@ -16,12 +16,13 @@ without accents reads the same; captured values (number, body) are cut from the 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from analyzer.check.claims import Claim
 from analyzer.normalize import fold
-from analyzer.statuses import COUNTED
 from analyzer.taxonomy_facts import default_facts
 
 # From patterns/taxonomy.yaml, their only owner (read with PyYAML: this module runs in the parent).
@@ -112,20 +113,46 @@ def _activities(folded: str) -> tuple[set[str], set[str]]:
     return acts, named
 
 
-def declared_certificate(clauses: Iterable[tuple[str, str]]) -> dict[str, Any] | None:
-    """What the contract declares of the provider's HDS certificate, or None.
+@dataclass(frozen=True)
+class DeclaredCertificate:
+    """What the contract declares of the provider's HDS certificate (the report's
+    ``declared_certificate``; absent values are None). ``scope_from``: "activities" (the text
+    lists them) or "certificate_name" (implied by the certificate it names); ``clauses``: the
+    ids of the clauses that declare it."""
+
+    activities: tuple[str, ...]
+    scopes: tuple[str, ...]
+    scope_from: str | None
+    number: str | None
+    body: str | None
+    issued: str | None
+    valid_until: str | None
+    clauses: tuple[str, ...]
+
+
+@dataclass
+class _Reading:
+    """What the declaring clauses say so far (``declared_certificate``)."""
+
+    activities: set[str] = field(default_factory=set)
+    named: set[str] = field(default_factory=set)
+    number: str | None = None
+    body: str | None = None
+    issued: str | None = None
+    valid_until: str | None = None
+    clauses: list[str] = field(default_factory=list)
+
+
+def declared_certificate(clauses: Iterable[tuple[str, str]]) -> DeclaredCertificate | None:
+    """What the contract declares of the provider's HDS certificate, or None when no clause
+    declares one.
 
     Args:
         clauses: (clause id, text) of the document's clauses, in order. The clause naming the HDS
             certificate and the clause right after it (scope often follows) are read.
-
-    Returns:
-        ``{"activities": [...], "scopes": [...], "number", "body", "issued", "valid_until",
-        "clauses": [...]}`` (absent values are None), or None when no clause declares one.
     """
     items = list(clauses)
-    found: dict[str, Any] = {"activities": set(), "named": set(), "number": None, "body": None,
-                             "issued": None, "valid_until": None, "clauses": []}
+    found = _Reading()
     for i, (cid, text) in enumerate(items):
         folded = fold(text)
         if not _HDS_CERT.search(folded):
@@ -135,72 +162,63 @@ def declared_certificate(clauses: Iterable[tuple[str, str]]) -> dict[str, Any] |
         if re.search(r"certifi|perimetre|scope|activit", following):
             window.append(items[i + 1])
         for wid, wtext in window:
-            wf = fold(wtext)
-            acts, named = _activities(wf)
-            if not acts and not named and not _NUMBER.search(wtext) and wid != cid:
-                continue
-            if wid not in found["clauses"]:
-                found["clauses"].append(wid)
-            found["activities"] |= acts
-            found["named"] |= named
-            if found["number"] is None and (m := _NUMBER.search(wtext)):
-                found["number"] = m.group("num").rstrip(".")
-            if found["body"] is None and (m := _BODY.search(wf)):
-                start, end = m.span("body")
-                body = wtext[start:end].strip() if len(wf) == len(wtext) else m.group("body")
-                found["body"] = body.strip(" .'")
-            if found["issued"] is None and (m := _ISSUED.search(wf)):
-                found["issued"] = _parse_date(m)
-            if found["valid_until"] is None and (m := _EXPIRES.search(wf)):
-                found["valid_until"] = _parse_date(m)
-    if not found["clauses"]:
+            _read_window(found, wid, wtext, wid == cid)
+    if not found.clauses:
         return None
     # Listed activities take precedence; the certificate's name only when none is listed.
-    activities = sorted(found["activities"] or found["named"])
-    return {
-        "activities": activities,
-        "scopes": sorted({CERTIFICATE_OF[a] for a in activities}),
-        "scope_from": "activities" if found["activities"] else
-        "certificate_name" if found["named"] else None,
-        "number": found["number"], "body": found["body"],
-        "issued": found["issued"], "valid_until": found["valid_until"],
-        "clauses": found["clauses"],
-    }
+    activities = tuple(sorted(found.activities or found.named))
+    return DeclaredCertificate(
+        activities=activities,
+        scopes=tuple(sorted({CERTIFICATE_OF[a] for a in activities})),
+        scope_from="activities" if found.activities else
+        "certificate_name" if found.named else None,
+        number=found.number, body=found.body, issued=found.issued,
+        valid_until=found.valid_until, clauses=tuple(found.clauses),
+    )
 
 
-def obligation_targets(clause: Mapping[str, Any]) -> list[str]:
-    """The mapping targets a tagged clause binds the provider to.
+def _read_window(found: _Reading, wid: str, wtext: str, naming: bool) -> None:
+    """Add what one clause of a declaration's window says (``naming``: the clause that names
+    the certificate; the one after it counts only if it names a scope or a number)."""
+    wf = fold(wtext)
+    acts, named = _activities(wf)
+    if not acts and not named and not _NUMBER.search(wtext) and not naming:
+        return
+    if wid not in found.clauses:
+        found.clauses.append(wid)
+    found.activities |= acts
+    found.named |= named
+    if found.number is None and (m := _NUMBER.search(wtext)):
+        found.number = m.group("num").rstrip(".")
+    if found.body is None and (m := _BODY.search(wf)):
+        start, end = m.span("body")
+        body = wtext[start:end].strip() if len(wf) == len(wtext) else m.group("body")
+        found.body = body.strip(" .'")
+    if found.issued is None and (m := _ISSUED.search(wf)):
+        found.issued = _parse_date(m)
+    if found.valid_until is None and (m := _EXPIRES.search(wf)):
+        found.valid_until = _parse_date(m)
 
-    Included or conditional clauses only; ``obligation_mapping`` when the report says which
-    clauses are obligations (``commitment``), else (reports written before it) the whole
-    ``mapping``.
-    """
-    if clause.get("status") not in COUNTED:
-        return []
-    if "commitment" not in clause:
-        return [str(t) for t in clause.get("mapping") or []]
-    if clause.get("commitment") != "obligation":
-        return []
-    return [str(t) for t in clause.get("obligation_mapping") or []]
 
-
-def obligation_coverage(clauses: Iterable[Mapping[str, Any]],
+def obligation_coverage(claims: Iterable[Claim],
                         declaring: Iterable[str] = ()) -> dict[str, list[str]]:
     """HDS activity → ids of the clauses that bind the provider to it (what requires a
-    certificate), in document order. ``declaring``: ids of the clauses that declare the
-    certificate; they name activities without undertaking them and never count."""
+    certificate), in document order (``check.claims``: the analysis's tagged clauses or a
+    stored report's). ``declaring``: ids of the clauses that declare the certificate; they
+    name activities without undertaking them and never count."""
     out: dict[str, list[str]] = {t: [] for t in HDS_TARGETS}
-    skip = {str(i) for i in declaring}
-    for clause in clauses:
-        if str(clause.get("id")) in skip:
+    skip = set(declaring)
+    for claim in claims:
+        if claim.id in skip:
             continue
-        for t in obligation_targets(clause):
+        for t in claim.binds:
             if t in out:
-                out[t].append(str(clause["id"]))
+                out[t].append(claim.id)
     return out
 
 
-def certificate_gaps(declared: dict[str, Any] | None, coverage: dict[str, list[str]]) -> list[str]:
+def certificate_gaps(declared: DeclaredCertificate | None,
+                     coverage: Mapping[str, Sequence[str]]) -> list[str]:
     """HDS activities the clauses make the provider perform outside the declared scope.
 
     ``coverage`` is ``obligation_coverage`` (excluded clauses and mentions never count). When
@@ -214,16 +232,16 @@ def certificate_gaps(declared: dict[str, Any] | None, coverage: dict[str, list[s
         needed = sorted({CERTIFICATE_OF[t] for t in performed})
         return [f"no HDS certificate declared in the contract; activities {', '.join(performed)} "
                 f"require {' and '.join(needed)}"]
-    if not declared["activities"]:
+    if not declared.activities:
         return []
     gaps = []
     for t in performed:
-        if t not in declared["activities"]:
+        if t not in declared.activities:
             ids = coverage[t][:5]
             more = "…" if len(coverage[t]) > 5 else ""
             gaps.append(f"{t} ({CERTIFICATE_OF[t]}): performed in clauses {', '.join(ids)}{more} "
                         f"but outside the declared certificate scope "
-                        f"({', '.join(declared['activities'])})")
+                        f"({', '.join(declared.activities)})")
     return gaps
 
 

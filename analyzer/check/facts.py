@@ -15,11 +15,11 @@ data (``patterns/facts/<lang>.yaml``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
@@ -30,24 +30,25 @@ from analyzer.check.service_levels import (
     DURATION,
     PERCENT,
     FactVocabulary,
+    ServiceLevel,
     duration_minutes,
     line_levels,
     service_levels,
 )
 from analyzer.errors import PatternFileError
+from analyzer.models import TaggedClause
 from analyzer.normalize import fold
 from analyzer.resources import default_patterns_dir
 from analyzer.statuses import COUNTED
 from analyzer.yamlfile import any_of, read_yaml_model
 
-__all__ = ["FactVocabulary", "duration_minutes", "extract_facts", "find_backup",
-           "find_subcontractors", "find_times", "load_fact_vocabulary", "load_locations",
-           "place_role"]
+__all__ = ["FactVocabulary", "Facts", "HostingPlace", "ServiceLevel", "duration_minutes",
+           "extract_facts", "find_backup", "find_subcontractors", "find_times",
+           "load_fact_vocabulary", "load_locations", "place_role"]
 
 _LOCATION_TOPICS = {"hosting.location", "hosting.datacenter"}
 _CUE_WINDOW = 120  # a location cue counts within this many characters before the place
 _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)|\n")
-_METRICS = ("gti_minutes", "gtr_minutes", "rpo_minutes", "rto_minutes")
 
 _BACKUP_TOPIC = "hosting.backup"
 _FREQUENCIES = (
@@ -155,9 +156,9 @@ def find_times(folded: str, vocab: FactVocabulary) -> dict[str, list[float | int
     keyword (``analyzer.check.service_levels.line_levels``)."""
     found: dict[str, list[float | int]] = {}
     for level in line_levels(folded, vocab):
-        values = found.setdefault(f"{level['metric']}_minutes", [])
-        if level["value"] not in values:
-            values.append(level["value"])
+        values = found.setdefault(f"{level.metric}_minutes", [])
+        if level.value not in values:
+            values.append(level.value)
     return found
 
 
@@ -241,7 +242,7 @@ def _availability(text: str, folded: str, vocab: FactVocabulary) -> set[float]:
     return {v for v in values if 90.0 <= v <= 100.0}
 
 
-def _sla_text(text: str, folded: str, clause: dict[str, Any] | None,
+def _sla_text(text: str, folded: str, clause: TaggedClause | None,
               vocab: FactVocabulary) -> bool:
     """Service levels are read in counted tagged clauses, table rows and SLA lines ("GTI –
     incident bloquant … 30 minutes")."""
@@ -252,6 +253,36 @@ def _sla_text(text: str, folded: str, clause: dict[str, Any] | None,
     head = folded[:40]
     return any(r.match(head.lstrip(" -•*")) for r in vocab.times.values()) \
         and bool(DURATION.search(folded))
+
+
+@dataclass(frozen=True)
+class HostingPlace:
+    """A hosting location of the report's ``facts.hosting_location_details``."""
+
+    name: str
+    country: str
+    eea: bool
+    kind: str  # "country" | "region" | "city"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The key facts of a document (the report's ``facts``; every list sorted, times in
+    minutes)."""
+
+    hosting_locations: tuple[str, ...]
+    hosting_locations_outside_eea: tuple[str, ...]
+    hosting_location_details: tuple[HostingPlace, ...]
+    office_locations: tuple[str, ...]
+    availability_percent: tuple[float, ...]
+    gti_minutes: tuple[float | int, ...]
+    gtr_minutes: tuple[float | int, ...]
+    rpo_minutes: tuple[float | int, ...]
+    rto_minutes: tuple[float | int, ...]
+    service_levels: tuple[ServiceLevel, ...]
+    backup_frequency: tuple[str, ...]
+    backup_retention_days: tuple[int, ...]
+    subcontractors: tuple[str, ...]
 
 
 @dataclass
@@ -269,16 +300,16 @@ class _Found:
 
 
 def extract_facts(
-    clauses: list[dict[str, Any]],
+    clauses: Sequence[TaggedClause],
     places: tuple[tuple[re.Pattern[str], Place], ...],
     segments: Iterable[tuple[str, str, tuple[str, ...]]] = (),
     vocab: FactVocabulary | None = None,
-) -> dict[str, Any]:
+) -> Facts:
     """Facts from the document's clauses; tagged clauses that are excluded or mere definitions
     give none.
 
     Args:
-        clauses: the report's tagged clauses.
+        clauses: the document's tagged clauses.
         places: the gazetteer (``load_locations``).
         segments: (id, text, heading path) of every clause of the document, in order: table
             rows and SLA lines give service levels even when untagged, a place after a
@@ -287,9 +318,8 @@ def extract_facts(
         vocab: the document language's fact vocabulary (default: French).
     """
     vocab = vocab or load_fact_vocabulary(default_patterns_dir(), "fr")
-    tagged = {str(c["id"]): c for c in clauses}
-    items = list(segments) or [(str(c["id"]), str(c["text"]), tuple(c.get("heading_path") or ()))
-                               for c in clauses]
+    tagged = {c.id: c for c in clauses}
+    items = list(segments) or [(c.id, c.text, c.heading_path) for c in clauses]
     found = _Found()
     index = _place_index(places)
     folded_headings: dict[tuple[str, ...], str] = {}
@@ -300,48 +330,49 @@ def extract_facts(
     return _facts(found, service_levels(found.sla_texts, vocab))
 
 
-def _read_clause(found: _Found, clause: dict[str, Any] | None, text: str, headings: str,
+def _read_clause(found: _Found, clause: TaggedClause | None, text: str, headings: str,
                  index: tuple[re.Pattern[str], dict[str, Place]], vocab: FactVocabulary) -> None:
     """Add what one clause says (``clause``: its tagged entry, None when untagged; ``headings``:
     its folded heading path)."""
     folded = fold(text)
     if _SUBCONTRACT_CUE.search(headings + " " + folded):
         found.subcontractors |= find_subcontractors(text)
-    if clause is not None and clause["status"] not in COUNTED:
+    if clause is not None and clause.status not in COUNTED:
         found.sla_texts.append(("", ""))
         return
-    located = clause is not None and bool(_LOCATION_TOPICS & set(clause["topics"]))
+    located = clause is not None and bool(_LOCATION_TOPICS & set(clause.topics))
     for role, place in _places(folded, index, vocab, located):
         (found.hosting if role == "hosting" else found.offices)[place.name] = place
     if clause is not None or CELL in text:
         found.availability |= _availability(text, folded, vocab)
-    if clause is not None and _BACKUP_TOPIC in clause["topics"]:
+    if clause is not None and _BACKUP_TOPIC in clause.topics:
         f, r = find_backup(folded)
         found.freqs |= f
         found.retention |= r
     found.sla_texts.append((text, folded) if _sla_text(text, folded, clause, vocab) else ("", ""))
 
 
-def _facts(found: _Found, levels: list[dict[str, Any]]) -> dict[str, Any]:
+def _facts(found: _Found, levels: list[ServiceLevel]) -> Facts:
     """The report's ``facts``, every list sorted."""
-    availability = found.availability | {float(lv["value"]) for lv in levels
-                                         if lv["unit"] == "percent"}
-    times = {k: sorted({lv["value"] for lv in levels if f"{lv['metric']}_minutes" == k})
-             for k in _METRICS}
+    availability = found.availability | {float(lv.value) for lv in levels
+                                         if lv.unit == "percent"}
+
+    def minutes(metric: str) -> tuple[float | int, ...]:
+        return tuple(sorted({lv.value for lv in levels if lv.metric == metric}))
+
     hosting = found.hosting
-    return {
-        "hosting_locations": sorted(hosting),
-        "hosting_locations_outside_eea": sorted(n for n, p in hosting.items() if not p.eea),
-        "hosting_location_details": [
-            {"name": n, "country": p.country or n, "eea": p.eea,
-             "kind": p.kind or ("city" if p.country else "country")}
-            for n, p in sorted(hosting.items())
-        ],
-        "office_locations": sorted(n for n in found.offices if n not in hosting),
-        "availability_percent": sorted(availability),
-        **times,
-        "service_levels": levels,
-        "backup_frequency": sorted(found.freqs),
-        "backup_retention_days": sorted(found.retention),
-        "subcontractors": sorted(found.subcontractors),
-    }
+    return Facts(
+        hosting_locations=tuple(sorted(hosting)),
+        hosting_locations_outside_eea=tuple(sorted(n for n, p in hosting.items() if not p.eea)),
+        hosting_location_details=tuple(
+            HostingPlace(n, p.country or n, p.eea, p.kind or ("city" if p.country else "country"))
+            for n, p in sorted(hosting.items())),
+        office_locations=tuple(sorted(n for n in found.offices if n not in hosting)),
+        availability_percent=tuple(sorted(availability)),
+        gti_minutes=minutes("gti"), gtr_minutes=minutes("gtr"),
+        rpo_minutes=minutes("rpo"), rto_minutes=minutes("rto"),
+        service_levels=tuple(levels),
+        backup_frequency=tuple(sorted(found.freqs)),
+        backup_retention_days=tuple(sorted(found.retention)),
+        subcontractors=tuple(sorted(found.subcontractors)),
+    )

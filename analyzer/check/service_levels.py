@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 CELL = " | "
 WINDOW = 160  # a duration must follow its keyword within this many characters
@@ -97,13 +96,23 @@ def _only_severity(folded: str, vocab: FactVocabulary, original: str) -> str | N
     return _severity(folded, vocab, original) if len(found) == 1 else None
 
 
-def _level(metric: str, value: float | int, severity: str | None) -> dict[str, Any]:
-    return {"metric": metric.removesuffix("_minutes").removesuffix("_percent"),
-            "value": value, "unit": "percent" if metric.endswith("_percent") else "minutes",
-            "severity": severity}
+@dataclass(frozen=True)
+class ServiceLevel:
+    """One service level: ``metric`` "gti" | "gtr" | "rpo" | "rto" | "availability", its
+    ``value`` in ``unit`` ("minutes" | "percent"), and the severity it applies to, if told."""
+
+    metric: str
+    value: float | int
+    unit: str
+    severity: str | None
 
 
-def line_levels(folded: str, vocab: FactVocabulary, original: str = "") -> list[dict[str, Any]]:
+def _level(metric: str, value: float | int, severity: str | None) -> ServiceLevel:
+    return ServiceLevel(metric.removesuffix("_minutes").removesuffix("_percent"), value,
+                        "percent" if metric.endswith("_percent") else "minutes", severity)
+
+
+def line_levels(folded: str, vocab: FactVocabulary, original: str = "") -> list[ServiceLevel]:
     """Durations after their keyword in a sentence, line or single table row; the severity is
     the one named between keyword and duration, else the only one the text names."""
     original = original if len(original) == len(folded) else folded
@@ -139,7 +148,7 @@ def _header(cells: list[str], shown: list[str],
 
 
 def _row_levels(cells: list[str], shown: list[str], header: tuple[str, dict[int, str]],
-                vocab: FactVocabulary) -> list[dict[str, Any]]:
+                vocab: FactVocabulary) -> list[ServiceLevel]:
     """The levels of a table row under its header; ``shown``: the cells as written."""
     kind, columns = header
     out = []
@@ -166,17 +175,16 @@ def _row_levels(cells: list[str], shown: list[str], header: tuple[str, dict[int,
 
 
 def service_levels(texts: Iterable[tuple[str, str]],
-                   vocab: FactVocabulary) -> list[dict[str, Any]]:
+                   vocab: FactVocabulary) -> list[ServiceLevel]:
     """Every service level of a run of segments in document order (table rows consecutive).
 
     Args:
         texts: the segments' (text as written, folded text), in order.
         vocab: the document language's vocabulary.
 
-    Returns ``[{"metric": "gti"|"gtr"|"rpo"|"rto"|"availability", "value": number, "unit":
-    "minutes"|"percent", "severity": str | None}]`` without repeats.
+    Returns the ``ServiceLevel``s without repeats.
     """
-    out: list[dict[str, Any]] = []
+    out: list[ServiceLevel] = []
     header: tuple[str, dict[int, str]] | None = None
     for text, folded in texts:
         if CELL not in text:

@@ -6,13 +6,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from analyzer.check.activities import activity_confidence
-from analyzer.check.certificate import certificate_gaps, declared_certificate, obligation_coverage
+from analyzer.check.certificate import (
+    DeclaredCertificate,
+    certificate_gaps,
+    declared_certificate,
+    obligation_coverage,
+)
 from analyzer.check.checklist import ChecklistItem, Evidence, checklist
-from analyzer.check.facts import extract_facts, load_fact_vocabulary, load_locations
-from analyzer.models import Segment
+from analyzer.check.claims import Claim, claims_of
+from analyzer.check.facts import Facts, extract_facts, load_fact_vocabulary, load_locations
+from analyzer.models import Segment, TaggedClause
 from analyzer.rules import RuleSet
 
 
@@ -21,7 +26,7 @@ class CertificateCheck:
     """The declared certificate (None: the contract declares none), the clauses binding the
     provider to each HDS activity, the certificates that requires and the gaps."""
 
-    declared: dict[str, Any] | None
+    declared: DeclaredCertificate | None
     obligations: Mapping[str, list[str]]
     required: list[str]
     gaps: list[str]
@@ -34,32 +39,33 @@ class CheckResult:
 
     checklist: tuple[ChecklistItem, ...]
     certificate: CertificateCheck
-    facts: dict[str, Any]
+    facts: Facts
     activity_confidence: dict[str, str]
 
 
-def check_certificate(clauses: list[dict[str, Any]], segments: Sequence[Segment],
+def check_certificate(claims: Sequence[Claim], segments: Sequence[Segment],
                       ruleset: RuleSet) -> CertificateCheck:
     """The certificate the body text declares, against what the clauses bind the provider to."""
     declared = declared_certificate((s.id, s.text) for s in segments if s.kind != "heading")
-    obliged = obligation_coverage(clauses, declared["clauses"] if declared else ())
+    obliged = obligation_coverage(claims, declared.clauses if declared else ())
     required = ruleset.taxonomy.certificates_for(t for t, ids in obliged.items() if ids)
     return CertificateCheck(declared, obliged, required, certificate_gaps(declared, obliged))
 
 
-def run_checks(clauses: list[dict[str, Any]], segments: Sequence[Segment], evidence: Evidence,
+def run_checks(clauses: Sequence[TaggedClause], segments: Sequence[Segment], evidence: Evidence,
                ruleset: RuleSet, patterns_dir: Path) -> CheckResult:
     """Every check of one tagged, mapped document in ``ruleset.lang``."""
-    certificate = check_certificate(clauses, segments, ruleset)
+    claims = claims_of(clauses)
+    certificate = check_certificate(claims, segments, ruleset)
     facts = extract_facts(
         clauses, load_locations(patterns_dir),
         ((s.id, s.text, tuple(s.heading_path)) for s in segments if s.kind != "heading"),
         load_fact_vocabulary(patterns_dir, ruleset.lang),
     )
-    declared = {"declared_certificate": certificate.declared} if certificate.declared else {}
+    declared = certificate.declared
     return CheckResult(
         checklist=checklist(evidence, ruleset.taxonomy.facts.checklist),
         certificate=certificate,
         facts=facts,
-        activity_confidence=activity_confidence({"clauses": clauses, **declared}),
+        activity_confidence=activity_confidence(claims, declared.clauses if declared else ()),
     )

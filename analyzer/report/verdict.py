@@ -24,6 +24,7 @@ from typing import Any
 from analyzer.cache import yaml_data
 from analyzer.check.activities import ACTIVITY_VERDICTS, activity_confidence, activity_verdicts
 from analyzer.check.certificate import HDS_TARGETS, certificate_verdict
+from analyzer.check.claims import report_claims
 from analyzer.taxonomy_facts import default_facts
 
 __all__ = ["ACTIVITY_VERDICTS", "CERTIFICATE_ITEM", "CHECK_STATUSES", "OTHER_TARGETS",
@@ -99,7 +100,7 @@ def summarize(report: Mapping[str, Any], reference_date: date | None) -> dict[st
         ``counts`` holds ``findings``, ``activities_performed`` (A1–A6 performed or optional,
         out of 6), ``checklist_total`` and one count per checklist status.
     """
-    activities = activity_verdicts(report)
+    activities = activity_verdicts(*report_claims(report))
     performed = [a["key"] for a in activities if a["verdict"] == "performed"]
     optional = [a["key"] for a in activities if a["verdict"] == "optional"]
     declared = report.get("declared_certificate") or None
