@@ -6,8 +6,9 @@
 - ``activities``: per HDS activity, performed / optional / mentioned / excluded / silent, and
   how sure that is;
 - ``facts`` and ``service_levels``: hosting locations, SLA figures, backups, subcontractors;
+- ``claims``: what the verdicts read of a tagged clause, from the analysis or a stored report;
 - ``stage``: runs them all on one document (``run_checks``).
 
-``activities`` and ``certificate`` run in the batch parent process too (verdicts of the
+``activities``, ``certificate`` and ``claims`` run in the batch parent process too (verdicts of the
 index): they import neither spaCy nor pydantic, and this package imports nothing on its own.
 """
