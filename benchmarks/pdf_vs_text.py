@@ -11,7 +11,7 @@ pooled over the selected split, micro F1 on the text, on the PDF, and the differ
 
 Target (issue 12): the PDF within 0.03 micro F1 of its text. Development and tuning use the dev
 split only; the test split (``GOLD_DIR/split.yaml``) is measured at the end and reported apart.
-Not a test: ``tests/test_pdf_originals.py`` runs the same comparison when the originals exist.
+Not a test: ``tests/extract/test_pdf_originals.py`` runs the same comparison when the originals exist.
 """
 
 from __future__ import annotations

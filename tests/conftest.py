@@ -11,11 +11,7 @@ from analyzer.explanation import Explanation
 from analyzer.models import Segment, TaggedClause
 from analyzer.resources import default_patterns_dir
 from analyzer.rules import RuleSet, load_rules
-
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "samples"
-SHARED = REPO.parent / "shared"
-CORPUS = SHARED / "corpus"
+from tests.paths import CORPUS
 
 
 def store_count(out: Path) -> int:

@@ -14,10 +14,12 @@ from typing import Any
 
 import pytest
 
+from tests.paths import REPO
+
 CHROMIUM = Path(os.environ.get("HDS_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = REPO / "test-artifacts"
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from analyzer.cli import cli
 from analyzer.output import atomic_write_text, dump_json
 from analyzer.report.html import render_document, render_index
 from tests.browser.conftest import axe_violations
-from tests.report_sample import XSS_SCRIPT, sample_entries, sample_report
+from tests.report.sample import XSS_SCRIPT, sample_entries, sample_report
 
 HOSTILE_CONTRACT = "\n\n".join([
     "CONTRAT D'HÉBERGEMENT",

@@ -22,8 +22,9 @@ from analyzer.output import atomic_write_text
 from analyzer.report.html import render_document
 from analyzer.report.i18n import ENV_REFERENCE_DATE, ENV_UI_LANG, ReportOptions
 from tests.browser.conftest import axe_violations
+from tests.paths import SAMPLES
 
-SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "contracts" / \
+SAMPLE = SAMPLES / "contracts" / \
     "fr-hebergement-certificat-expire.txt"
 REFERENCE = date(2026, 12, 1)
 DESKTOP = {"width": 1440, "height": 900}
@@ -233,7 +234,7 @@ def test_verdict_pages_have_no_axe_violations(browser: Any, expired_out: Path,
 
 
 def test_a_decision_needs_a_name_and_wiping_asks_first(browser: Any, tmp_path: Path) -> None:
-    from tests.report_sample import sample_report
+    from tests.report.sample import sample_report
 
     report = sample_report()
     atomic_write_text(tmp_path / "s.html", render_document(report))
