@@ -9,6 +9,7 @@ options changed.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,7 +20,14 @@ from typing import TYPE_CHECKING, Any
 from analyzer import __version__
 from analyzer.batch.inputs import InputFile, collect_inputs, os_error
 from analyzer.batch.limits import Limits
-from analyzer.batch.models import DocumentOutcome, Interrupted, ScanResult, Task
+from analyzer.batch.models import (
+    DocumentOutcome,
+    Interrupted,
+    RunSummary,
+    ScanResult,
+    StoredRecord,
+    Task,
+)
 from analyzer.batch.outputs import (
     CSV_FIELDS,
     FILES_CSV,
@@ -125,7 +133,7 @@ def scan(
                              patterns_dir, result.warnings, memos)
             stopped, restored = _analyse_inputs(run, todo, recorded, how, force, retry_failed,
                                                 result)
-            result.entries = batch_entries(store, out_dir, run.inputs, run.reused)
+            result.entries = batch_entries(out_dir, store.records(run.inputs), run.reused)
             result.seconds = time.monotonic() - started
             stopped = _write_index(run, result, stopped, restored)
             _finish_run(run, result, stopped)
@@ -196,10 +204,9 @@ def _analyse_inputs(run: _Run, todo: list[InputFile], recorded: Sequence[InputFi
 
 def _finish_run(run: _Run, result: ScanResult, stopped: BaseException | None) -> None:
     """Record the run's summary in the store."""
-    run.store.finish_run(run.run_id, {
-        "counts": result.counts(), "analysed": result.analysed, "unchanged": result.unchanged,
-        "interrupted": isinstance(stopped, KeyboardInterrupt),
-        "seconds": round(result.seconds, 3)})
+    run.store.finish_run(run.run_id, RunSummary(
+        counts=result.counts(), analysed=result.analysed, unchanged=result.unchanged,
+        interrupted=isinstance(stopped, KeyboardInterrupt), seconds=round(result.seconds, 3)))
 
 
 def _record_unread(run: _Run, recorded: Sequence[InputFile], plan: Plan) -> None:
@@ -207,13 +214,14 @@ def _record_unread(run: _Run, recorded: Sequence[InputFile], plan: Plan) -> None
     remove the reports an older version of such a file left in OUT."""
     with run.store.transaction():
         for item in recorded:
-            run.store.put({"path": item.display, "name": run.names[item.display],
-                           "status": item.status, "reason": item.reason, "run_id": run.run_id,
-                           "config_key": run.key, "finished_at": 1.0}, None)
+            run.store.put(StoredRecord(path=item.display, name=run.names[item.display],
+                                       status=item.status, reason=item.reason,
+                                       run_id=run.run_id, config_key=run.key,
+                                       finished_at=1.0), None)
         for item, status, reason in plan.unreadable:
-            run.store.put({"path": item.display, "name": run.names[item.display],
-                           "status": status, "reason": reason, "run_id": run.run_id,
-                           "config_key": run.key}, None)
+            run.store.put(StoredRecord(path=item.display, name=run.names[item.display],
+                                       status=status, reason=reason, run_id=run.run_id,
+                                       config_key=run.key), None)
     for item in [*recorded, *(i for i, _, _ in plan.unreadable)]:
         if item.status != SKIPPED:  # no report left from an older version of the file
             write_document(run.out_dir, run.names[item.display], run.formats, None, None)
@@ -280,7 +288,7 @@ def _run_plan(run: _Run, plan: Plan, how: _Engine) -> int:
     try:
         for task, outcome in _execute(tasks, how):
             record = _finish(run, task, outcome)
-            bar.update(task.display, record["status"], record["pages"], record["reason"])
+            bar.update(task.display, record.status, record.pages, record.reason)
             run.rendered.add(task.display)
             analysed += 1
     finally:
@@ -323,30 +331,27 @@ def _execute(tasks: list[Task],
         raise BatchError(f"the analysis workers cannot start: {e}") from e
 
 
-def _finish(run: _Run, task: Task, outcome: DocumentOutcome) -> dict[str, Any]:
+def _finish(run: _Run, task: Task, outcome: DocumentOutcome) -> StoredRecord:
     """Write one finished input's outputs, then its record (outputs first: a kill in between
     leaves no record, so the input is simply re-done); returns the record stored."""
-    record = dict(outcome.record)
-    if record["status"] == FATAL:
-        raise BatchError(record["reason"])
-    if record["status"] not in ALL:
-        record["status"], record["reason"] = CRASHED, f"unknown status {record['status']!r}"
+    if outcome.status == FATAL:
+        raise BatchError(outcome.reason)
+    if outcome.status not in ALL:
+        outcome = dataclasses.replace(outcome, status=CRASHED,
+                                      reason=f"unknown status {outcome.status!r}")
     if outcome.write_error:
         raise BatchError(f"cannot write the report of {task.display}: "
                          f"{outcome.write_error}")
     if not outcome.written:
         write_document(run.out_dir, task.name, run.formats, outcome.json, outcome.html,
                        outcome.memo, memos=run.memos)
-    record.update(path=task.display, name=task.name, sha256=task.sha256,
-                  size=task.size, mtime_ns=task.mtime_ns, run_id=run.run_id,
-                  config_key=run.key, limits_key=run.limits_key, entry=dict(outcome.summary),
-                  language=outcome.summary.get("language"))
-    if record["status"] not in NOT_FAILED:
-        log.info("%s: %s: %s", task.display, record["status"], record["reason"])
+    record = outcome.stored(task, run_id=run.run_id, config_key=run.key,
+                            limits_key=run.limits_key)
+    if record.status not in NOT_FAILED:
+        log.info("%s: %s: %s", task.display, record.status, record.reason)
     else:  # -v: every document, not only the failures
-        log.info("%s: %s (%s pages, %s characters, %.1f s)", task.display, record["status"],
-                 record.get("pages") or 0, record.get("chars") or 0,
-                 record.get("seconds") or 0.0)
+        log.info("%s: %s (%s pages, %s characters, %.1f s)", task.display, record.status,
+                 record.pages or 0, record.chars or 0, record.seconds or 0.0)
     run.store.put(record, outcome.json, outcome.blob)
     return record
 
@@ -368,7 +373,7 @@ def rebuild(out_dir: Path, formats: Iterable[str] = ALL_FORMATS) -> ScanResult:
         records = store.records(store.last_inputs())
         taxonomy = readable_taxonomy(store.last_patterns_dir(), result.warnings)
         rewrite_documents(store, out_dir, records, formats, taxonomy)
-        result.entries = batch_entries(store, out_dir, [r["path"] for r in records], set())
+        result.entries = batch_entries(out_dir, records)
         write_batch_outputs(out_dir, result.entries, store, formats,
-                            {r["path"] for r in records}, taxonomy)
+                            {r.path for r in records}, taxonomy)
     return result

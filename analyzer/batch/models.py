@@ -1,11 +1,14 @@
 """The typed data one document carries through the batch: what a worker is asked (``Task``),
-its answer (``DocumentOutcome``, sent back over the pipe or from a Dask task) and the index entry
+its answer (``DocumentOutcome``, sent back over the pipe or from a Dask task), its record in the
+results store (``StoredRecord``, with its report's ``ReportSummary``), and the index entry
 (``IndexEntry``, built from the stored record, shown by the index, ``files.csv`` and the tables);
-and what a scan returns (``ScanResult``, or ``Interrupted`` carrying it).
+and what a scan returns (``ScanResult``, or ``Interrupted`` carrying it, whose ``RunSummary``
+the store keeps).
 
-Both are plain dataclasses (no pydantic: the parent process imports this module). Where a dict
-is persisted or handed to the renderers (the store's record, ``files.csv``, the index), it is
-``to_dict()`` of these, with the same keys as before, so the files stay byte-identical.
+All are plain dataclasses (no pydantic: the parent process imports this module). Dicts remain
+only where data is persisted (the store's columns, ``analyzer.batch.store``) or handed to the
+renderers (``IndexEntry.to_dict()``), with the same keys as before: the files and the rows stay
+byte-identical.
 """
 
 from __future__ import annotations
@@ -49,19 +52,68 @@ class Task:
 
 
 @dataclass(frozen=True)
-class DocumentOutcome:
-    """What a worker answers for one document.
+class ReportSummary:
+    """The index fields of a report (``entry.report_summary``), kept in the store next to the
+    report itself (column ``entry``, JSON with these keys in this order)."""
 
-    ``record`` holds the fields kept in the results store (status, reason, type, pages, chars,
-    truncated, warnings, rules_version, seconds, cpu_seconds, peak_rss_mb); ``summary`` the
-    index fields of its report (``entry.report_summary`` plus ``json_bytes``), empty when it
-    failed; ``json``/``html`` the report files' text (``memo`` the Word memo's bytes), None on
-    failure or when the worker wrote them itself (``written``); ``blob`` the compressed JSON
-    report for the store.
+    language: str | None = None
+    certificates_required: tuple[str, ...] = ()
+    coverage: Mapping[str, int] = field(default_factory=dict)
+    """Per mapping target, how many clauses cover it."""
+    checklist_missing: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    clauses: int = 0
+    json_bytes: int | None = None
+    """The size of ``OUT/<name>.json`` (a re-run notices a damaged file); None when unknown."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored JSON object (``json_bytes`` left out when unknown)."""
+        data: dict[str, Any] = {
+            "language": self.language, "certificates_required": list(self.certificates_required),
+            "coverage": dict(self.coverage), "checklist_missing": list(self.checklist_missing),
+            "warnings": list(self.warnings), "clauses": self.clauses}
+        if self.json_bytes is not None:
+            data["json_bytes"] = self.json_bytes
+        return data
+
+    @classmethod
+    def from_json(cls, data: Any) -> ReportSummary | None:
+        """The summary of a stored JSON object; None for ``{}`` (a document without a report)
+        or anything else than an object. Missing keys take their defaults."""
+        if not isinstance(data, dict) or not data:
+            return None
+        return cls(language=data.get("language"),
+                   certificates_required=tuple(data.get("certificates_required", ())),
+                   coverage=dict(data.get("coverage", {})),
+                   checklist_missing=tuple(data.get("checklist_missing", ())),
+                   warnings=tuple(data.get("warnings", ())), clauses=data.get("clauses", 0),
+                   json_bytes=data.get("json_bytes"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentOutcome:
+    """What a worker answers for one document: its status and reason, what was read (type,
+    pages, chars, truncated, the batch's own warnings, rules_version), its costs (seconds,
+    cpu_seconds, peak_rss_mb) and, when it was analysed, the index fields of its report
+    (``summary``, with ``json_bytes``; None when it failed); ``json``/``html`` the report
+    files' text (``memo`` the Word memo's bytes), None on failure or when the worker wrote
+    them itself (``written``); ``blob`` the compressed JSON report for the store.
     """
 
-    record: Mapping[str, Any]
-    summary: Mapping[str, Any] = field(default_factory=dict)
+    status: str
+    reason: str = ""
+    type: str | None = None
+    """What the content is (pdf, docx, txt, empty, zip, ...), as far as the worker got."""
+    pages: int | None = None
+    chars: int = 0
+    truncated: bool = False
+    warnings: tuple[str, ...] = ()
+    """What the pre-flight and the text caps noted (also in the report's warnings)."""
+    rules_version: str | None = None
+    seconds: float | None = None
+    cpu_seconds: float | None = None
+    peak_rss_mb: float | None = None
+    summary: ReportSummary | None = None
     json: str | None = None
     html: str | None = None
     memo: bytes | None = None
@@ -73,13 +125,50 @@ class DocumentOutcome:
     write_error: str | None = None
     """Why the worker could not write the report files (the parent stops the batch)."""
 
-    @property
-    def status(self) -> str:
-        return str(self.record.get("status", ""))
+    def stored(self, task: Task, *, run_id: int, config_key: str,
+               limits_key: str) -> StoredRecord:
+        """The store's record of this outcome for ``task``, analysed by run ``run_id``."""
+        return StoredRecord(
+            path=task.display, name=task.name, sha256=task.sha256, size=task.size,
+            mtime_ns=task.mtime_ns, type=self.type, status=self.status, reason=self.reason,
+            pages=self.pages, chars=self.chars, truncated=self.truncated,
+            seconds=self.seconds, cpu_seconds=self.cpu_seconds, peak_rss_mb=self.peak_rss_mb,
+            rules_version=self.rules_version, config_key=config_key, limits_key=limits_key,
+            language=self.summary.language if self.summary else None, run_id=run_id,
+            summary=self.summary)
 
-    @property
-    def reason(self) -> str:
-        return str(self.record.get("reason") or "")
+
+@dataclass(frozen=True, kw_only=True)
+class StoredRecord:
+    """The final record of one input in ``OUT/results.sqlite`` (one row of ``files``, its
+    columns in this order; ``summary`` is the column ``entry``), without the report."""
+
+    path: str
+    """The input as shown (relative to what was scanned): the primary key."""
+    name: str
+    """The base name of its outputs in OUT."""
+    sha256: str | None = None
+    size: int | None = None
+    mtime_ns: int | None = None
+    type: str | None = None
+    status: str
+    reason: str = ""
+    pages: int | None = None
+    chars: int | None = None
+    truncated: bool = False
+    seconds: float | None = None
+    cpu_seconds: float | None = None
+    peak_rss_mb: float | None = None
+    rules_version: str | None = None
+    config_key: str | None = None
+    """What the result depends on besides the content (``plan.config_key``)."""
+    limits_key: str | None = None
+    language: str | None = None
+    run_id: int | None = None
+    finished_at: float | None = None
+    """When it was stored (None: now, when it is put)."""
+    summary: ReportSummary | None = None
+    """The index fields of its report; None when it has none."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +232,24 @@ class ScanResult:
     def exit_code(self) -> int:
         """0 when every input was analysed (ok, ok_no_text) or skipped, else 1."""
         return 1 if self.failed else 0
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What one scan run did, kept with the run in the store (``runs.summary``, JSON with these
+    keys in this order)."""
+
+    counts: Mapping[str, int]
+    """Inputs per status."""
+    analysed: int
+    unchanged: int
+    interrupted: bool
+    seconds: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"counts": dict(self.counts), "analysed": self.analysed,
+                "unchanged": self.unchanged, "interrupted": self.interrupted,
+                "seconds": self.seconds}
 
 
 class Interrupted(AnalyzerError):

@@ -12,6 +12,7 @@ workers, so it imports the renderers only when it renders.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analyzer.batch.entry import entry_of_record
-from analyzer.batch.models import IndexEntry
+from analyzer.batch.models import IndexEntry, StoredRecord
 from analyzer.batch.store import Store
 from analyzer.output import atomic_write_bytes, atomic_write_text, atomic_writer
 from analyzer.statuses import ANALYSED
@@ -124,26 +125,25 @@ def stored_reviews(out_dir: Path) -> ReviewStore | None:
         return None
 
 
-def restore_document(store: Store, out_dir: Path, record: dict[str, Any], name: str,
+def restore_document(store: Store, out_dir: Path, record: StoredRecord, name: str,
                      formats: set[str], reviews: ReviewStore | None = None,
                      taxonomy: TaxonomyFacts | None = None) -> int:
     """An unchanged input whose report files are missing (or renamed): write them from the store.
     Returns 1 when something was rewritten."""
-    if record["status"] not in ANALYSED:
+    if record.status not in ANALYSED:
         return 0
     wanted = [k for k in ("json", "html") if k in formats]
-    sizes = {"json": (record.get("entry") or {}).get("json_bytes")}
-    if name == record["name"] and all(_intact(out_dir / f"{name}.{k}", sizes.get(k))
-                                      for k in wanted):
+    sizes = {"json": record.summary.json_bytes if record.summary else None}
+    if name == record.name and all(_intact(out_dir / f"{name}.{k}", sizes.get(k))
+                                   for k in wanted):
         return 0
-    text = store.report_json(record["path"])
+    text = store.report_json(record.path)
     if text is None:
         return 0
     html = render_html(json.loads(text), reviews, taxonomy) if "html" in formats else None
     write_document(out_dir, name, formats, text, html)
-    if name != record["name"]:
-        record = {**record, "name": name}
-        store.put(record, text)
+    if name != record.name:
+        store.put(dataclasses.replace(record, name=name), text)
     return 1
 
 
@@ -158,27 +158,27 @@ def _intact(path: Path, size: int | None) -> bool:
     return size is None or st.st_size == size
 
 
-def rewrite_documents(store: Store, out_dir: Path, records: Iterable[Mapping[str, Any]],
+def rewrite_documents(store: Store, out_dir: Path, records: Iterable[StoredRecord],
                       formats: set[str], taxonomy: TaxonomyFacts | None = None) -> None:
     """``hds-analyzer report OUT``: every per-document report file again, from the store (the
     HTML with the stored reviewer decisions)."""
     reviews = stored_reviews(out_dir)
     for record in records:
-        text = store.report_json(record["path"]) if record["status"] in ANALYSED else None
+        text = store.report_json(record.path) if record.status in ANALYSED else None
         html = (render_html(json.loads(text), reviews, taxonomy) if text and "html" in formats
                 else None)
-        write_document(out_dir, record["name"], formats, text, html)
+        write_document(out_dir, record.name, formats, text, html)
 
 
-def batch_entries(store: Store, out_dir: Path, inputs: list[str],
-                  unchanged: set[str]) -> list[IndexEntry]:
-    """The index entries of the batch's inputs (with the report files present in OUT)."""
+def batch_entries(out_dir: Path, records: Iterable[StoredRecord],
+                  unchanged: Collection[str] = ()) -> list[IndexEntry]:
+    """The index entries of the batch's stored records (with the report files present in
+    OUT); ``unchanged``: the inputs taken from the store by this run."""
     entries = []
-    for record in store.records(inputs):
-        files = {kind: f"{record['name']}.{kind}" for kind in ("json", "html")
-                 if record["status"] in ANALYSED
-                 and (out_dir / f"{record['name']}.{kind}").exists()}
-        entries.append(entry_of_record(record, files, record["path"] in unchanged))
+    for record in records:
+        files = {kind: f"{record.name}.{kind}" for kind in ("json", "html")
+                 if record.status in ANALYSED and (out_dir / f"{record.name}.{kind}").exists()}
+        entries.append(entry_of_record(record, files, record.path in unchanged))
     return entries
 
 

@@ -63,11 +63,11 @@ def _stored_reports(store: Store, out_dir: Path,
     found: dict[str, tuple[Path, dict[str, Any]]] = {}
     for path in sorted(paths):
         record = store.get(path)
-        if record is None or record["status"] not in ANALYSED:
+        if record is None or record.status not in ANALYSED:
             continue
         text = store.report_json(path)
         if text is not None:
-            found[path] = (out_dir / f"{record['name']}.json", json.loads(text))
+            found[path] = (out_dir / f"{record.name}.json", json.loads(text))
     return found
 
 
@@ -159,9 +159,7 @@ def refresh_reviewed_outputs(out_dir: Path, paths: set[str],
     warnings: list[str] = []
     with open_store(out_dir, warnings) as store:
         inputs = store.last_inputs()
-        records = store.records(inputs)
-        entries = [e.to_dict() for e in
-                   batch_entries(store, out_dir, [r["path"] for r in records], set())]
+        entries = [e.to_dict() for e in batch_entries(out_dir, store.records(inputs))]
         reports = StoreReports(store, [e["path"] for e in entries])
         formats = {k for k in ("csv", "xlsx") if (out_dir / f"findings.{k}").exists()}
         write_batch_tables(out_dir, entries, reports, formats, taxonomy=taxonomy)

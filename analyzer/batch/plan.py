@@ -6,12 +6,11 @@ from __future__ import annotations
 import hashlib
 import stat
 from pathlib import Path
-from typing import Any
 
 from analyzer import __version__
 from analyzer.batch.inputs import InputFile, file_kind, os_error
 from analyzer.batch.limits import Limits
-from analyzer.batch.models import Task
+from analyzer.batch.models import StoredRecord, Task
 from analyzer.batch.store import Store
 from analyzer.extract import file_sha256
 from analyzer.resources import patterns_fingerprint
@@ -41,7 +40,7 @@ class Plan:
                  key: str, limits_key: str, force: bool, limits: Limits,
                  retry_failed: bool = False) -> None:
         self.run: list[tuple[InputFile, Task]] = []
-        self.reuse: list[tuple[InputFile, dict[str, Any], int]] = []
+        self.reuse: list[tuple[InputFile, StoredRecord, int]] = []
         self.unreadable: list[tuple[InputFile, str, str]] = []
         max_bytes = limits.max_file_mb * 1024 * 1024
         for item in todo:
@@ -57,9 +56,9 @@ class Plan:
                                             f"{st.st_size // (1024 * 1024)} MB (limit "
                                             f"{limits.max_file_mb} MB)"))
                     continue
-                if (old and not force and old["size"] == st.st_size
-                        and old["mtime_ns"] == st.st_mtime_ns and old["sha256"]):
-                    sha = old["sha256"]  # unchanged size and mtime: trust the stored hash
+                if (old and not force and old.size == st.st_size
+                        and old.mtime_ns == st.st_mtime_ns and old.sha256):
+                    sha = old.sha256  # unchanged size and mtime: trust the stored hash
                 else:
                     sha = file_sha256(item.path)
             except OSError as e:
@@ -67,10 +66,10 @@ class Plan:
                 continue
             task = Task(path=str(item.path), display=item.display, name=names[item.display],
                         sha256=sha, size=st.st_size, mtime_ns=st.st_mtime_ns)
-            if (old is not None and not force and old["sha256"] == sha
-                    and old["config_key"] == key
-                    and not (retry_failed and old["status"] in RETRY_STATUSES)
-                    and (old["status"] in NOT_FAILED or old["limits_key"] == limits_key)):
+            if (old is not None and not force and old.sha256 == sha
+                    and old.config_key == key
+                    and not (retry_failed and old.status in RETRY_STATUSES)
+                    and (old.status in NOT_FAILED or old.limits_key == limits_key)):
                 self.reuse.append((item, old, st.st_mtime_ns))
             else:
                 self.run.append((item, task))

@@ -77,11 +77,8 @@ class _Slot:
 def failure(status: str, reason: str, seconds: float,
             pages: int | None = None) -> DocumentOutcome:
     """The outcome of a document whose worker gave no answer."""
-    return DocumentOutcome(
-        record={"status": status, "reason": reason, "type": None, "pages": pages, "chars": 0,
-                "truncated": False, "warnings": [], "rules_version": None,
-                "seconds": round(seconds, 3), "cpu_seconds": None, "peak_rss_mb": None},
-        recycle=True)
+    return DocumentOutcome(status=status, reason=reason, pages=pages,
+                           seconds=round(seconds, 3), recycle=True)
 
 
 class Supervisor:

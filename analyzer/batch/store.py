@@ -8,6 +8,7 @@ final record per input" a property of the schema. Reports are stored zlib-compre
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import sqlite3
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.batch.entry import report_summary
+from analyzer.batch.models import ReportSummary, RunSummary, StoredRecord
 from analyzer.report_json import REPORT_SCHEMA
 from analyzer.statuses import OK, OK_NO_TEXT
 
@@ -129,12 +131,12 @@ class Store:
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     # -- records ------------------------------------------------------------------------------
-    def get(self, path: str) -> dict[str, Any] | None:
+    def get(self, path: str) -> StoredRecord | None:
         row = self.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM files WHERE path = ?",
                                 (path,)).fetchone()
         return _row(row) if row else None
 
-    def records(self, paths: list[str] | None = None) -> list[dict[str, Any]]:
+    def records(self, paths: list[str] | None = None) -> list[StoredRecord]:
         """Every record (without reports), or those of ``paths`` (in that order, missing ones left
         out)."""
         rows = self.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM files ORDER BY path")
@@ -143,21 +145,17 @@ class Store:
             return list(found.values())
         return [found[p] for p in paths if p in found]
 
-    def put(self, record: dict[str, Any], report_json: str | None,
+    def put(self, record: StoredRecord, report_json: str | None,
             blob: bytes | None = None) -> None:
         """Insert or replace the final record of one input (one transaction); the report as JSON
         text or already compressed (``blob``, zlib)."""
-        values = {c: record.get(c) for c in COLUMNS}
-        values["truncated"] = int(bool(values["truncated"]))
-        values["entry"] = json.dumps(record.get("entry") or {}, ensure_ascii=False)
-        values["finished_at"] = values["finished_at"] or time.time()
         if blob is None and report_json is not None:
             blob = zlib.compress(report_json.encode("utf-8"), 6)
         names = [*COLUMNS, "report"]
         self.conn.execute(
             f"INSERT OR REPLACE INTO files ({', '.join(names)}) "
             f"VALUES ({', '.join('?' for _ in names)})",
-            [*(values[c] for c in COLUMNS), blob],
+            [*_values(record), blob],
         )
 
     def touch(self, path: str, run_id: int, mtime_ns: int) -> None:
@@ -183,9 +181,9 @@ class Store:
              json.dumps(inputs, ensure_ascii=False)))
         return int(cur.lastrowid or 0)
 
-    def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
+    def finish_run(self, run_id: int, summary: RunSummary) -> None:
         self.conn.execute("UPDATE runs SET finished_at = ?, summary = ? WHERE id = ?",
-                          (time.time(), json.dumps(summary), run_id))
+                          (time.time(), json.dumps(summary.to_json()), run_id))
 
     def last_inputs(self) -> list[str] | None:
         """The inputs of the latest run (finished or not)."""
@@ -201,10 +199,6 @@ class Store:
             return None
         value = options.get("patterns_dir") if isinstance(options, dict) else None
         return value if isinstance(value, str) and value else None
-
-    def runs(self) -> Iterator[dict[str, Any]]:
-        for row in self.conn.execute("SELECT * FROM runs ORDER BY id"):
-            yield dict(row)
 
 
 def set_aside(out_dir: Path) -> Path:
@@ -224,13 +218,23 @@ def set_aside(out_dir: Path) -> Path:
     return aside
 
 
-def _row(row: sqlite3.Row) -> dict[str, Any]:
-    record = dict(row)
-    record["truncated"] = bool(record["truncated"])
-    record["entry"] = json.loads(record["entry"]) if record.get("entry") else {}
-    return record
+def _values(record: StoredRecord) -> list[Any]:
+    """The column values of a record, in ``COLUMNS`` order (``entry``: its summary as JSON,
+    ``{}`` without one; ``finished_at``: now when unset)."""
+    values = {c: getattr(record, c) for c in COLUMNS if c != "entry"}
+    values["truncated"] = int(record.truncated)
+    values["entry"] = json.dumps(record.summary.to_json() if record.summary else {},
+                                 ensure_ascii=False)
+    values["finished_at"] = record.finished_at or time.time()
+    return [values[c] for c in COLUMNS]
 
 
+def _row(row: sqlite3.Row) -> StoredRecord:
+    values = dict(row)
+    entry = values.pop("entry")
+    values["truncated"] = bool(values["truncated"])
+    return StoredRecord(**values,
+                        summary=ReportSummary.from_json(json.loads(entry)) if entry else None)
 
 
 def open_store(out_dir: Path, warnings: list[str]) -> Store:
@@ -262,17 +266,17 @@ def _recover_from_reports(store: Store, out_dir: Path) -> int:
                 if report.get("schema") != REPORT_SCHEMA or not isinstance(document["path"],
                                                                             str):
                     continue
-                entry = {**report_summary(report), "json_bytes": path.stat().st_size}
+                summary = dataclasses.replace(report_summary(report),
+                                              json_bytes=path.stat().st_size)
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 continue  # not a report, or a damaged one: its input is simply analysed again
             chars = len(report.get("text") or "")
-            store.put({"path": document["path"], "name": path.stem,
-                       "sha256": document.get("sha256"), "type": document.get("format"),
-                       "status": OK if chars else OK_NO_TEXT,
-                       "reason": "" if chars else "no usable text layer (scanned?): not "
-                       "reviewed, needs OCR", "pages": document.get("pages"), "chars": chars,
-                       "rules_version": document.get("rules_version"),
-                       "config_key": "recovered", "language": document.get("language"),
-                       "entry": entry}, text)
+            store.put(StoredRecord(
+                path=document["path"], name=path.stem, sha256=document.get("sha256"),
+                type=document.get("format"), status=OK if chars else OK_NO_TEXT,
+                reason="" if chars else "no usable text layer (scanned?): not reviewed, "
+                "needs OCR", pages=document.get("pages"), chars=chars,
+                rules_version=document.get("rules_version"), config_key="recovered",
+                language=document.get("language"), summary=summary), text)
             count += 1
     return count

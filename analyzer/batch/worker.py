@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from analyzer.batch.limits import Limits
-from analyzer.batch.models import DocumentOutcome, Task
+from analyzer.batch.models import DocumentOutcome, ReportSummary, Task
 from analyzer.batch.sandbox import set_cpu_budget, setup_process
 from analyzer.batch.text_caps import MAX_BLOCK_CHARS, cap_text, split_long_blocks
 from analyzer.statuses import (
@@ -127,46 +127,61 @@ class _Rendered(NamedTuple):
 
     json: str
     html: str
-    summary: dict[str, Any]
+    summary: ReportSummary
     memo: bytes | None = None
+
+
+@dataclasses.dataclass
+class _Found:
+    """What the worker learns of one document as it goes; ``_complete`` makes it the
+    document's ``DocumentOutcome``."""
+
+    status: str = CRASHED
+    reason: str = ""
+    type: str | None = None
+    pages: int | None = None
+    notified: int = 0
+    """The pages last announced to the supervisor."""
+    chars: int = 0
+    truncated: bool = False
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    rules_version: str | None = None
 
 
 def process_task(task: Task, limits: Limits, options: dict[str, Any],
                  notify: Any = None) -> DocumentOutcome:
     """Pre-flight, extract, cap, analyse and render one document; never raises.
 
-    Returns its ``DocumentOutcome``: the record (status, reason, type, pages, chars, truncated,
-    warnings, seconds, cpu_seconds, peak_rss_mb, rules_version), the index fields, the report
-    files' text (None on failure) and whether the worker should exit (``recycle``).
+    Returns its ``DocumentOutcome``: status, reason, what was read, the costs, the index
+    fields, the report files' text (None on failure) and whether the worker should exit
+    (``recycle``).
     """
     from analyzer.batch.limits import check_text_ratio
 
     start, cpu_start = time.monotonic(), time.process_time()
     path = Path(task.path)
-    record: dict[str, Any] = {"status": CRASHED, "reason": "", "type": None, "pages": None,
-                              "chars": 0, "truncated": False, "warnings": [],
-                              "rules_version": None}
+    found = _Found()
     rendered: _Rendered | None = None
     recycle = False
     stage = "pre-flight"
     try:
-        size, warnings = _preflight(path, limits, notify, record)
+        size, warnings = _preflight(path, limits, notify, found)
         stage = "extraction"
         extracted = _extract(path, options, notify, task.ocr_jobs)
         # output:input ratio on the whole text (before the cap hides it), before any analysis
         check_text_ratio(sum(len(block.text) for block in extracted.blocks), size, limits)
         stage = "analysis"
-        rendered = _analysis(extracted, task, options, limits, warnings, notify, record)
+        rendered = _analysis(extracted, task, options, limits, warnings, notify, found)
     except Exception as e:  # a library failure on hostile input, or a bug of ours
-        record.update(_failure(e, stage, path, limits))
+        found.status, found.reason = _failure(e, stage, path, limits)
         recycle = isinstance(e, MemoryError)
-    return _complete(task, record, rendered, recycle, (start, cpu_start))
+    return _complete(task, found, rendered, recycle, (start, cpu_start))
 
 
 def _preflight(path: Path, limits: Limits, notify: Any,
-               record: dict[str, Any]) -> tuple[int, list[str]]:
+               found: _Found) -> tuple[int, list[str]]:
     """The checks before any parser opens the file (size, type by content, ZIP and PDF limits,
-    extension); sets ``type`` and ``pages`` in ``record``. Returns the size and the warnings.
+    extension); sets ``type`` and ``pages`` in ``found``. Returns the size and the warnings.
 
     Raises:
         LimitExceeded, ExtractionError: the document is refused (its status and reason).
@@ -182,23 +197,23 @@ def _preflight(path: Path, limits: Limits, notify: Any,
     kind = sniff_type(path)
     warnings: list[str] = []
     if kind == "empty":
-        record["type"] = "empty"
+        found.type = "empty"
         raise ExtractionError("empty_file: 0 bytes", UNSUPPORTED_TYPE)
-    record["type"] = kind
+    found.type = kind
     if kind == "zip":
         # ZIP limits and the DOCTYPE ban before anything opens the package
         warnings.extend(check_zip(path, limits))
         if is_ooxml(path):
-            record["type"] = "docx"
+            found.type = "docx"
             warnings.extend(check_docx(path, limits))
     fmt = sniff_format(path)  # type by content; raises unsupported_type
-    record["type"] = fmt
+    found.type = fmt
     if fmt == "pdf":
         pages = check_pdf(path, limits)
-        record["pages"] = pages
+        found.pages = pages
         if notify and pages:
             notify(("pages", pages))
-            record["notified"] = pages
+            found.notified = pages
     suffix = path.suffix.lower()
     if fmt in ("pdf", "docx", "odt", "rtf", "doc") and suffix != f".{fmt}":
         warnings.append(f"extension_mismatch: {fmt.upper()} content in a "
@@ -207,8 +222,8 @@ def _preflight(path: Path, limits: Limits, notify: Any,
 
 
 def _analysis(extracted: Any, task: Task, options: dict[str, Any], limits: Limits,
-              warnings: list[str], notify: Any, record: dict[str, Any]) -> _Rendered:
-    """Cap and cut the text, analyse and render it, and set the status in ``record``
+              warnings: list[str], notify: Any, found: _Found) -> _Rendered:
+    """Cap and cut the text, analyse and render it, and set the status in ``found``
     (``ok``, or ``ok_no_text`` for a document without a usable text layer)."""
     extracted, chars, truncated = cap_text(extracted, limits.max_chars)
     if truncated:
@@ -219,73 +234,74 @@ def _analysis(extracted: Any, task: Task, options: dict[str, Any], limits: Limit
         warnings.append(f"text_split: {split} paragraph(s) longer than {MAX_BLOCK_CHARS} "
                         "characters cut into pieces (the analysis takes paragraphs of at "
                         "most that size)")
-    record.update(chars=chars, truncated=truncated, pages=extracted.pages)
+    found.chars, found.truncated, found.pages = chars, truncated, extracted.pages
     equivalent = max(extracted.pages or 0, chars // CHARS_PER_PAGE)
-    if notify and equivalent > (record.get("notified") or 0):
+    if notify and equivalent > found.notified:
         notify(("pages", equivalent))  # analysis time grows with the text: so does the timeout
     rendered, rules_version = _analyse(extracted, task, options, warnings)
-    record["rules_version"] = rules_version
-    record["warnings"] = warnings
+    found.rules_version = rules_version
+    found.warnings = warnings
     pages_n = extracted.pages or 1
     if chars == 0 or (extracted.format == "pdf" and chars / pages_n < MIN_CHARS_PER_PAGE):
-        record["status"] = OK_NO_TEXT
-        record["reason"] = "no usable text layer (scanned?): not reviewed, needs OCR"
+        found.status = OK_NO_TEXT
+        found.reason = "no usable text layer (scanned?): not reviewed, needs OCR"
     else:
-        record["status"] = OK
+        found.status = OK
     return rendered
 
 
-def _failure(e: Exception, stage: str, path: Path, limits: Limits) -> dict[str, str]:
+def _failure(e: Exception, stage: str, path: Path, limits: Limits) -> tuple[str, str]:
     """The status and reason of a document whose processing raised ``e`` during ``stage``."""
     from analyzer.batch.limits import LimitExceeded
     from analyzer.errors import ExtractionError, PatternFileError
 
     if isinstance(e, LimitExceeded):
-        return {"status": LIMIT_EXCEEDED, "reason": _short(str(e), path)}
+        return LIMIT_EXCEEDED, _short(str(e), path)
     if isinstance(e, PatternFileError):
-        return {"status": FATAL, "reason": str(e)}
+        return FATAL, str(e)
     if isinstance(e, ExtractionError):
-        status = e.status if e.status in FAILED else PARSE_ERROR
-        return {"status": status, "reason": _short(str(e), path)}
+        return e.status if e.status in FAILED else PARSE_ERROR, _short(str(e), path)
     if isinstance(e, MemoryError):
-        return {"status": LIMIT_EXCEEDED,
-                "reason": f"memory: over {limits.memory_mb} MB during {stage}"}
+        return LIMIT_EXCEEDED, f"memory: over {limits.memory_mb} MB during {stage}"
     if isinstance(e, RecursionError):
-        return {"status": PARSE_ERROR,
-                "reason": f"recursion: structure nested too deeply ({stage})"}
+        return PARSE_ERROR, f"recursion: structure nested too deeply ({stage})"
     status = CRASHED if stage == "analysis" else PARSE_ERROR
     label = "internal error" if stage == "analysis" else "corrupt"
-    return {"status": status, "reason": _short(f"{label}: {type(e).__name__}: {e}", path)}
+    return status, _short(f"{label}: {type(e).__name__}: {e}", path)
 
 
-def _complete(task: Task, record: dict[str, Any], rendered: _Rendered | None,
+def _complete(task: Task, found: _Found, rendered: _Rendered | None,
               recycle: bool, started: tuple[float, float]) -> DocumentOutcome:
     """The outcome: no report for a failed document; else the report compressed and, when
     the worker shares OUT's disk, its files written here; then the costs (time, CPU, peak
     memory) from ``started`` (wall clock, CPU)."""
-    record.pop("notified", None)
-    outcome = DocumentOutcome(record=record, recycle=recycle)
-    if record["status"] in ANALYSED and rendered is not None:
+    outcome = DocumentOutcome(
+        status=found.status, reason=found.reason, type=found.type, pages=found.pages,
+        chars=found.chars, truncated=found.truncated, warnings=tuple(found.warnings),
+        rules_version=found.rules_version, recycle=recycle)
+    if found.status in ANALYSED and rendered is not None:
         data = rendered.json.encode("utf-8")
         # json_bytes: a re-run notices a damaged OUT/<name>.json
         outcome = dataclasses.replace(
-            outcome, summary={**rendered.summary, "json_bytes": len(data)}, json=rendered.json,
-            html=rendered.html, blob=zlib.compress(data, 6),
+            outcome, summary=dataclasses.replace(rendered.summary, json_bytes=len(data)),
+            json=rendered.json, html=rendered.html, blob=zlib.compress(data, 6),
             # a memo for a document read in full only (not one without a text layer)
-            memo=rendered.memo if record["status"] == OK else None)
+            memo=rendered.memo if found.status == OK else None)
         if task.out_dir:
             outcome = _write_reports(task, outcome)
-    return dataclasses.replace(outcome, record={**record, **_costs(*started)})
+    return _with_costs(outcome, *started)
 
 
-def _costs(start: float, cpu_start: float) -> dict[str, float]:
-    """Wall-clock and CPU seconds since ``start``/``cpu_start``, and the peak memory (MB)."""
+def _with_costs(outcome: DocumentOutcome, start: float, cpu_start: float) -> DocumentOutcome:
+    """``outcome`` with the wall-clock and CPU seconds since ``start``/``cpu_start`` and the
+    peak memory (MB)."""
     import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": round(time.monotonic() - start, 3),
-            "cpu_seconds": round(time.process_time() - cpu_start, 3),
-            "peak_rss_mb": round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)}
+    return dataclasses.replace(
+        outcome, seconds=round(time.monotonic() - start, 3),
+        cpu_seconds=round(time.process_time() - cpu_start, 3),
+        peak_rss_mb=round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1))
 
 
 def _write_reports(task: Task, outcome: DocumentOutcome) -> DocumentOutcome:

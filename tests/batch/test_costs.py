@@ -57,10 +57,9 @@ def test_a_2_5_mb_paragraph_is_analysed_not_crashed(tmp_path):
     path.write_text(sentence * (2_500_000 // len(sentence) + 1), encoding="utf-8")
     task = Task(path=str(path), display="long.txt", name="long.txt", sha256="0" * 64)
     result = process_task(task, Limits(), {"lang": "fr"})
-    record = result.record
-    assert record["status"] == "ok", record["reason"]
-    assert record["truncated"] and record["chars"] == Limits().max_chars
-    assert any(w.startswith("text_split:") for w in record["warnings"])
+    assert result.status == "ok", result.reason
+    assert result.truncated and result.chars == Limits().max_chars
+    assert any(w.startswith("text_split:") for w in result.warnings)
 
 
 def _task(path):
@@ -81,7 +80,7 @@ def test_utf16_text_with_a_byte_order_mark_is_read(tmp_path):
             data = b"\xfe\xff" + data
         path.write_bytes(data)
         result = process_task(_task(path), Limits(), {"lang": "fr"})
-        assert result.record["status"] == "ok", (codec, result.record["reason"])
+        assert result.status == "ok", (codec, result.reason)
         assert "sauvegarde quotidienne" in result.json
 
 
@@ -94,8 +93,8 @@ def test_pdf_marker_inside_a_text_file_does_not_make_it_a_pdf(tmp_path):
                     encoding="utf-8")
     assert sniff_type(path) == "text"
     result = process_task(_task(path), Limits(), {"lang": "fr"})
-    assert result.record["status"] == "ok", result.record["reason"]
-    assert result.record["type"] == "txt"
+    assert result.status == "ok", result.reason
+    assert result.type == "txt"
     # the PDF convention of up to 1 KiB before the header holds for files named .pdf
     padded = tmp_path / "padded.pdf"
     padded.write_bytes(b"\x00" * 100 + b"%PDF-1.7\n")
@@ -249,14 +248,14 @@ def test_text_ratio_is_checked_after_extraction_and_before_the_analysis(tmp_path
     monkeypatch.setattr(worker, "_analyse", never)
     path = tmp_path / "bomb.pdf"
     path.write_bytes(_repeated_xobject_pdf(1000))
-    record = worker.process_task(_task(path), Limits(), {"lang": "fr"}).record
-    assert record["status"] == "limit_exceeded", record
+    outcome = worker.process_task(_task(path), Limits(), {"lang": "fr"})
+    assert outcome.status == "limit_exceeded", outcome
     assert re.match(r"text_ratio: 2\d\d,\d{3} characters extracted from 1,\d{3} bytes \(2\d\d "
-                    r"per byte, limit 20\): decompression bomb", record["reason"]), record
+                    r"per byte, limit 20\): decompression bomb", outcome.reason), outcome
     # the option: a higher ratio lets it through to the analysis, 0 turns the check off
     for limits in (Limits(max_text_ratio=1000), Limits(max_text_ratio=0)):
-        record = worker.process_task(_task(path), limits, {"lang": "fr"}).record
-        assert record["status"] == "crashed" and "decompression bomb" in record["reason"]
+        outcome = worker.process_task(_task(path), limits, {"lang": "fr"})
+        assert outcome.status == "crashed" and "decompression bomb" in outcome.reason
 
 
 def test_text_ratio_limit_is_far_above_real_contracts():

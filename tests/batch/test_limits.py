@@ -148,8 +148,7 @@ def test_text_cap_truncates_and_flags(tmp_path: Path):
     path.write_text("\n\n".join(f"Article {i}. Le Prestataire sauvegarde les données."
                                 for i in range(200)), encoding="utf-8")
     result = process_task(_task(path), Limits(max_chars=1000), {"lang": "fr"})
-    record = result.record
-    assert record["status"] == "ok" and record["truncated"] and record["chars"] == 1000
+    assert result.status == "ok" and result.truncated and result.chars == 1000
     report = json.loads(result.json)
     assert any("text_truncated" in w for w in report["document"]["warnings"])
 
@@ -157,11 +156,11 @@ def test_text_cap_truncates_and_flags(tmp_path: Path):
 def test_file_size_limit_and_unsupported_content(tmp_path: Path):
     big = tmp_path / "big.txt"
     big.write_bytes(b"a" * (2 * 1024 * 1024))
-    record = process_task(_task(big), Limits(max_file_mb=1), {}).record
-    assert record["status"] == "limit_exceeded" and "max_file_size" in record["reason"]
+    outcome = process_task(_task(big), Limits(max_file_mb=1), {})
+    assert outcome.status == "limit_exceeded" and "max_file_size" in outcome.reason
     binary = tmp_path / "blob.txt"
     binary.write_bytes(b"\x00\x01binary")
-    assert process_task(_task(binary), Limits(), {}).record["status"] == "unsupported_type"
+    assert process_task(_task(binary), Limits(), {}).status == "unsupported_type"
 
 
 def test_progress_is_a_live_line_on_a_terminal_and_json_lines_otherwise():

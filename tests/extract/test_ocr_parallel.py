@@ -29,15 +29,14 @@ def echo_worker(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
         task = conn.recv()
         if task is None:
             return
-        conn.send(("done", DocumentOutcome(record={"status": "ok", "reason": "",
-                                                   "ocr_jobs": task.ocr_jobs})))
+        conn.send(("done", DocumentOutcome(status="ok", reason=f"ocr_jobs {task.ocr_jobs}")))
 
 
 def _ocr_jobs(names: list[str], jobs: int, cores: int) -> dict[str, int]:
     tasks = [Task(path=n, display=n) for n in names]
     with Supervisor(jobs, Limits(memory_mb=0), {}, target=echo_worker,
                     cores=cores) as supervisor:
-        return {t.display: r.record["ocr_jobs"] for t, r in supervisor.run(tasks)}
+        return {t.display: int(r.reason.split()[1]) for t, r in supervisor.run(tasks)}
 
 
 def test_a_lone_document_gets_the_idle_cores_a_batch_does_not() -> None:
