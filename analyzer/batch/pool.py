@@ -94,7 +94,11 @@ class Supervisor:
         self.cores = max(self.jobs, cores or 0)
         self.target = target
         self.limits = limits
-        self.options = options
+        # the report options of this batch, as the CLI exported them: a forkserver started by
+        # an earlier batch of the same process forks workers with that batch's environment
+        from analyzer.report.i18n import options_from_env
+
+        self.options = {**options, "report_env": options_from_env().env()}
         self.ctx = _context(options)
         self.slots: list[_Slot | None] = [None] * self.jobs
         self.started_workers = 0

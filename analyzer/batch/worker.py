@@ -81,6 +81,7 @@ def worker_main(conn: Any, limits: Limits, options: dict[str, Any]) -> None:
     """Process target: set limits, warm up, then answer tasks until told to stop or recycled."""
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
+    os.environ.update(options.get("report_env") or {})  # this batch's --ui-lang, --reference-date
     setup_process(limits, options.get("stderr_path"))
     try:
         warm_up(options)

@@ -77,6 +77,22 @@ def test_scan_is_french_by_default_then_english_on_request_and_report_keeps_it(
     assert (out / "c.txt.html").read_text(encoding="utf-8") == html
 
 
+def test_a_second_scan_in_the_same_process_renders_in_its_own_language(tmp_path: Path) -> None:
+    """The worker processes of a second batch come from the forkserver the first one started
+    (with its environment): they must still render with the second batch's options."""
+    (tmp_path / "c.txt").write_text(CONTRACT, encoding="utf-8")
+    runner = CliRunner()
+    english = runner.invoke(cli, ["scan", str(tmp_path / "c.txt"), "-o", str(tmp_path / "en"),
+                                  "-j", "1", "-q", "--ui-lang", "en", "--format", "html"])
+    assert english.exit_code == 0, english.output + english.stderr
+    assert '<html lang="en">' in (tmp_path / "en" / "c.txt.html").read_text(encoding="utf-8")
+    french = runner.invoke(cli, ["scan", str(tmp_path / "c.txt"), "-o", str(tmp_path / "fr"),
+                                 "-j", "1", "-q", "--ui-lang", "fr", "--format", "html"])
+    assert french.exit_code == 0, french.output + french.stderr
+    html = (tmp_path / "fr" / "c.txt.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in html and "Synthèse" in html
+
+
 def test_invalid_reference_date_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "c.txt").write_text(CONTRACT, encoding="utf-8")
     result = CliRunner().invoke(cli, ["scan", str(tmp_path / "c.txt"), "-o", str(tmp_path / "o"),
