@@ -13,7 +13,8 @@ module runs in the batch parent process (no spaCy, no pydantic).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Literal
 
 from analyzer.check.certificate import HDS_TARGETS
 from analyzer.check.claims import Claim
@@ -21,22 +22,46 @@ from analyzer.check.claims import Claim
 ACTIVITY_VERDICTS: tuple[str, ...] = ("performed", "optional", "mentioned", "excluded", "silent")
 
 
+@dataclass(frozen=True)
+class ActivityVerdict:
+    """What the contract makes of one HDS activity (``activity_verdicts``).
+
+    ``verdict`` is one of ``ACTIVITY_VERDICTS``; ``clauses`` the clauses it rests on (included
+    ones for "performed", and so on); ``confidence`` "strong" when one of them binds the
+    provider to the activity, "weak" when they only mention it, None for "excluded" and
+    "silent"; ``unconfirmed``: tagged clauses name it, none binds the provider to it;
+    ``also_optional`` / ``also_excluded``: the conditional and excluded clauses beside a
+    performed (or optional) verdict.
+    """
+
+    key: str
+    verdict: str
+    clauses: tuple[str, ...]
+    confidence: Literal["strong", "weak"] | None
+    unconfirmed: bool
+    also_optional: tuple[str, ...] = ()
+    also_excluded: tuple[str, ...] = ()
+
+    @property
+    def strong(self) -> bool:
+        """A clause binds the provider to the activity."""
+        return self.confidence == "strong"
+
+
 def _ids(claims: Sequence[Claim], target: str, status: str) -> list[str]:
     return [c.id for c in claims if c.status == status and target in c.mapping]
 
 
 def activity_verdicts(claims: Sequence[Claim],
-                      declaring: Collection[str] = ()) -> list[dict[str, Any]]:
-    """One row per HDS activity: ``{"key", "verdict", "clauses": [ids], "strong": bool,
-    "confidence": "strong" | "weak" | None, "unconfirmed": bool}`` (``unconfirmed``: tagged
-    clauses name it, none binds the provider to it).
+                      declaring: Collection[str] = ()) -> list[ActivityVerdict]:
+    """One ``ActivityVerdict`` per HDS activity, in taxonomy order.
 
     ``claims``: the tagged clauses (``check.claims``: ``claims_of`` the analysis's,
     ``report_claims`` a stored report's); ``declaring``: the ids of the clauses that declare the
     certificate. ``clauses`` are the clauses the verdict rests on (included ones for
     "performed", and so on). ``confidence`` is "strong" when one of them binds the provider to
     the activity (``Claim.binds``), "weak" when they only mention it; None for "excluded" and
-    "silent". ``strong`` is ``confidence == "strong"``. The clause that declares the
+    "silent". The clause that declares the
     certificate names activities without committing to perform them: when it is the only one,
     or when the clauses only mention the activity (no provider obligation), the verdict is
     "mentioned" (a weak mention, no certificate required).
@@ -67,12 +92,12 @@ def activity_verdicts(claims: Sequence[Claim],
             # named only in passing (a title, a mutual clause): the contract does not say that
             # the vendor performs it, and it requires no certificate
             verdict = "mentioned"
-        confidence = None if verdict in ("excluded", "silent") else \
-            "strong" if strong else "weak"
-        rows.append({"key": t, "verdict": verdict, "clauses": ids, "strong": strong,
-                     "confidence": confidence, "unconfirmed": unconfirmed,
-                     "also_optional": conditional if verdict == "performed" else [],
-                     "also_excluded": excluded if verdict in ("performed", "optional") else []})
+        rows.append(ActivityVerdict(
+            t, verdict, tuple(ids),
+            None if verdict in ("excluded", "silent") else "strong" if strong else "weak",
+            unconfirmed,
+            also_optional=tuple(conditional) if verdict == "performed" else (),
+            also_excluded=tuple(excluded) if verdict in ("performed", "optional") else ()))
     return rows
 
 
@@ -80,5 +105,4 @@ def activity_confidence(claims: Sequence[Claim],
                         declaring: Collection[str] = ()) -> dict[str, str]:
     """``{activity: "strong" | "weak"}`` for the HDS activities the contract performs, offers or
     mentions (the report's optional ``activity_confidence`` key)."""
-    return {a["key"]: a["confidence"] for a in activity_verdicts(claims, declaring)
-            if a["confidence"]}
+    return {a.key: a.confidence for a in activity_verdicts(claims, declaring) if a.confidence}

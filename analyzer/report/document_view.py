@@ -151,19 +151,19 @@ def _activity_rows(summary: Mapping[str, Any], index: Mapping[str, Any],
                    m: Messages, tax: TaxonomyFacts | None = None) -> list[dict[str, Any]]:
     rows = []
     for a in summary["activities"]:
-        links, more = _links(a["clauses"], index, m, limit=6)
+        links, more = _links(a.clauses, index, m, limit=6)
         also = []
-        if a["also_optional"]:
+        if a.also_optional:
             also.append(m("verdict.also_optional", refs=", ".join(
-                lk["ref"] for lk in _links(a["also_optional"], index, m, limit=4)[0])))
-        if a["also_excluded"]:
+                lk["ref"] for lk in _links(a.also_optional, index, m, limit=4)[0])))
+        if a.also_excluded:
             also.append(m("verdict.also_excluded", refs=", ".join(
-                lk["ref"] for lk in _links(a["also_excluded"], index, m, limit=4)[0])))
-        rows.append({"key": a["key"], "title": title("targets", a["key"], m.lang, tax),
-                     "verdict": a["verdict"], "label": m(f"activity.{a['verdict']}"),
-                     "strong": a["strong"], "confidence": a.get("confidence"),
-                     "confidence_label": m(f"verdict.confidence.{a['confidence']}")
-                     if a.get("confidence") else "",
+                lk["ref"] for lk in _links(a.also_excluded, index, m, limit=4)[0])))
+        rows.append({"key": a.key, "title": title("targets", a.key, m.lang, tax),
+                     "verdict": a.verdict, "label": m(f"activity.{a.verdict}"),
+                     "strong": a.strong, "confidence": a.confidence,
+                     "confidence_label": m(f"verdict.confidence.{a.confidence}")
+                     if a.confidence else "",
                      "links": links, "more": more,
                      "also": "; ".join(also)})
     return rows
@@ -222,14 +222,14 @@ def certificate_view(report: Mapping[str, Any], summary: Mapping[str, Any],
         links = _links([str(c) for c in declared.get("clauses") or []], index, m)[0]
     elif declared is not None:
         rows.append((m("cert.declared"), fmt_value(declared, m)))
-    by_target = {a["key"]: a for a in summary["activities"]}
+    by_target = {a.key: a for a in summary["activities"]}
     gaps = []
     for t in cert["gaps"]:
         gaps.append({"text": m("cert.gap_item", code=t,
                                title=lower_first(title("targets", t, m.lang, tax)),
                                cert=certificate_label(
                                    (tax or default_facts()).certificate_of.get(t, ""), m)),
-                     "links": _links(by_target[t]["clauses"], index, m, limit=5)[0]})
+                     "links": _links(by_target[t].clauses, index, m, limit=5)[0]})
     expiry = _expiry_text(cert, m)
     unconfirmed = cert.get("unconfirmed") or []
     if unconfirmed:

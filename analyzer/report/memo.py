@@ -299,7 +299,7 @@ def _evidence(memo: _Doc, v: _View) -> None:
     clauses = {str(c["id"]): c for c in report.get("clauses", []) if "id" in c}
     wanted: list[str] = []
     for a in v.summary["activities"]:
-        wanted.extend(a["clauses"][:3])
+        wanted.extend(a.clauses[:3])
     declared = report.get("declared_certificate")
     if isinstance(declared, Mapping):
         wanted.extend(str(x) for x in declared.get("clauses") or [])

@@ -95,20 +95,20 @@ def summarize(report: Mapping[str, Any], reference_date: date | None) -> dict[st
     """Everything the verdict block, the index row, the tables and the memo show.
 
     Returns:
-        ``{"activities": [...], "performed": [...], "optional": [...], "other": {target: n},
+        ``{"activities": [ActivityVerdict, ...], "performed": [...], "optional": [...], "other": {target: n},
         "certificate": {...}, "checklist": [{"id", "status", "clauses"}], "counts": {...}}``;
         ``counts`` holds ``findings``, ``activities_performed`` (A1–A6 performed or optional,
         out of 6), ``checklist_total`` and one count per checklist status.
     """
     activities = activity_verdicts(*report_claims(report))
-    performed = [a["key"] for a in activities if a["verdict"] == "performed"]
-    optional = [a["key"] for a in activities if a["verdict"] == "optional"]
+    performed = [a.key for a in activities if a.verdict == "performed"]
+    optional = [a.key for a in activities if a.verdict == "optional"]
     declared = report.get("declared_certificate") or None
     if declared is not None and not isinstance(declared, Mapping):
         declared = {"activities": []}  # declared in a shape this version cannot read
-    bound = [a["key"] for a in activities if a["confidence"] == "strong"]
+    bound = [a.key for a in activities if a.strong]
     cert = certificate_verdict(declared, bound, reference_date)
-    cert["unconfirmed"] = [a["key"] for a in activities if a["unconfirmed"]]
+    cert["unconfirmed"] = [a.key for a in activities if a.unconfirmed]
     checklist = []
     for item in report.get("checklist", []):
         if not isinstance(item, Mapping):

@@ -108,8 +108,8 @@ def test_an_optional_service_the_provider_offers_requires_the_certificate() -> N
                      "quotidienne des données de santé.")
     assert report["clauses"][0]["status"] == "conditional"
     assert report["certificates_required"] == ["infogereur"]
-    verdict = {a["key"]: a for a in summarize(report, None)["activities"]}["A6"]
-    assert verdict["verdict"] == "optional" and verdict["confidence"] == "strong"
+    verdict = {a.key: a for a in summarize(report, None)["activities"]}["A6"]
+    assert verdict.verdict == "optional" and verdict.confidence == "strong"
 
 
 def test_english_mentions_and_obligation() -> None:
@@ -129,7 +129,7 @@ def test_reports_without_commitments_keep_their_verdict() -> None:
             c.pop(key, None)
     summary = summarize(report, None)
     assert summary["certificate"]["required"] == ["infogereur", "infrastructure_physique"]
-    assert {a["key"]: a["confidence"] for a in summary["activities"]}["A4"] == "strong"
+    assert {a.key: a.confidence for a in summary["activities"]}["A4"] == "strong"
 
 
 def test_confidence_is_shown_in_html_and_memo() -> None:
@@ -173,7 +173,7 @@ def test_the_json_and_the_verdict_agree_on_what_requires_a_certificate(name: str
     summary = summarize(report, None)
     assert summary["certificate"]["required"] == report["certificates_required"]
     assert report["certificates_required"], "the sample hosts health data"
-    assert {a["key"]: a["confidence"] for a in summary["activities"] if a["confidence"]} \
+    assert {a.key: a.confidence for a in summary["activities"] if a.confidence} \
         == report["activity_confidence"]
-    strong = [a["key"] for a in summary["activities"] if a["confidence"] == "strong"]
+    strong = [a.key for a in summary["activities"] if a.strong]
     assert summary["certificate"]["performed"] == strong

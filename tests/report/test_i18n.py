@@ -208,13 +208,13 @@ def test_activity_verdicts_performed_optional_excluded_silent() -> None:
         {"id": "c3", "status": "excluded", "party": "client", "mapping": ["A1"]},
         {"id": "c4", "status": "definition", "party": "provider", "mapping": ["A2"]},
     ]}
-    rows = {r["key"]: r for r in activity_verdicts(*report_claims(report))}
-    assert rows["A3"]["verdict"] == "performed" and rows["A3"]["clauses"] == ["c1"]
-    assert rows["A3"]["also_optional"] == ["c2"]
-    assert rows["A4"]["verdict"] == "optional"
-    assert rows["A1"]["verdict"] == "excluded"
-    assert rows["A2"]["verdict"] == "silent"  # a definition is not a commitment
-    assert rows["A5"]["verdict"] == rows["A6"]["verdict"] == "silent"
+    rows = {r.key: r for r in activity_verdicts(*report_claims(report))}
+    assert rows["A3"].verdict == "performed" and rows["A3"].clauses == ("c1",)
+    assert rows["A3"].also_optional == ("c2",)
+    assert rows["A4"].verdict == "optional"
+    assert rows["A1"].verdict == "excluded"
+    assert rows["A2"].verdict == "silent"  # a definition is not a commitment
+    assert rows["A5"].verdict == rows["A6"].verdict == "silent"
 
 
 def test_verdict_rows_link_to_article_numbers() -> None:
@@ -369,9 +369,9 @@ def test_the_certificate_clause_alone_is_a_mention_not_an_activity_performed() -
         "checklist": [],
     }
     s = summarize(report, None)
-    rows = {a["key"]: a for a in s["activities"]}
-    assert rows["A5"]["verdict"] == "mentioned" and rows["A5"]["clauses"] == ["c1"]
-    assert rows["A6"]["verdict"] == "performed" and rows["A6"]["clauses"] == ["c2"]
+    rows = {a.key: a for a in s["activities"]}
+    assert rows["A5"].verdict == "mentioned" and rows["A5"].clauses == ("c1",)
+    assert rows["A6"].verdict == "performed" and rows["A6"].clauses == ("c2",)
     assert s["performed"] == ["A6"] and s["counts"]["activities_performed"] == 1
     assert s["certificate"]["required"] == ["infogereur"]
     report["clauses"].pop()
