@@ -96,9 +96,28 @@ def test_samples_floor(name: str) -> None:
 @pytest.mark.xfail(reason="target not reached yet: dev 0.687 (leave one publisher out) against "
                           "test 0.559", strict=True)
 def test_dev_and_test_agree_within_the_gap() -> None:
+    assert abs(_leave_one_publisher_out()["micro"]["f1"] - _test_split()["micro"]["f1"]) <= GAP
+
+
+@lru_cache(maxsize=1)
+def _leave_one_publisher_out() -> dict[str, Any]:
     sys.path.insert(0, str(REPO / "scripts"))
     import train_clause_model as training
 
     docs = training.training_documents(CORPUS_DOCS)
-    dev = training.cross_validate_summary(docs, training.document_rows(docs))
-    assert abs(dev["micro"]["f1"] - _test_split()["micro"]["f1"]) <= GAP
+    return training.cross_validate_summary(docs, training.document_rows(docs))
+
+
+def test_leave_one_publisher_out_scores_every_dev_publisher_apart() -> None:
+    """Each dev publisher with gold clauses is scored alone, by a model that never saw it: the
+    figure that shows whether a change holds beyond the publisher with the most gold."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    import train_clause_model as training
+
+    dev = _leave_one_publisher_out()
+    with_gold = {training.publisher(d) for g, d in training.training_documents(CORPUS_DOCS)
+                 if training.load_gold(g).clauses}
+    assert set(dev["publishers"]) == with_gold and len(with_gold) >= 4
+    assert all(0.0 < f1 < 1.0 for f1 in dev["publishers"].values())
+    assert dev["publisher_mean_f1"] == pytest.approx(
+        sum(dev["publishers"].values()) / len(dev["publishers"]))
