@@ -78,16 +78,30 @@ class ReportSummary:
 
     @classmethod
     def from_json(cls, data: Any) -> ReportSummary | None:
-        """The summary of a stored JSON object; None for ``{}`` (a document without a report)
-        or anything else than an object. Missing keys take their defaults."""
+        """The summary of a stored JSON object; missing keys take their defaults. None for
+        ``{}`` (a document without a report) and for anything this code did not write (not
+        an object, a value of another type: a store edited or damaged by hand), so that the
+        next scan analyses that input again instead of showing numbers it cannot read."""
         if not isinstance(data, dict) or not data:
             return None
-        return cls(language=data.get("language"),
-                   certificates_required=tuple(data.get("certificates_required", ())),
-                   coverage=dict(data.get("coverage", {})),
-                   checklist_missing=tuple(data.get("checklist_missing", ())),
-                   warnings=tuple(data.get("warnings", ())), clauses=data.get("clauses", 0),
-                   json_bytes=data.get("json_bytes"))
+        coverage = data.get("coverage", {})
+        lists = [data.get(k, []) for k in ("certificates_required", "checklist_missing",
+                                           "warnings")]
+        language, clauses, size = (data.get("language"), data.get("clauses", 0),
+                                   data.get("json_bytes"))
+        if not (isinstance(coverage, dict) and all(map(_is_count, coverage.values()))
+                and all(isinstance(v, list) and all(isinstance(x, str) for x in v)
+                        for v in lists)
+                and (language is None or isinstance(language, str)) and _is_count(clauses)
+                and (size is None or _is_count(size))):
+            return None
+        return cls(language=language, certificates_required=tuple(lists[0]),
+                   coverage=dict(coverage), checklist_missing=tuple(lists[1]),
+                   warnings=tuple(lists[2]), clauses=clauses, json_bytes=size)
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 @dataclass(frozen=True, kw_only=True)

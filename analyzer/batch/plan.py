@@ -14,7 +14,7 @@ from analyzer.batch.models import StoredRecord, Task
 from analyzer.batch.store import Store
 from analyzer.extract import file_sha256
 from analyzer.resources import patterns_fingerprint
-from analyzer.statuses import LIMIT_EXCEEDED, NOT_FAILED, PARSE_ERROR, RETRIED
+from analyzer.statuses import ANALYSED, LIMIT_EXCEEDED, NOT_FAILED, PARSE_ERROR, RETRIED
 
 RETRY_STATUSES = RETRIED  # possibly transient: re-done by --retry-failed
 
@@ -69,7 +69,8 @@ class Plan:
             if (old is not None and not force and old.sha256 == sha
                     and old.config_key == key
                     and not (retry_failed and old.status in RETRY_STATUSES)
-                    and (old.status in NOT_FAILED or old.limits_key == limits_key)):
+                    and (old.status in NOT_FAILED or old.limits_key == limits_key)
+                    and (old.status not in ANALYSED or old.summary is not None)):
                 self.reuse.append((item, old, st.st_mtime_ns))
             else:
                 self.run.append((item, task))

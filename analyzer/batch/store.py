@@ -233,8 +233,11 @@ def _row(row: sqlite3.Row) -> StoredRecord:
     values = dict(row)
     entry = values.pop("entry")
     values["truncated"] = bool(values["truncated"])
-    return StoredRecord(**values,
-                        summary=ReportSummary.from_json(json.loads(entry)) if entry else None)
+    try:
+        summary = json.loads(entry) if isinstance(entry, str) and entry else None
+    except ValueError:  # an entry damaged by hand: read as none, the files are written again
+        summary = None
+    return StoredRecord(**values, summary=ReportSummary.from_json(summary))
 
 
 def open_store(out_dir: Path, warnings: list[str]) -> Store:

@@ -182,3 +182,38 @@ def test_the_record_has_a_field_per_column_and_the_summary_round_trips():
     partial = ReportSummary.from_json({"language": "fr", "clauses": 3})
     assert partial == ReportSummary(language="fr", clauses=3)
     assert partial is not None and "json_bytes" not in partial.to_json()
+
+
+def test_a_store_whose_index_fields_were_damaged_is_read_and_repaired_by_the_next_scan(
+        tmp_path: Path):
+    """A results.sqlite edited by hand (or damaged) in its ``entry`` column: ``report OUT``
+    still writes the index, and the next scan analyses those inputs again instead of reusing
+    index fields it cannot read (it used to stop with a traceback)."""
+    contracts = tmp_path / "in"
+    contracts.mkdir()
+    for n in range(3):
+        (contracts / f"c{n}.txt").write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    first = runner.invoke(cli, ["scan", str(contracts), "-o", str(out), "-j", "1", "-q",
+                                "--format", "json,html"])
+    assert first.exit_code == 0, first.output
+    with sqlite3.connect(out / "results.sqlite") as db:
+        db.execute("UPDATE files SET entry = ? WHERE path LIKE '%c0.txt'",
+                   ('{"coverage": 5, "warnings": 3, "clauses": "x"}',))
+        db.execute("UPDATE files SET entry = '[1, 2]' WHERE path LIKE '%c1.txt'")
+        db.execute("UPDATE files SET entry = 'not json {' WHERE path LIKE '%c2.txt'")
+    rebuilt = runner.invoke(cli, ["report", str(out)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert (out / "index.html").is_file()
+
+    again = runner.invoke(cli, ["scan", str(contracts), "-o", str(out), "-j", "1",
+                                "--format", "json,html"])
+    assert again.exit_code == 0, again.output
+    assert "inchangés depuis la dernière analyse : 1" not in again.output + again.stderr
+    with Store(out) as store:
+        records = store.records()
+    assert len(records) == 3
+    assert all(r.summary is not None and r.summary.clauses > 0
+               and r.summary.json_bytes == (out / f"{r.name}.json").stat().st_size
+               for r in records)
