@@ -52,6 +52,16 @@ def output_names(relative_paths: Iterable[str]) -> dict[str, str]:
     return names
 
 
+_OUTPUT_NAME = re.compile(r"\w[\w.\-]*")
+
+
+def is_output_name(name: object) -> bool:
+    """Whether ``name`` is a stem ``output_names`` can give: a plain file name in OUT (no
+    folder, not hidden, within the length limit), never a path that leads elsewhere."""
+    return (isinstance(name, str) and _OUTPUT_NAME.fullmatch(name) is not None
+            and len(name.encode("utf-8", "surrogateescape")) <= _MAX_NAME + 9)
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Write a file so that readers see the old or the new content, never a partial one."""
     atomic_write_bytes(path, text.encode("utf-8"))

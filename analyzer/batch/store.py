@@ -20,6 +20,7 @@ from typing import Any
 
 from analyzer.batch.entry import report_summary
 from analyzer.batch.models import ReportSummary, RunSummary, StoredRecord
+from analyzer.output import is_output_name
 from analyzer.report_json import REPORT_SCHEMA
 from analyzer.statuses import OK, OK_NO_TEXT
 
@@ -140,7 +141,7 @@ class Store:
         """Every record (without reports), or those of ``paths`` (in that order, missing ones left
         out)."""
         rows = self.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM files ORDER BY path")
-        found = {r["path"]: _row(r) for r in rows}
+        found = {r["path"]: record for r in rows if (record := _row(r)) is not None}
         if paths is None:
             return list(found.values())
         return [found[p] for p in paths if p in found]
@@ -229,8 +230,13 @@ def _values(record: StoredRecord) -> list[Any]:
     return [values[c] for c in COLUMNS]
 
 
-def _row(row: sqlite3.Row) -> StoredRecord:
+def _row(row: sqlite3.Row) -> StoredRecord | None:
+    """The record of a row; None (as if absent: the input is analysed again) when its output
+    name is not one this code gives, e.g. ``../x`` in a store edited by hand: files are only
+    ever written, re-rendered or removed under names of OUT itself."""
     values = dict(row)
+    if not is_output_name(values["name"]):
+        return None
     entry = values.pop("entry")
     values["truncated"] = bool(values["truncated"])
     try:

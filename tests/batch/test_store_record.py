@@ -217,3 +217,34 @@ def test_a_store_whose_index_fields_were_damaged_is_read_and_repaired_by_the_nex
     assert all(r.summary is not None and r.summary.clauses > 0
                and r.summary.json_bytes == (out / f"{r.name}.json").stat().st_size
                for r in records)
+
+
+def test_report_out_never_writes_or_removes_outside_out_whatever_names_the_store_holds(
+        tmp_path: Path):
+    """An OUT folder handed over by someone else: an output name edited in its store (``../x``)
+    must not make ``report OUT`` write, re-render or delete a file outside OUT."""
+    contracts = tmp_path / "in"
+    contracts.mkdir()
+    (contracts / "a.txt").write_text(TEXT, encoding="utf-8")
+    (contracts / "b.txt").write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["scan", str(contracts), "-o", str(out), "-j", "1", "-q",
+                               "--format", "json,html"]).exit_code == 0
+    victim = tmp_path / "victim.json"
+    victim.write_text("precious", encoding="utf-8")
+    with sqlite3.connect(out / "results.sqlite") as db:
+        db.execute("UPDATE files SET name = '../victim' WHERE path LIKE '%a.txt'")
+        db.execute("UPDATE files SET name = '../victim', status = 'parse_error' "
+                   "WHERE path LIKE '%b.txt'")
+    rebuilt = runner.invoke(cli, ["report", str(out)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert not (tmp_path / "victim.html").exists()
+    # the next scan analyses both inputs again, under names of OUT
+    again = runner.invoke(cli, ["scan", str(contracts), "-o", str(out), "-j", "1", "-q",
+                                "--format", "json,html"])
+    assert again.exit_code == 0, again.output
+    with Store(out) as store:
+        assert sorted(r.name for r in store.records()) == ["in__a.txt", "in__b.txt"]
+    assert victim.read_text(encoding="utf-8") == "precious"
