@@ -165,6 +165,8 @@ def rewrite_documents(store: Store, out_dir: Path, records: Iterable[StoredRecor
     reviews = stored_reviews(out_dir)
     for record in records:
         text = store.report_json(record.path) if record.status in ANALYSED else None
+        if text is None and record.status in ANALYSED:
+            continue  # its stored report cannot be read back: its files stay as they are
         html = (render_html(json.loads(text), reviews, taxonomy) if text and "html" in formats
                 else None)
         write_document(out_dir, record.name, formats, text, html)

@@ -26,6 +26,9 @@ from analyzer.statuses import OK, OK_NO_TEXT
 
 STORE_NAME = "results.sqlite"
 log = logging.getLogger(__name__)
+MAX_REPORT_BYTES = 512 * 1024 * 1024
+"""Largest stored report read back (a report of the longest text the analysis takes, 2 million
+characters, is a few tens of MB)."""
 SCHEMA_VERSION = 1
 
 COLUMNS = (
@@ -165,10 +168,24 @@ class Store:
                           (run_id, mtime_ns, path))
 
     def report_json(self, path: str) -> str | None:
+        """The stored report of an input as JSON text; None without one, and for one that
+        cannot be read back (damaged, not a report object, or expanding beyond
+        ``MAX_REPORT_BYTES``: a store edited by hand), which is logged and left unused."""
         row = self.conn.execute("SELECT report FROM files WHERE path = ?", (path,)).fetchone()
         if row is None or row["report"] is None:
             return None
-        return zlib.decompress(row["report"]).decode("utf-8")
+        try:
+            inflate = zlib.decompressobj()
+            data = inflate.decompress(row["report"], MAX_REPORT_BYTES)
+            if inflate.unconsumed_tail:
+                raise ValueError(f"over {MAX_REPORT_BYTES} bytes once decompressed")
+            text = data.decode("utf-8")
+            if not isinstance(json.loads(text), dict):
+                raise ValueError("not a JSON object")
+        except (zlib.error, TypeError, ValueError) as e:
+            log.warning("%s: the stored report cannot be read (%s); not used", path, e)
+            return None
+        return text
 
     def report(self, path: str) -> dict[str, Any] | None:
         text = self.report_json(path)

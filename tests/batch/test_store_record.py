@@ -248,3 +248,40 @@ def test_report_out_never_writes_or_removes_outside_out_whatever_names_the_store
     with Store(out) as store:
         assert sorted(r.name for r in store.records()) == ["in__a.txt", "in__b.txt"]
     assert victim.read_text(encoding="utf-8") == "precious"
+
+
+def test_stored_reports_that_cannot_be_read_back_leave_the_files_as_they_are(
+        tmp_path: Path, monkeypatch, caplog):
+    """A damaged report blob, one that is not a JSON object, and one that would expand beyond
+    the bound: ``report OUT`` neither stops nor removes or rewrites those documents' files."""
+    import analyzer.batch.store as store_module
+
+    contracts = tmp_path / "in"
+    contracts.mkdir()
+    for n in range(4):
+        (contracts / f"c{n}.txt").write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["scan", str(contracts), "-o", str(out), "-j", "1", "-q",
+                               "--format", "json,html"]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.glob("in__c*.txt.*")}
+    with sqlite3.connect(out / "results.sqlite") as db:
+        db.execute("UPDATE files SET report = ? WHERE path LIKE '%c0.txt'", (b"\x00garbage",))
+        db.execute("UPDATE files SET report = ? WHERE path LIKE '%c1.txt'",
+                   (zlib.compress(b"[1, 2, 3]"),))
+        db.execute("UPDATE files SET report = ? WHERE path LIKE '%c2.txt'",
+                   (zlib.compress(b"\xff\xfe not utf-8"),))
+    size = len(next(out.glob("in__c3.txt.json")).read_bytes())
+    monkeypatch.setattr(store_module, "MAX_REPORT_BYTES", size // 2,  # every report too big
+                        raising=False)
+    (out / "in__c0.txt.html").write_text("kept", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="analyzer.batch.store"):
+        rebuilt = runner.invoke(cli, ["report", str(out)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    after = {p.name: p.read_bytes() for p in out.glob("in__c*.txt.*")}
+    assert after == {**before, "in__c0.txt.html": b"kept"}
+    unread = {r.getMessage().split(":")[0] for r in caplog.records
+              if "cannot be read" in r.getMessage()}
+    assert unread == {f"in/c{n}.txt" for n in range(4)}
+    assert any("once decompressed" in r.getMessage() and "c3.txt" in r.getMessage()
+               for r in caplog.records)
