@@ -44,7 +44,7 @@ def entry_verdict(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
                 "gap_texts": [], "expiry": cert["expiry"], "valid_until": cert["valid_until"],
                 "performed": cert["performed"], "required": cert["required"],
                 "problems": [i["id"] for i in s["checklist"] if i["status"] != "present"],
-                "counts": s["counts"]}
+                "counts": s["counts"], "activities": s["activities"]}
     declared = entry.get("declared_certificate")
     gap_texts = [str(g) for g in entry.get("certificate_gaps") or []]
     return {"declared": bool(declared),
@@ -55,7 +55,7 @@ def entry_verdict(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
             "performed": [],
             "required": [str(c) for c in entry.get("certificates_required") or []],
             "problems": [str(i) for i in entry.get("checklist_missing") or []],
-            "counts": None}
+            "counts": None, "activities": []}
 
 
 def looks_like_a_contract(entry: Mapping[str, Any],

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from analyzer.check.activities import ActivityVerdict
 from analyzer.report.explain import plain_explanation
 from analyzer.report.i18n import Messages, ReportOptions, resolve
 from analyzer.report.labels import certificate_label, format_date, target_short, title
@@ -23,7 +24,8 @@ FINDING_COLUMNS: tuple[str, ...] = (
     "review_category", "review_status", "review_target", "review_origin",
 )
 CONTRACT_COLUMNS: tuple[str, ...] = (
-    "document", "status", "reason", "language", "findings", *TARGETS, "certificates_required",
+    "document", "status", "reason", "language", "findings", *TARGETS, "activities",
+    "certificates_required",
     "declared_certificate", "certificate_gaps", "certificate_expiry", "checklist_gaps",
     "checklist_gap_items",
     "warnings", "report",
@@ -125,6 +127,16 @@ def _declared_text(declared: Any, m: Messages) -> str:
     return str(declared) if declared else m("index.no_certificate")
 
 
+def _activity_text(a: ActivityVerdict, m: Messages) -> str:
+    """One HDS activity's verdict in words, with how sure it is ("A5 : la réalise (obligation
+    du prestataire)"), as the HTML report's verdict block says it."""
+    verdict = m(f"activity.{a.verdict}")
+    if a.confidence is None:
+        return m("table.activity", code=a.key, verdict=verdict)
+    return m("table.activity_sure", code=a.key, verdict=verdict,
+             confidence=m(f"verdict.confidence.{a.confidence}"))
+
+
 def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
                  options: ReportOptions | None = None,
                  tax: TaxonomyFacts | None = None) -> dict[str, Any]:
@@ -155,11 +167,14 @@ def contract_row(entry: Mapping[str, Any], report: Mapping[str, Any] | None,
                    date=format_date(verdict["valid_until"], m) if verdict["valid_until"]
                    else "")
     gaps = (", ".join(verdict["gaps"]) or "; ".join(verdict["gap_texts"])) if verdict else ""
+    activities = _join((_activity_text(a, m) for a in verdict["activities"]
+                        if a.verdict != "silent"), "; ") if verdict else ""
     return {
         "document": entry.get("path", ""), "status": status_label,
         "reason": entry.get("reason") or "", "language": entry.get("language") or "",
         "findings": entry.get("clauses", 0) if analysed else "",
         **{t: (int(cov.get(t) or 0) if analysed else "") for t in TARGETS},
+        "activities": activities,
         "certificates_required": _join((certificate_label(str(c), m)
                                         for c in (verdict["required"] if verdict else
                                                   entry.get("certificates_required") or [])),

@@ -17,6 +17,7 @@ from analyzer.report.tables import (
     CONTRACT_COLUMNS,
     FINDING_COLUMNS,
     column_labels,
+    contract_row,
 )
 from tests.report.sample import sample_entries, sample_report
 
@@ -83,6 +84,10 @@ def test_xlsx_sheets_and_content(batch: tuple[Path, list[dict], dict]) -> None:
     assert [r[1] for r in contracts[1:]] == ["✓ analysé", "– ignoré", "✗ chiffré"]
     ok = dict(zip(CONTRACT_COLUMNS, contracts[1], strict=True))
     assert ok["A6"] == len(report["coverage"]["A6"])
+    assert ok["activities"] == (
+        "A1 : la réalise (obligation du prestataire); A3 : la réalise (obligation du "
+        "prestataire); A5 : la réalise (obligation du prestataire); A6 : la réalise "
+        "(obligation du prestataire)")  # the silent A2 and A4 are left out
     assert ok["findings"] == len(report["clauses"])
     assert "valable jusqu'au 31 mai 2027" in ok["declared_certificate"]
     assert "activités A3, A5, A6" in ok["declared_certificate"]
@@ -92,6 +97,7 @@ def test_xlsx_sheets_and_content(batch: tuple[Path, list[dict], dict]) -> None:
     assert ok["checklist_gaps"] == sum(1 for i in report["checklist"] if i["status"] != "present")
     failed = dict(zip(CONTRACT_COLUMNS, contracts[3], strict=True))
     assert failed["reason"] == "PDF is password-protected"
+    assert failed["activities"] is None  # an empty cell: nothing was read
     checklist = list(wb["Clauses obligatoires"].iter_rows(values_only=True))
     assert checklist[0][0] == "Document" and "Restitution de la totalité des données" in \
         checklist[0]
@@ -283,3 +289,27 @@ def test_contracts_row_of_a_document_without_text_has_counts_not_blanks() -> Non
     assert row["checklist_gaps"] == "" and row["declared_certificate"] == ""
     skipped = contract_row({"path": "a.xls", "status": "skipped"}, None, ReportOptions("fr"))
     assert skipped["findings"] == "" and skipped["A1"] == ""
+
+
+def test_the_contracts_row_says_what_the_vendor_does_of_each_activity_and_how_sure() -> None:
+    """For a legal team filtering thousands of contracts: the verdict of every HDS activity the
+    contract speaks of, with the confidence the HTML report shows (an obligation of the
+    provider, or a mere mention to confirm), in the interface language."""
+    report = {
+        "document": {"path": "c.txt", "language": "fr", "warnings": []},
+        "clauses": [
+            {"id": "c1", "status": "included", "mapping": ["A5"], "commitment": "obligation",
+             "obligation_mapping": ["A5"]},
+            {"id": "c2", "status": "included", "mapping": ["A6"], "commitment": "mention"},
+            {"id": "c3", "status": "excluded", "mapping": ["A1"]},
+            {"id": "c4", "status": "conditional", "mapping": ["A4"]},
+        ],
+        "coverage": {}, "checklist": [], "certificates_required": [],
+    }
+    entry = {"path": "c.txt", "status": "ok", "clauses": 4}
+    fr = contract_row(entry, report)["activities"]
+    assert fr == ("A1 : ne la réalise pas (exclue); A4 : en option seulement (obligation du "
+                  "prestataire); A5 : la réalise (obligation du prestataire); A6 : mentionnée "
+                  "(simple mention, à confirmer)")
+    en = contract_row(entry, report, ReportOptions("en"))["activities"]
+    assert en.startswith("A1: does not (excluded); A4: only as an option (provider obligation)")
