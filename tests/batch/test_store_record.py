@@ -184,20 +184,26 @@ def test_the_record_has_a_field_per_column_and_the_summary_round_trips():
     assert partial is not None and "json_bytes" not in partial.to_json()
 
 
+def _scanned(tmp_path: Path, count: int) -> tuple[Path, Path]:
+    """``count`` small contracts ``in/c<n>.txt`` scanned into ``out`` (JSON and HTML)."""
+    contracts = tmp_path / "in"
+    contracts.mkdir()
+    for n in range(count):
+        (contracts / f"c{n}.txt").write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    done = CliRunner().invoke(cli, ["scan", str(contracts), "-o", str(out), "-j", "1", "-q",
+                                    "--format", "json,html"])
+    assert done.exit_code == 0, done.output
+    return contracts, out
+
+
 def test_a_store_whose_index_fields_were_damaged_is_read_and_repaired_by_the_next_scan(
         tmp_path: Path):
     """A results.sqlite edited by hand (or damaged) in its ``entry`` column: ``report OUT``
     still writes the index, and the next scan analyses those inputs again instead of reusing
     index fields it cannot read (it used to stop with a traceback)."""
-    contracts = tmp_path / "in"
-    contracts.mkdir()
-    for n in range(3):
-        (contracts / f"c{n}.txt").write_text(TEXT, encoding="utf-8")
-    out = tmp_path / "out"
+    contracts, out = _scanned(tmp_path, 3)
     runner = CliRunner()
-    first = runner.invoke(cli, ["scan", str(contracts), "-o", str(out), "-j", "1", "-q",
-                                "--format", "json,html"])
-    assert first.exit_code == 0, first.output
     with sqlite3.connect(out / "results.sqlite") as db:
         db.execute("UPDATE files SET entry = ? WHERE path LIKE '%c0.txt'",
                    ('{"coverage": 5, "warnings": 3, "clauses": "x"}',))
@@ -223,20 +229,14 @@ def test_report_out_never_writes_or_removes_outside_out_whatever_names_the_store
         tmp_path: Path):
     """An OUT folder handed over by someone else: an output name edited in its store (``../x``)
     must not make ``report OUT`` write, re-render or delete a file outside OUT."""
-    contracts = tmp_path / "in"
-    contracts.mkdir()
-    (contracts / "a.txt").write_text(TEXT, encoding="utf-8")
-    (contracts / "b.txt").write_text(TEXT, encoding="utf-8")
-    out = tmp_path / "out"
+    contracts, out = _scanned(tmp_path, 2)
     runner = CliRunner()
-    assert runner.invoke(cli, ["scan", str(contracts), "-o", str(out), "-j", "1", "-q",
-                               "--format", "json,html"]).exit_code == 0
     victim = tmp_path / "victim.json"
     victim.write_text("precious", encoding="utf-8")
     with sqlite3.connect(out / "results.sqlite") as db:
-        db.execute("UPDATE files SET name = '../victim' WHERE path LIKE '%a.txt'")
+        db.execute("UPDATE files SET name = '../victim' WHERE path LIKE '%c0.txt'")
         db.execute("UPDATE files SET name = '../victim', status = 'parse_error' "
-                   "WHERE path LIKE '%b.txt'")
+                   "WHERE path LIKE '%c1.txt'")
     rebuilt = runner.invoke(cli, ["report", str(out)])
     assert rebuilt.exit_code == 0, rebuilt.output
     assert victim.read_text(encoding="utf-8") == "precious"
@@ -246,7 +246,7 @@ def test_report_out_never_writes_or_removes_outside_out_whatever_names_the_store
                                 "--format", "json,html"])
     assert again.exit_code == 0, again.output
     with Store(out) as store:
-        assert sorted(r.name for r in store.records()) == ["in__a.txt", "in__b.txt"]
+        assert sorted(r.name for r in store.records()) == ["in__c0.txt", "in__c1.txt"]
     assert victim.read_text(encoding="utf-8") == "precious"
 
 
@@ -256,14 +256,8 @@ def test_stored_reports_that_cannot_be_read_back_leave_the_files_as_they_are(
     the bound: ``report OUT`` neither stops nor removes or rewrites those documents' files."""
     import analyzer.batch.store as store_module
 
-    contracts = tmp_path / "in"
-    contracts.mkdir()
-    for n in range(4):
-        (contracts / f"c{n}.txt").write_text(TEXT, encoding="utf-8")
-    out = tmp_path / "out"
+    _, out = _scanned(tmp_path, 4)
     runner = CliRunner()
-    assert runner.invoke(cli, ["scan", str(contracts), "-o", str(out), "-j", "1", "-q",
-                               "--format", "json,html"]).exit_code == 0
     before = {p.name: p.read_bytes() for p in out.glob("in__c*.txt.*")}
     with sqlite3.connect(out / "results.sqlite") as db:
         db.execute("UPDATE files SET report = ? WHERE path LIKE '%c0.txt'", (b"\x00garbage",))
