@@ -59,7 +59,7 @@ def is_output_name(name: object) -> bool:
     """Whether ``name`` is a stem ``output_names`` can give: a plain file name in OUT (no
     folder, not hidden, within the length limit), never a path that leads elsewhere."""
     return (isinstance(name, str) and _OUTPUT_NAME.fullmatch(name) is not None
-            and len(name.encode("utf-8", "surrogateescape")) <= _MAX_NAME + 9)
+            and len(name.encode("utf-8", "surrogateescape")) <= _MAX_NAME + len("-12345678"))
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 from analyzer.batch.limits import Limits
 from analyzer.batch.models import DocumentOutcome, Task
 from analyzer.batch.worker import worker_main
+from analyzer.report.i18n import options_from_env
 from analyzer.statuses import CRASHED, LIMIT_EXCEEDED, TIMEOUT
 
 log = logging.getLogger(__name__)
@@ -96,8 +97,6 @@ class Supervisor:
         self.limits = limits
         # the report options of this batch, as the CLI exported them: a forkserver started by
         # an earlier batch of the same process forks workers with that batch's environment
-        from analyzer.report.i18n import options_from_env
-
         self.options = {**options, "report_env": options_from_env().env()}
         self.ctx = _context(options)
         self.slots: list[_Slot | None] = [None] * self.jobs
