@@ -137,10 +137,11 @@ def restore_document(store: Store, out_dir: Path, record: StoredRecord, name: st
     if name == record.name and all(_intact(out_dir / f"{name}.{k}", sizes.get(k))
                                    for k in wanted):
         return 0
-    text = store.report_json(record.path)
-    if text is None:
+    found = store.stored_report(record.path)
+    if found is None:
         return 0
-    html = render_html(json.loads(text), reviews, taxonomy) if "html" in formats else None
+    text, report = found
+    html = render_html(report, reviews, taxonomy) if "html" in formats else None
     write_document(out_dir, name, formats, text, html)
     if name != record.name:
         store.put(dataclasses.replace(record, name=name), text)
@@ -164,11 +165,14 @@ def rewrite_documents(store: Store, out_dir: Path, records: Iterable[StoredRecor
     HTML with the stored reviewer decisions)."""
     reviews = stored_reviews(out_dir)
     for record in records:
-        text = store.report_json(record.path) if record.status in ANALYSED else None
-        if text is None and record.status in ANALYSED:
+        if record.status not in ANALYSED:
+            write_document(out_dir, record.name, formats, None, None)  # removes old reports
+            continue
+        found = store.stored_report(record.path)
+        if found is None:
             continue  # its stored report cannot be read back: its files stay as they are
-        html = (render_html(json.loads(text), reviews, taxonomy) if text and "html" in formats
-                else None)
+        text, report = found
+        html = render_html(report, reviews, taxonomy) if "html" in formats else None
         write_document(out_dir, record.name, formats, text, html)
 
 
@@ -198,7 +202,7 @@ class StoreReports(Mapping[str, dict[str, Any]]):
         return report
 
     def __iter__(self) -> Iterator[str]:
-        return (p for p in self._paths if self._store.report_json(p) is not None)
+        return (p for p in self._paths if self._store.stored_report(p) is not None)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)

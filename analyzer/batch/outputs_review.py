@@ -65,9 +65,9 @@ def _stored_reports(store: Store, out_dir: Path,
         record = store.get(path)
         if record is None or record.status not in ANALYSED:
             continue
-        text = store.report_json(path)
-        if text is not None:
-            found[path] = (out_dir / f"{record.name}.json", json.loads(text))
+        report = store.report(path)
+        if report is not None:
+            found[path] = (out_dir / f"{record.name}.json", report)
     return found
 
 

@@ -167,10 +167,11 @@ class Store:
         self.conn.execute("UPDATE files SET run_id = ?, mtime_ns = ? WHERE path = ?",
                           (run_id, mtime_ns, path))
 
-    def report_json(self, path: str) -> str | None:
-        """The stored report of an input as JSON text; None without one, and for one that
-        cannot be read back (damaged, not a report object, or expanding beyond
-        ``MAX_REPORT_BYTES``: a store edited by hand), which is logged and left unused."""
+    def stored_report(self, path: str) -> tuple[str, dict[str, Any]] | None:
+        """The stored report of an input, as its JSON text and that text parsed (once); None
+        without one, and for one that cannot be read back (damaged, not a report object, or
+        expanding beyond ``MAX_REPORT_BYTES``: a store edited by hand), which is logged and
+        left unused."""
         row = self.conn.execute("SELECT report FROM files WHERE path = ?", (path,)).fetchone()
         if row is None or row["report"] is None:
             return None
@@ -180,16 +181,18 @@ class Store:
             if inflate.unconsumed_tail:
                 raise ValueError(f"over {MAX_REPORT_BYTES} bytes once decompressed")
             text = data.decode("utf-8")
-            if not isinstance(json.loads(text), dict):
+            report = json.loads(text)
+            if not isinstance(report, dict):
                 raise ValueError("not a JSON object")
         except (zlib.error, TypeError, ValueError) as e:
             log.warning("%s: the stored report cannot be read (%s); not used", path, e)
             return None
-        return text
+        return text, report
 
     def report(self, path: str) -> dict[str, Any] | None:
-        text = self.report_json(path)
-        return json.loads(text) if text is not None else None
+        """The stored report, parsed (``stored_report``)."""
+        found = self.stored_report(path)
+        return found[1] if found else None
 
     # -- runs ---------------------------------------------------------------------------------
     def start_run(self, options: dict[str, Any], inputs: list[str]) -> int:
