@@ -34,36 +34,42 @@ class Coverage:
         return {target: list(ids) for target, ids in self.by_target.items()}
 
 
-def resolve_availability_layer(clauses: Sequence[TaggedClause],
-                               ruleset: RuleSet) -> list[TaggedClause]:
-    """The clauses with availability commitments mapped to the service layer the document
-    provides (the input is left as it is).
+def resolve_service_layers(clauses: Sequence[TaggedClause],
+                           ruleset: RuleSet) -> list[TaggedClause]:
+    """The clauses whose topics name the hosted service without its layer mapped to the layer
+    the document provides (the input is left as it is).
 
-    An uptime commitment is a commitment on whatever the provider hosts: on an IaaS contract
-    (some counted clause provides virtual infrastructure, A3) it maps to A3; otherwise (SaaS,
-    hosted application, platform) to A4, the taxonomy default. Which topic, which layer and
-    which target are data: ``layer_remap`` of the topic in taxonomy.yaml. A remapped clause's
+    An uptime commitment, or "hébergement" said in general, is about whatever the provider
+    hosts: on an IaaS contract (some counted clause provides virtual infrastructure, A3) it is
+    A3; on a bare-metal one the hardware; otherwise the topic's own mapping. Which topics,
+    which layers in which order are data: ``layer_remap`` of the topic in taxonomy.yaml; the
+    layers provided are read from the clauses' other topics only. A remapped clause's
     explanation says so (``Explanation.remapped``).
     """
     taxonomy = ruleset.taxonomy
     order = taxonomy.facts.targets
-    out = list(clauses)
-    for remapped, remap in taxonomy.layer_remaps.items():
-        provided = any(
-            remap.when_provided in taxonomy.mapping_for(topic)
-            for c in out if c.status in COUNTED
-            for topic in c.topics if topic != remapped
-        )
-        if not provided:
+    remaps = taxonomy.layer_remaps
+    provided = {t for c in clauses if c.status in COUNTED
+                for topic in c.topics if topic not in remaps
+                for t in taxonomy.mapping_for(topic)}
+    layer_of = {}  # remapped topic -> the layer provided, when it is not the topic's own
+    for topic, remap in remaps.items():
+        layer = next((t for t in remap.layers if t in provided), None)
+        if layer is not None and layer not in taxonomy.mapping_for(topic):
+            layer_of[topic] = layer
+    out = []
+    for c in clauses:
+        moved = [(topic, layer) for topic in c.topics if (layer := layer_of.get(topic))]
+        if not moved:
+            out.append(c)
             continue
-        for i, c in enumerate(out):
-            if remapped not in c.topics:
-                continue
-            targets = {t for topic in c.topics if topic != remapped
-                       for t in taxonomy.mapping_for(topic)}
-            targets.add(remap.maps_to)
-            out[i] = replace(c, mapping=tuple(sorted(targets, key=order.index)),
-                             explanation=c.explanation.remapped(remap.explanation, remap.maps_to))
+        targets = {t for topic in c.topics if not layer_of.get(topic)
+                   for t in taxonomy.mapping_for(topic)} | {layer for _, layer in moved}
+        explanation = c.explanation
+        for topic, layer in moved:
+            explanation = explanation.remapped(remaps[topic].explanation, layer)
+        out.append(replace(c, mapping=tuple(sorted(targets, key=order.index)),
+                           explanation=explanation))
     return out
 
 
@@ -81,5 +87,5 @@ def map_clauses(clauses: Sequence[TaggedClause],
                 ruleset: RuleSet) -> tuple[list[TaggedClause], Coverage]:
     """The Map stage: the clauses with availability commitments remapped to the layer
     provided, and the coverage of every target of the run's taxonomy."""
-    mapped = resolve_availability_layer(clauses, ruleset)
+    mapped = resolve_service_layers(clauses, ruleset)
     return mapped, coverage(mapped, ruleset.taxonomy.facts.targets)

@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, StrictStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
 from analyzer.taxonomy_facts import TaxonomyFacts, default_facts, facts_from_data
 from analyzer.yamlfile import read_yaml_model
@@ -35,12 +35,13 @@ class Target(BaseModel):
 
 
 class LayerRemap(BaseModel):
-    """A topic that maps to ``maps_to`` instead when the contract provides ``when_provided``
-    (through another counted topic): availability on an IaaS contract is A3, not A4."""
+    """A topic that says "the hosted service" without its layer: it maps to the first of
+    ``layers`` that the contract provides (through another counted clause's topic), else to
+    its own ``mapping``. Availability on an IaaS contract is A3, not A4; "hébergement" on a
+    bare-metal contract is the hardware (A2)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    when_provided: StrictStr
-    maps_to: StrictStr
+    layers: list[StrictStr] = Field(min_length=1)
     explanation: StrictStr
 
 
@@ -96,8 +97,7 @@ class Taxonomy(BaseModel):
                     "schema, DESIGN.md §3)")
         for cat_key, cat in self.categories.items():
             for topic_key, topic in cat.topics.items():
-                remap = [topic.layer_remap.when_provided, topic.layer_remap.maps_to] \
-                    if topic.layer_remap else []
+                remap = topic.layer_remap.layers if topic.layer_remap else []
                 unknown = sorted(set(topic.mapping + remap) - set(self.targets))
                 if unknown:
                     raise ValueError(f"categories.{cat_key}.topics.{topic_key}: "

@@ -32,8 +32,8 @@ def _report(*paragraphs: str, lang: str = "fr") -> dict:
     return report
 
 
-# "héberge les données de santé" is hosting (A4); the physical servers it names add A2; the
-# provider's verb makes it an obligation.
+# "héberge les données de santé" is hosting of whatever layer the contract provides: here the
+# physical servers it names (A2); the provider's verb makes it an obligation.
 OBLIGATION = "Le prestataire héberge les données de santé sur ses serveurs physiques."
 
 # Each passage names an HDS activity without the provider undertaking it.
@@ -73,16 +73,16 @@ def test_a_mention_requires_no_certificate(case: str) -> None:
 
 def test_a_provider_obligation_requires_the_certificate() -> None:
     report = _report("Article 3 – Hébergement", OBLIGATION)
-    clause = next(c for c in report["clauses"] if "A4" in c["mapping"])
+    clause = next(c for c in report["clauses"] if "A2" in c["mapping"])
     assert clause["commitment"] == "obligation"
-    assert clause["obligation_mapping"] == ["A2", "A4"]
+    assert clause["obligation_mapping"] == ["A2"]
     assert "commitment_reason" not in clause
-    assert report["certificates_required"] == ["infogereur", "infrastructure_physique"]
+    assert report["certificates_required"] == ["infrastructure_physique"]
     assert report["certificate_gaps"][0].startswith("no HDS certificate declared")
-    assert report["activity_confidence"] == {"A2": "strong", "A4": "strong"}
+    assert report["activity_confidence"] == {"A2": "strong"}
     cert = summarize(report, None)["certificate"]
-    assert cert["gaps"] == ["A2", "A4"] and not cert["ok"]
-    assert cert["required"] == ["infogereur", "infrastructure_physique"]
+    assert cert["gaps"] == ["A2"] and not cert["ok"]
+    assert cert["required"] == ["infrastructure_physique"]
 
 
 def test_an_obligation_next_to_mentions_still_counts() -> None:
@@ -128,8 +128,8 @@ def test_reports_without_commitments_keep_their_verdict() -> None:
         for key in ("commitment", "commitment_reason", "obligation_mapping"):
             c.pop(key, None)
     summary = summarize(report, None)
-    assert summary["certificate"]["required"] == ["infogereur", "infrastructure_physique"]
-    assert {a.key: a.confidence for a in summary["activities"]}["A4"] == "strong"
+    assert summary["certificate"]["required"] == ["infrastructure_physique"]
+    assert {a.key: a.confidence for a in summary["activities"]}["A2"] == "strong"
 
 
 def test_confidence_is_shown_in_html_and_memo() -> None:
@@ -144,7 +144,7 @@ def test_confidence_is_shown_in_html_and_memo() -> None:
 
     memo = Document(io.BytesIO(render_memo(report, ReportOptions("fr", date(2026, 1, 1)))))
     rows = {" | ".join(c.text for c in r.cells) for t in memo.tables for r in t.rows}
-    assert any(r.startswith("A4 – ") and "| obligation du prestataire |" in r for r in rows)
+    assert any(r.startswith("A2 – ") and "| obligation du prestataire |" in r for r in rows)
     assert any(r.startswith("A1 – ") and "| simple mention, à confirmer |" in r for r in rows)
 
 

@@ -82,24 +82,24 @@ def test_the_availability_remap_is_read_from_the_taxonomy(tmp_path: Path, patter
     mapping and explanation follow."""
     from types import SimpleNamespace
 
-    from analyzer.mapping import resolve_availability_layer
+    from analyzer.mapping import resolve_service_layers
     from analyzer.models import TaggedClause
     from tests.conftest import tagged_clause
 
     path = _custom(tmp_path, patterns_dir,
-                   "layer_remap: {when_provided: A3, maps_to: A3, explanation: "
+                   "layer_remap: {layers: [A3], explanation: "
                    "\"availability of the virtual infrastructure this contract provides\"}",
-                   "layer_remap: {when_provided: A2, maps_to: A2, explanation: \"hardware\"}")
+                   "layer_remap: {layers: [A2], explanation: \"hardware\"}")
     ruleset: Any = SimpleNamespace(taxonomy=load_taxonomy(path))
 
     def clauses(provided: str) -> list[TaggedClause]:
         return [tagged_clause("c1", topics=(provided,)),
                 tagged_clause("c2", mapping=("A4",), topics=("hosting.availability",))]
 
-    iaas = resolve_availability_layer(clauses("hosting.virtual"), ruleset)
+    iaas = resolve_service_layers(clauses("hosting.virtual"), ruleset)
     assert iaas[1].mapping == ("A4",)  # A3 provided, but this taxonomy remaps on A2 only
     hardware = clauses("hosting.hardware")
-    remapped = resolve_availability_layer(hardware, ruleset)
+    remapped = resolve_service_layers(hardware, ruleset)
     assert remapped[1].mapping == ("A2",)
     assert remapped[1].explanation.text() == f"{hardware[1].explanation.text()}; hardware → A2"
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from analyzer.analyze import analyze_extracted, get_ruleset
 from analyzer.explanation import Explanation, ModelNote, PassedStatus
-from analyzer.mapping import resolve_availability_layer
+from analyzer.mapping import resolve_service_layers
 from analyzer.mentions import obligation_mapping
 from analyzer.models import Block, ExtractedDocument
 from analyzer.taxonomy import load_taxonomy
@@ -62,16 +63,16 @@ def test_a_remap_note_reads_as_the_map_stage_writes_it(patterns_dir: Path) -> No
     """The Map stage adds its remap note to the typed explanation; its text is the tag
     stage's with "; <note> → <target>" appended, as the reports have always had it."""
     ruleset = get_ruleset(patterns_dir, "fr")
-    [(topic, remap)] = ruleset.taxonomy.layer_remaps.items()
+    topic = "hosting.availability"
+    remap = ruleset.taxonomy.layer_remaps[topic]
     uptime = Explanation(matched=(("fr.hosting.availability", "disponibilité"),),
                          inherited_from="", topics=(topic,), targets=("A4",), status="included")
     clauses = [tagged_clause("c1", "included", ("A3",), ("hosting.virtual",)),
                tagged_clause("c2", "included", ("A4",), (topic,), explanation=uptime)]
-    mapped = resolve_availability_layer(clauses, ruleset)
-    assert mapped[1].mapping == (remap.maps_to,)
-    assert mapped[1].explanation == uptime.remapped(remap.explanation, remap.maps_to)
-    assert mapped[1].explanation.text() == \
-        f"{uptime.text()}; {remap.explanation} → {remap.maps_to}"
+    mapped = resolve_service_layers(clauses, ruleset)
+    assert mapped[1].mapping == ("A3",) == tuple(remap.layers)
+    assert mapped[1].explanation == uptime.remapped(remap.explanation, "A3")
+    assert mapped[1].explanation.text() == f"{uptime.text()}; {remap.explanation} → A3"
 
 
 def test_a_real_finding_explains_its_lead_in_and_its_remap() -> None:
@@ -91,6 +92,30 @@ def test_a_real_finding_explains_its_lead_in_and_its_remap() -> None:
         "; availability of the virtual infrastructure this contract provides → A3")
 
 
+@pytest.mark.parametrize(("provided", "layer"), [
+    ("1. Le Prestataire fournit l'infrastructure matérielle : baies de stockage et lames de "
+     "calcul.", "A2"),
+    ("1. Le Prestataire fournit une infrastructure virtuelle (vCPU, ressources de stockage).",
+     "A3"),
+    (None, "A4"),
+])
+def test_hosting_said_in_general_is_the_layer_the_contract_provides(
+        provided: str | None, layer: str) -> None:
+    """"Héberger les données de santé" does not say which layer is hosted: on a bare-metal
+    contract it is the hardware (A2), on an IaaS one the virtual infrastructure (A3), and on a
+    contract that names no layer the application platform (A4, the topic's own mapping, with
+    no remap note). The coverage follows, so a bare-metal contract no longer reads as A4."""
+    lines = [provided] if provided else []
+    report = analyze_extracted(_doc(*lines, f"{len(lines) + 1}. Le Prestataire héberge les "
+                                    "données de santé du Client."), lang="fr")
+    hosts = report["clauses"][-1]
+    assert hosts["topics"] == ["hosting.service"]
+    assert hosts["mapping"] == [layer]
+    assert hosts["explanation"].endswith(
+        f"; hosting of the layer this contract provides → {layer}") == (provided is not None)
+    assert [t for t, ids in report["coverage"].items() if ids] == [layer]
+
+
 def test_the_obligation_follows_the_topic_the_taxonomy_remaps(
         tmp_path: Path, patterns_dir: Path) -> None:
     """mentions reads which topic is remapped from ``layer_remap``: with the remap moved from
@@ -105,7 +130,7 @@ def test_the_obligation_follows_the_topic_the_taxonomy_remaps(
     (tmp_path / "taxonomy.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
                                             encoding="utf-8")
     custom = load_taxonomy(tmp_path / "taxonomy.yaml")
-    assert list(custom.layer_remaps) == ["hosting.hardware"]
+    assert list(custom.layer_remaps) == ["hosting.hardware", "hosting.service"]
     assert obligation_mapping(uptime, frozenset({"hosting.availability"}), custom) == ()
     hardware = tagged_clause("c2", mapping=("A2", "A3"), topics=("hosting.hardware",))
     assert obligation_mapping(hardware, frozenset({"hosting.hardware"}), custom) == ("A2", "A3")
