@@ -16,6 +16,7 @@ from analyzer.numbering import (
     ARTICLE,
     BARE_NUMBER,
     DOTTED_NUMBER,
+    BULLET_ITEM,
     SIMPLE_NUMBER,
     clause_number,
     starts_unit,
@@ -51,6 +52,8 @@ def join_lines(lines: list[str]) -> str:
 def _is_heading(text: str, number: str | None) -> int | None:
     """Heading level guessed from the text alone, or None for a clause."""
     if len(text) > _HEADING_MAX or text.endswith((".", ";", ",")) or text.count(" ") > 15:
+        return None
+    if BULLET_ITEM.match(text):  # "• EDGE 75+": an item of a list, whatever its case
         return None
     if number and ARTICLE.match(text):
         return 1
@@ -112,7 +115,7 @@ def segment(document: ExtractedDocument) -> tuple[str, list[Segment]]:
     """Return the normalised document text and its segments (headings and clauses) in order."""
     parts: list[str] = []
     segments: list[Segment] = []
-    stack: list[tuple[int, str]] = []
+    stack: list[tuple[int, str, bool]] = []  # level, heading, numbered
     offset = 0
     for block in document.blocks:
         for unit in _units(block, wrapped=document.format == "pdf"):
@@ -125,10 +128,15 @@ def segment(document: ExtractedDocument) -> tuple[str, list[Segment]]:
             level = unit.level if unit.kind == "heading" else None
             if level is None and unit.kind not in ("table_row", "footnote"):
                 level = _is_heading(text, number)
+                if level is not None and number is None:
+                    # a title in capitals without a number ("FICHE DESCRIPTIVE DE LA
+                    # PRESTATION", a table's header line) sits under the numbered section it
+                    # appears in instead of closing it
+                    level = 1 + max((lv for lv, _, numbered in stack if numbered), default=0)
             if level is not None:
                 while stack and stack[-1][0] >= level:
                     stack.pop()
-            path = tuple(h for _, h in stack) if unit.kind != "footnote" else ()
+            path = tuple(h for _, h, _ in stack) if unit.kind != "footnote" else ()
             if parts:
                 offset += 2
             segments.append(Segment(
@@ -140,5 +148,5 @@ def segment(document: ExtractedDocument) -> tuple[str, list[Segment]]:
             parts.append(text)
             offset += len(text)
             if level is not None:
-                stack.append((level, text))
+                stack.append((level, text, number is not None))
     return "\n\n".join(parts), segments

@@ -85,6 +85,41 @@ def test_heading_paths_and_units():
         assert text[s.start:s.end] == s.text
 
 
+def test_a_title_in_capitals_stays_inside_its_numbered_section():
+    """Published specifications put unnumbered titles in capitals inside numbered sections (a
+    service sheet's "FICHE DESCRIPTIVE DE LA PRESTATION", a table's header line): such a title
+    no longer closes the section it appears in, so the items under it keep the numbered
+    headings (and what they say: "à bons de commande") in their path. A bulleted line in
+    capitals is a list item, not a title."""
+    _, segments = segment(_doc(
+        Block("CAHIER DES CLAUSES TECHNIQUES"),
+        Block("4. PRESTATIONS"),
+        Block("4.2. Prestations à bons de commande"),
+        Block("FICHE DESCRIPTIVE DE LA PRESTATION"),
+        Block("- Mise en place des environnements ;"),
+        Block("CODE DESCRIPTION"),
+        Block("Les navigateurs supportés sont :\n• EDGE 75+\n• CHROME 75+"),
+        Block("5. RÉVERSIBILITÉ"),
+        Block("Les données sont restituées."),
+    ))
+    got = [(s.kind, s.heading_path, s.text) for s in segments]
+    section = ("4. PRESTATIONS", "4.2. Prestations à bons de commande")
+    assert got == [
+        ("heading", (), "CAHIER DES CLAUSES TECHNIQUES"),
+        ("heading", (), "4. PRESTATIONS"),
+        ("heading", ("4. PRESTATIONS",), "4.2. Prestations à bons de commande"),
+        ("heading", section, "FICHE DESCRIPTIVE DE LA PRESTATION"),
+        ("clause", (*section, "FICHE DESCRIPTIVE DE LA PRESTATION"),
+         "- Mise en place des environnements ;"),
+        ("heading", section, "CODE DESCRIPTION"),
+        ("clause", (*section, "CODE DESCRIPTION"), "Les navigateurs supportés sont :"),
+        ("clause", (*section, "CODE DESCRIPTION"), "• EDGE 75+"),
+        ("clause", (*section, "CODE DESCRIPTION"), "• CHROME 75+"),
+        ("heading", (), "5. RÉVERSIBILITÉ"),
+        ("clause", ("5. RÉVERSIBILITÉ",), "Les données sont restituées."),
+    ]
+
+
 def test_source_number_and_paragraph_are_used():
     _, segments = segment(_doc(
         Block("Article 3 Sauvegarde", kind="heading", level=1, number="Article 3", paragraph=4),
