@@ -15,8 +15,8 @@ from analyzer.normalize import document_text as normalize_text
 from analyzer.numbering import (
     ARTICLE,
     BARE_NUMBER,
-    DOTTED_NUMBER,
     BULLET_ITEM,
+    DOTTED_NUMBER,
     SIMPLE_NUMBER,
     clause_number,
     starts_unit,

@@ -401,9 +401,12 @@ def render_segments_pdf(segments: list, path: Path, title: str) -> Path:
     pages: list[list[tuple[str, str, float, float]]] = [[]]
     y = top
     for seg in segments:
-        # headings in bold, one point smaller per level of depth
+        # headings in bold, one point smaller per level of depth down to 11 pt; from the fifth
+        # level (a title inside "4.8.5.1") in bold at the body size, which the reader sets below
+        # every larger heading
         depth = len(seg.heading_path)
-        face, size = (bold, max(11.0, 14.0 - depth)) if seg.kind == "heading" else (font, 10.0)
+        size = (14.0 - depth if depth < 4 else 10.0) if seg.kind == "heading" else 10.0
+        face = bold if seg.kind == "heading" else font
         lines = simpleSplit(seg.text, face, size, right - left)
         for line in lines:
             if y < bottom:
