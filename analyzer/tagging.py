@@ -245,6 +245,12 @@ class _Tagged:
     passed: PassedStatus | None
 
 
+def _asks(ctx: ClauseContext) -> bool:
+    """A question ("Des activités sont-elles sous-traitées ?", a questionnaire's item) names a
+    checklist subject without the contract providing it: it is no checklist evidence."""
+    return ctx.seg.text.rstrip().endswith("?")
+
+
 def tag_clause(ctx: ClauseContext, vocab: Vocabulary,
                model: ClauseModel | None) -> tuple[TaggedClause | None, list[tuple[str, str]]]:
     """The tagged clause (None when untagged) and its checklist evidence."""
@@ -252,8 +258,9 @@ def tag_clause(ctx: ClauseContext, vocab: Vocabulary,
     ruleset = vocab.ruleset
     spans = list(doc.spans[HITS_KEY])
     cues = [s for s in spans if s.label_ == "context"]
-    checklist = [(ruleset.by_id[s.id_].rule.item or "", qualify_hit(s, cues, vocab).status)
-                 for s in spans if s.label_ == "checklist"]
+    checklist = [] if _asks(ctx) else [
+        (ruleset.by_id[s.id_].rule.item or "", qualify_hit(s, cues, vocab).status)
+        for s in spans if s.label_ == "checklist"]
     decided = _decide(view, model)
     categories = set(view.strong) if model is None else set(decided)
     if not categories:

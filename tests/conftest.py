@@ -56,6 +56,20 @@ def patterns_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def rules_only_patterns(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped patterns without the clause model: the rules decide alone (for tests of
+    later stages that must not move when the model is retrained)."""
+    import shutil
+
+    from analyzer.learned import MODEL_FILE
+
+    patterns = tmp_path_factory.mktemp("rules-only") / "patterns"
+    shutil.copytree(default_patterns_dir(), patterns)
+    (patterns / MODEL_FILE).unlink()
+    return patterns
+
+
+@pytest.fixture(scope="session")
 def rules_fr(patterns_dir: Path) -> RuleSet:
     return load_rules(patterns_dir, "fr")
 

@@ -48,6 +48,20 @@ def test_checklist_prefers_evidence_that_is_not_excluded_and_keeps_taxonomy_orde
     assert items[1].as_dict() == {"id": ids[1], "status": "excluded", "clauses": ["c4", "c7"]}
 
 
+def test_a_question_is_no_checklist_evidence() -> None:
+    """A questionnaire asks about sub-processors, it does not say the contract uses any; the
+    same words stated are evidence."""
+    def status(*paragraphs: str) -> str:
+        doc = ExtractedDocument(path="t.txt", format="txt", blocks=tuple(
+            Block(text=p, index=i) for i, p in enumerate(paragraphs)))
+        report = analyze_extracted(doc, lang="fr", sha256="0" * 64)
+        return {i["id"]: i["status"] for i in report["checklist"]}["r1111_11_7_subcontractors"]
+
+    assert status("Questionnaire aux candidats", "- Des activités sont-elles sous-traitées ?",
+                  "- Avez-vous des sous-traitants ? lesquels ?") == "missing"
+    assert status("Le Prestataire recourt à des sous-traitants, listés en annexe 3.") == "present"
+
+
 def test_coverage_counts_included_and_conditional_clauses_for_every_target() -> None:
     targets = default_facts().targets
     found = coverage([_clause("c1", "included", ["A4", "A6"], []),
