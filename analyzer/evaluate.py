@@ -11,7 +11,9 @@ clause are left out: the guidelines do not tag definitions.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection
+import tempfile
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -81,6 +83,26 @@ def corpus_body(raw: str) -> str:
     if raw.startswith("SOURCE:") and "\n\n" in raw:
         return raw.split("\n\n", 1)[1]
     return raw
+
+
+@contextmanager
+def published(doc_path: Path) -> Iterator[Path]:
+    """The document as published, to analyse for scoring: a corpus text without its
+    ``SOURCE:`` header block (a temporary copy of the same name), any other file as it is.
+
+    The header is the corpus's provenance note, not part of the contract: analysed with the
+    document, its ``NOTE:`` line ("MCO, centre de service, PAQ, SLA, réversibilité") was tagged
+    and counted as checklist evidence. The gold's spans index the same body.
+    """
+    raw = doc_path.read_text(encoding="utf-8", errors="replace") \
+        if doc_path.suffix.lower() in (".txt", ".md") else ""
+    if not raw.startswith("SOURCE:"):
+        yield doc_path
+        return
+    with tempfile.TemporaryDirectory(prefix="hds-eval-") as tmp:
+        body = Path(tmp) / doc_path.name
+        body.write_text(corpus_body(raw), encoding="utf-8")
+        yield body
 
 
 def load_gold(path: Path) -> GoldFile:
@@ -326,7 +348,9 @@ def evaluate(
         doc_path = docs_dir / gold.document
         if not doc_path.is_file():
             raise GoldFileError(f"{gold_path}: document {gold.document!r} not found in {docs_dir}")
-        result.merge(score_document(gold, doc_path, analyze(doc_path)))
+        with published(doc_path) as path:
+            report = analyze(path)
+        result.merge(score_document(gold, doc_path, report))
     return result
 
 

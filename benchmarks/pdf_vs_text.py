@@ -36,6 +36,7 @@ from analyzer.evaluate import (  # noqa: E402
     load_gold,
     load_split,
     normalize_for_match,
+    published,
     score_document,
 )
 
@@ -131,7 +132,8 @@ def compare(name: str, originals: Path = ORIGINALS, corpus: Path = CORPUS,
     gold = load_gold(gold_dir / f"{name}.txt.gold.json")
     start = time.perf_counter()
     golds = gold_texts(gold, text_path)
-    text_report = analyze_file(text_path)
+    with published(text_path) as path:
+        text_report = analyze_file(path)
     pdf_report = analyze_file(originals / f"{name}.pdf")
     return Comparison(
         name, split_of(name, gold_dir), score_document(gold, text_path, text_report),

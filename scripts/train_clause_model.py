@@ -33,7 +33,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from analyzer.analyze import prepare  # noqa: E402
-from analyzer.evaluate import _pairs, gold_texts, load_gold, normalize_for_match  # noqa: E402
+from analyzer.evaluate import (  # noqa: E402
+    _pairs,
+    gold_texts,
+    load_gold,
+    normalize_for_match,
+    published,
+)
 from analyzer.extract import extract  # noqa: E402
 from analyzer.learned import MODEL_FILE, MODEL_SCHEMA, features, model_for  # noqa: E402
 from analyzer.resources import default_patterns_dir  # noqa: E402
@@ -65,7 +71,8 @@ def training_documents(corpus: Path) -> list[tuple[Path, Path]]:
 def examples(gold_path: Path, doc_path: Path) -> list[tuple[dict[str, float], set[str], set[str]]]:
     """(features, candidate categories, gold categories) of every clause of a document."""
     gold = load_gold(gold_path)
-    prepared = prepare(extract(doc_path))
+    with published(doc_path) as path:
+        prepared = prepare(extract(path))
     contexts = list(clause_contexts(prepared.segments, prepared.docs, prepared.vocab))
     golds = [normalize_for_match(t) for t in gold_texts(gold, doc_path)]
     pairs = _pairs([normalize_for_match(c.seg.text) for c in contexts], golds)
@@ -208,7 +215,8 @@ def cross_validate_summary(docs: list[tuple[Path, Path]], rows: list[Row]) -> di
             held = by_publisher.setdefault(held_out, Evaluation())
             for gold_path, doc_path in docs:
                 if publisher(doc_path) == held_out:
-                    report = analyze_file(doc_path, patterns_dir=patterns)
+                    with published(doc_path) as path:
+                        report = analyze_file(path, patterns_dir=patterns)
                     held.merge(score_document(load_gold(gold_path), doc_path, report))
             total.merge(held)
     model_for.cache_clear()

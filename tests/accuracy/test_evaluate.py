@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.errors import GoldFileError
-from analyzer.evaluate import corpus_body, evaluate, normalize_for_match, texts_match
+from analyzer.evaluate import corpus_body, evaluate, normalize_for_match, published, texts_match
 
 
 def test_match_rule_is_sixty_percent_common_run_of_shorter():
@@ -20,6 +20,35 @@ def test_quotes_case_and_unicode_form_are_unified():
 def test_corpus_body_strips_the_source_header():
     assert corpus_body("SOURCE: x\nLICENSE: y\n\nBody\n\nmore") == "Body\n\nmore"
     assert corpus_body("No header\n\nBody") == "No header\n\nBody"
+
+
+def test_a_corpus_text_is_scored_without_its_provenance_header(tmp_path: Path):
+    """The corpus's SOURCE/NOTE header is not part of the contract: the evaluation analyses
+    the body only (a NOTE line listing "sauvegarde, réversibilité, SLA" was tagged and counted
+    as checklist evidence); other files are analysed as they are, and the copy is removed."""
+    doc = tmp_path / "c.txt"
+    doc.write_text("SOURCE: x\nNOTE: sauvegarde, réversibilité, SLA\n\nLe Client paie le prix.\n",
+                   encoding="utf-8")
+    plain = tmp_path / "p.txt"
+    plain.write_text("Le Client paie le prix.\n", encoding="utf-8")
+    seen: list[tuple[str, str]] = []
+
+    def analyze(path: Path) -> dict:
+        seen.append((path.name, path.read_text(encoding="utf-8")))
+        return {"clauses": [], "coverage": {}, "checklist": []}
+
+    for name in ("c.txt", "p.txt"):
+        (tmp_path / "gold").mkdir(exist_ok=True)
+        (tmp_path / "gold" / f"{name}.gold.json").write_text(json.dumps(
+            {"schema": "hds-analyzer/gold/1", "document": name, "clauses": [], "coverage": [],
+             "checklist": {}}), encoding="utf-8")
+    evaluate(tmp_path / "gold", tmp_path, analyze)
+    assert seen == [("c.txt", "Le Client paie le prix.\n"), ("p.txt", "Le Client paie le prix.\n")]
+    with published(doc) as body:
+        assert body != doc and body.name == doc.name
+    assert not body.exists()
+    with published(plain) as same:
+        assert same == plain
 
 
 def _report(clauses, coverage, checklist):
