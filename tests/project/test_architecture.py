@@ -22,6 +22,7 @@ ALLOWED_WRITERS = {
     "output.py": "the atomic writer itself",
     "report/review.py": "the review store OUT/reviews.json",
     "cli/evaluate.py": "evaluate -o FILE",
+    "evaluate.py": "a corpus text's body without its provenance header, in a temporary folder",
     "cache.py": "the user cache of parsed rules",
     "extract/pdf/ocr.py": "OCR page images and logs in a private temporary folder",
     "extract/convert.py": "the copy of a .doc/.odt/.rtf converted in a temporary folder",
