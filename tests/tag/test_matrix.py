@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import pytest
 
 from analyzer.analyze import analyze_extracted
 from analyzer.extract import extract
@@ -34,8 +35,14 @@ _EN = """# Responsibility matrix
 
 
 def _clauses(path: Path) -> dict[str, dict[str, Any]]:
+    """The tagged clauses of a file by their first cell (the activity of a row)."""
     report = analyze_extracted(extract(path))
     return {c["text"].split(" | ")[0]: c for c in report["clauses"]}
+
+
+def _read(path: Path, text: str) -> dict[str, dict[str, Any]]:
+    path.write_text(text, encoding="utf-8")
+    return _clauses(path)
 
 
 def test_markdown_rows_carry_the_header_of_their_table(tmp_path: Path) -> None:
@@ -54,43 +61,42 @@ def test_markdown_rows_carry_the_header_of_their_table(tmp_path: Path) -> None:
     assert row.columns == rows[2].columns and row.cells == rows[2].cells
 
 
-def test_french_matrix_the_r_decides_who_does_the_row(tmp_path: Path) -> None:
-    path = tmp_path / "raci.md"
-    path.write_text(_FR, encoding="utf-8")
-    clauses = _clauses(path)
-    backup = clauses["Réaliser la sauvegarde quotidienne des données du Client"]
-    assert (backup["status"], backup["party"]) == ("excluded", "client")
-    assert "excluded by the responsibility matrix «Rôle Client: RA»" in backup["explanation"]
-    supervision = clauses["Assurer la supervision des serveurs physiques"]
-    assert (supervision["status"], supervision["party"]) == ("included", "provider")
-    assert ("included by the responsibility matrix «Rôle Cloud Temple: R/A»"
-            in supervision["explanation"])
+def _decided(clause: dict[str, Any], status: str, party: str, cue: str) -> None:
+    """The clause has the matrix's status and party, and its explanation names the column."""
+    assert (clause["status"], clause["party"]) == (status, party)
+    assert f"{status} by the responsibility matrix «{cue}»" in clause["explanation"]
+
+
+@pytest.mark.parametrize(("text", "client_row", "client_cue", "provider_row", "provider_cue"), [
+    (_FR, "Réaliser la sauvegarde quotidienne des données du Client", "Rôle Client: RA",
+     "Assurer la supervision des serveurs physiques", "Rôle Cloud Temple: R/A"),
+    # "Acme role" names neither party: the provider's column by elimination
+    (_EN, "Perform the daily backup of the databases", "Customer: R, A",
+     "Apply security patches to the operating systems", "Acme role: R"),
+], ids=["fr", "en"])
+def test_the_r_decides_who_does_the_row(tmp_path: Path, text: str, client_row: str,
+                                         client_cue: str, provider_row: str,
+                                         provider_cue: str) -> None:
+    clauses = _read(tmp_path / "raci.md", text)
+    _decided(clauses[client_row], "excluded", "client", client_cue)
+    _decided(clauses[provider_row], "included", "provider", provider_cue)
+
+
+def test_r_in_both_columns_or_in_none_keeps_the_status_of_the_words(tmp_path: Path) -> None:
+    clauses = _read(tmp_path / "raci.md", _FR)
     both = clauses["Assurer la maintenance des systèmes d'exploitation"]
     assert (both["status"], both["party"]) == ("included", "provider")
-    assert "responsibility matrix" not in both["explanation"]
     blank = clauses["Assurer le maintien en condition opérationnelle du réseau"]
     assert blank["status"] == "included"
-    assert "responsibility matrix" not in blank["explanation"]
-
-
-def test_the_same_rows_without_a_header_keep_their_status_from_the_words(tmp_path: Path) -> None:
-    path = tmp_path / "rows.md"
-    path.write_text(_FR.replace("|----------|-------------|-------------------|\n", ""),
-                    encoding="utf-8")
-    backup = _clauses(path)["Réaliser la sauvegarde quotidienne des données du Client"]
-    assert "responsibility matrix" not in backup["explanation"]
-
-
-def test_english_matrix_names_the_provider_column_by_elimination(tmp_path: Path) -> None:
-    path = tmp_path / "raci.md"
-    path.write_text(_EN, encoding="utf-8")
-    clauses = _clauses(path)
-    backup = clauses["Perform the daily backup of the databases"]
-    assert (backup["status"], backup["party"]) == ("excluded", "client")
-    assert "excluded by the responsibility matrix «Customer: R, A»" in backup["explanation"]
-    patches = clauses["Apply security patches to the operating systems"]
-    assert (patches["status"], patches["party"]) == ("included", "provider")
-    assert "included by the responsibility matrix «Acme role: R»" in patches["explanation"]
+    # the rows read as they would without the header
+    rows = _read(tmp_path / "rows.md",
+                 _FR.replace("|----------|-------------|-------------------|\n", ""))
+    for activity in ("Assurer la maintenance des systèmes d'exploitation",
+                     "Assurer le maintien en condition opérationnelle du réseau"):
+        assert "responsibility matrix" not in clauses[activity]["explanation"]
+        assert clauses[activity]["explanation"] == rows[activity]["explanation"]
+    backup = rows["Réaliser la sauvegarde quotidienne des données du Client"]
+    assert "responsibility matrix" not in backup["explanation"]  # no header, no matrix
 
 
 def _docx(path: Path, rows: list[tuple[str, ...]]) -> Path:
@@ -116,11 +122,10 @@ def test_a_word_matrix_reads_its_first_row_as_the_header(tmp_path: Path) -> None
     assert rows[1].columns == ("Tâche", "Client", "Prestataire")
     assert rows[1].cells == ("Réaliser la sauvegarde quotidienne des données", "R", "")
     clauses = _clauses(path)
-    backup = clauses["Réaliser la sauvegarde quotidienne des données"]
-    assert (backup["status"], backup["party"]) == ("excluded", "client")
-    assert "excluded by the responsibility matrix «Client: R»" in backup["explanation"]
-    supervision = clauses["Assurer la supervision des serveurs physiques"]
-    assert "included by the responsibility matrix «Prestataire: RA»" in supervision["explanation"]
+    _decided(clauses["Réaliser la sauvegarde quotidienne des données"],
+             "excluded", "client", "Client: R")
+    _decided(clauses["Assurer la supervision des serveurs physiques"],
+             "included", "provider", "Prestataire: RA")
 
 
 def test_a_table_that_is_not_a_matrix_is_read_as_before(tmp_path: Path) -> None:
