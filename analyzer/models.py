@@ -29,6 +29,10 @@ class Block:
             the text then starts with that label.
         paragraph: 0-based index of the source paragraph (DOCX: every ``w:p`` of the body in
             document order, table cells and text boxes included), else None.
+        columns: for a table row under a header row, the header's cells ("Activité", "Rôle
+            Client", "Rôle Cloud Temple"); empty otherwise (the header row itself included).
+        cells: for such a row, its own cells in the header's order, empty cells kept ("" where
+            ``text`` leaves them out), so that ``cells[i]`` sits under ``columns[i]``.
     """
 
     text: str
@@ -38,6 +42,8 @@ class Block:
     level: int | None = None
     number: str | None = None
     paragraph: int | None = None
+    columns: tuple[str, ...] = ()
+    cells: tuple[str, ...] = ()
 
 
 RemovedKind = Literal["header", "footer", "page_number", "toc", "table_header"]
@@ -86,7 +92,9 @@ class Segment:
     ``page`` is the PDF page where the clause starts; ``paragraph`` the DOCX paragraph index (see
     ``Block.paragraph``); ``start``/``end`` index the normalised text returned by ``segment()``.
     Whether it belongs to a definitions section is the tag stage's to say
-    (``tagging.glossary_ids``: the rules know the words of each language).
+    (``tagging.glossary_ids``: the rules know the words of each language). ``columns`` and
+    ``cells``: a table row's header cells and its own cells (``Block.columns``; empty for other
+    segments), which the qualify stage reads as a responsibility matrix (``qualify.matrix``).
     """
 
     id: str
@@ -98,6 +106,8 @@ class Segment:
     kind: Literal["heading", "clause"]
     text: str
     paragraph: int | None = None
+    columns: tuple[str, ...] = ()
+    cells: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

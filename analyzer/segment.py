@@ -83,6 +83,8 @@ class _Unit:
     level: int | None
     number: str | None = None
     paragraph: int | None = None
+    columns: tuple[str, ...] = ()
+    cells: tuple[str, ...] = ()
 
 
 def _units(block: Block, wrapped: bool = False) -> list[_Unit]:
@@ -94,7 +96,7 @@ def _units(block: Block, wrapped: bool = False) -> list[_Unit]:
     lines = normalize_text(block.text).splitlines()
     if wrapped or block.kind in ("heading", "table_row", "footnote"):
         return [_Unit(join_lines(lines), block.page, block.kind, block.level, block.number,
-                      block.paragraph)]
+                      block.paragraph, block.columns, block.cells)]
     units: list[_Unit] = []
     current: list[str] = []
     for line in lines:
@@ -143,7 +145,7 @@ def segment(document: ExtractedDocument) -> tuple[str, list[Segment]]:
                 id=f"c{len(segments) + 1:04d}", number=number, heading_path=path, page=unit.page,
                 start=offset, end=offset + len(text),
                 kind="heading" if level is not None else "clause", text=text,
-                paragraph=unit.paragraph,
+                paragraph=unit.paragraph, columns=unit.columns, cells=unit.cells,
             ))
             parts.append(text)
             offset += len(text)

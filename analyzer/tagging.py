@@ -29,6 +29,7 @@ from analyzer.qualify import (
     is_list_item,
     is_weak,
     lead_in_qualifier,
+    matrix_status,
     opens_with_definition,
     prefilter_tags,
     qualify_hit,
@@ -201,7 +202,20 @@ def _topics(categories: set[str], tags: list[Span], view: ClauseView,
 
 def _status(ctx: ClauseContext, cues: list[Span], qualified: list[Qualified],
             vocab: Vocabulary) -> tuple[str, str, PassedStatus | None]:
-    """Status and party of the clause, and the status its lead-in or heading passed to it."""
+    """Status and party of the clause, and the status its responsibility matrix, lead-in or
+    heading passed to it.
+
+    A table row of a responsibility matrix whose R sits in one party's column only takes that
+    party's status ("Rôle Client: RA": excluded), before the words of the row, a definitions
+    heading above it or its lead-in; an option cue of a row the provider performs ("S'ils sont
+    souscrits : …") still makes it conditional."""
+    matrix = matrix_status(ctx.seg, vocab)
+    if matrix is not None:
+        status, party = clause_status(qualified)
+        if matrix.status == "included" and status == "conditional":
+            return status, party, None
+        return matrix.status, matrix.party, PassedStatus(
+            "the responsibility matrix", matrix.status, matrix.cues)
     if ctx.view.in_definitions or opens_with_definition(cues, vocab):
         return "definition", "provider", None
     status, party = clause_status(qualified)

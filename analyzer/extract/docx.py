@@ -194,20 +194,22 @@ class _Walk:
             self.walk(box)
 
     def add_table(self, tbl: Any) -> None:
+        """One ``table_row`` block per row; the rows below the first carry its cells as their
+        ``columns`` (and their own cells, empty ones kept, as ``cells``)."""
+        header: tuple[str, ...] | None = None
         for tr in tbl.iter(f"{W}tr"):
             if tr.getparent() is not tbl and tr.getparent().tag != f"{W}sdtContent":
                 continue  # rows of nested tables are read as part of their cell
             first = self.paragraph
-            cells: list[str] = []
-            for tc in tr.iter(f"{W}tc"):
-                if tc.getparent() is not tr and tc.getparent().tag != f"{W}sdtContent":
-                    continue
-                text = self.flat_text(tc)
-                if text:
-                    cells.append(text)
-            if cells:
-                self.blocks.append(Block(text=" | ".join(cells), index=first, kind="table_row",
-                                         paragraph=first))
+            cells = tuple(self.flat_text(tc) for tc in tr.iter(f"{W}tc")
+                          if tc.getparent() is tr or tc.getparent().tag == f"{W}sdtContent")
+            text = " | ".join(c for c in cells if c)
+            if text:
+                self.blocks.append(Block(text=text, index=first, kind="table_row",
+                                         paragraph=first, columns=header or (),
+                                         cells=cells if header else ()))
+            if header is None and text:
+                header = cells
 
     def walk(self, container: Any) -> None:
         for child in container:

@@ -196,13 +196,16 @@ def page_text_blocks(text: str) -> tuple[list[Block], list[str]]:
 
 def text_blocks(text: str, markdown: bool, per_line: bool = False) -> list[Block]:
     """Split text into blocks: blank lines end a block; Markdown headings and table rows stand
-    alone.
+    alone, each row under a header row (the row above the ``|---|`` rule) with that header's
+    cells as its ``columns``.
 
     With ``per_line`` every non-blank line is a block of its own.
     """
     blocks: list[Block] = []
     current: list[str] = []
     start_line = 0
+    header: tuple[str, ...] = ()  # the header cells of the open Markdown table
+    above: tuple[str, ...] = ()  # the cells of the table row on the line above
 
     def flush() -> None:
         if current:
@@ -213,20 +216,26 @@ def text_blocks(text: str, markdown: bool, per_line: bool = False) -> list[Block
         line = markdown_inline(raw.rstrip()) if markdown else raw.rstrip()
         if not line.strip():
             flush()
+            header = above = ()
             continue
         if markdown:
             heading = md_heading(line)
             if heading:
                 flush()
+                header = above = ()
                 blocks.append(Block(text=heading[1], index=lineno, kind="heading",
                                     level=heading[0]))
                 continue
             if line.lstrip().startswith("|"):
                 flush()
-                if not _MD_TABLE_RULE.match(line.strip()):
-                    cells = [c.strip() for c in line.strip().strip("|").split("|")]
-                    blocks.append(Block(text=" | ".join(cells), index=lineno, kind="table_row"))
+                if _MD_TABLE_RULE.match(line.strip()):
+                    header, above = above, ()
+                    continue
+                above = tuple(c.strip() for c in line.strip().strip("|").split("|"))
+                blocks.append(Block(text=" | ".join(above), index=lineno, kind="table_row",
+                                    columns=header, cells=above if header else ()))
                 continue
+            header = above = ()
         if not current:
             start_line = lineno
         current.append(line)

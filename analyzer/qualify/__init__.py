@@ -24,11 +24,16 @@ A clause is ``excluded`` if any of its hits is, else ``conditional`` if any is, 
 (« Terme » désigne…, "Term" means…), is a ``definition``. The words are the rule set's lexicon
 (``vocabulary.py``) plus the party names the contract defines (``aliases.py``).
 
+A table row of a responsibility matrix (a header naming the parties, RACI letters in their
+cells) whose R sits in the client's column only is ``excluded`` (party ``client``), in the
+provider's only ``included``, whatever its words say (``matrix.py``).
+
 This module re-exports the names the other stages import; helpers (``find_phrases``,
 ``is_price_clause``, ``done_by_client``, …) are imported from their own module.
 """
 
 from analyzer.qualify.aliases import document_aliases
+from analyzer.qualify.matrix import MatrixStatus, matrix_status
 from analyzer.qualify.parties import commits, describes, sentence_subject
 from analyzer.qualify.phrases import Phrase, phrase_at
 from analyzer.qualify.selection import is_weak, prefilter_tags, select_tags, weak_in_context
@@ -44,8 +49,8 @@ from analyzer.qualify.status import (
 from analyzer.qualify.vocabulary import Vocabulary
 
 __all__ = [
-    "Phrase", "Qualified", "Vocabulary", "clause_qualifier", "clause_status", "commits",
-    "describes", "document_aliases", "is_list_item", "is_weak", "lead_in_qualifier",
-    "opens_with_definition", "phrase_at", "prefilter_tags", "qualify_hit",
+    "MatrixStatus", "Phrase", "Qualified", "Vocabulary", "clause_qualifier", "clause_status",
+    "commits", "describes", "document_aliases", "is_list_item", "is_weak", "lead_in_qualifier",
+    "matrix_status", "opens_with_definition", "phrase_at", "prefilter_tags", "qualify_hit",
     "select_tags", "sentence_subject", "weak_in_context",
 ]

@@ -12,7 +12,7 @@ from analyzer.taxonomy import TopicRole
 # The lexicon lists the qualify stage reads (besides "client" and "provider").
 LISTS = ("commitment", "description", "own", "of", "by", "governing", "listing", "terminators",
          "alias", "currency", "price", "credit", "cap_subject", "cap", "exclusive_remedy",
-         "subprocessing", "performed")
+         "subprocessing", "performed", "raci_role")
 _DETERMINERS = frozenset({"le", "la", "les", "l'", "un", "une", "the", "a", "an", "its", "son", "sa",
                           "ses", "leur"})
 
