@@ -30,14 +30,14 @@ CORPUS_DOCS = REPO.parent / "shared" / "corpus"
 
 TARGETS = {"micro": 0.80, "category": 0.70, "status": 0.80, "coverage": 0.92, "checklist": 0.85}
 GAP = 0.05
-# Measured on the test split when these targets were set (2026-12-01): what is not reached yet.
+# Measured on the test split (last at stop 18, 2026-12-01): what is not reached yet.
 TEST_NOT_YET = {
-    "micro": "micro F1 0.559",
-    "hosting": "hosting F1 0.289 (24 gold clauses: the test contracts host little)",
-    "maintenance": "maintenance F1 0.459",
-    "security": "security F1 0.581",
-    "training": "training F1 0.462",
-    "project_management": "project management F1 0.671",
+    "micro": "micro F1 0.562",
+    "hosting": "hosting F1 0.296 (24 gold clauses: the test contracts host little)",
+    "maintenance": "maintenance F1 0.456",
+    "security": "security F1 0.584",
+    "training": "training F1 0.470",
+    "project_management": "project management F1 0.683",
     "coverage": "coverage accuracy 0.825",
     "checklist": "checklist accuracy 0.807",
 }
@@ -93,8 +93,8 @@ def test_samples_floor(name: str) -> None:
     assert _measure(_samples(), name) >= SAMPLES_FLOORS[name]
 
 
-@pytest.mark.xfail(reason="target not reached yet: dev 0.687 (leave one publisher out) against "
-                          "test 0.559", strict=True)
+@pytest.mark.xfail(reason="target not reached yet: dev 0.689 (leave one publisher out) against "
+                          "test 0.562", strict=True)
 def test_dev_and_test_agree_within_the_gap() -> None:
     assert abs(_leave_one_publisher_out()["micro"]["f1"] - _test_split()["micro"]["f1"]) <= GAP
 
