@@ -2,9 +2,10 @@
 transversal).
 
 Each tagged clause already carries the targets of its topics (``clauses[].mapping``, from the
-taxonomy). This stage does what needs the whole document: the availability layer remap (an
-uptime commitment is on whatever layer the contract provides) and the coverage of every target
-by the clauses that count (included or conditional). Which topic is remapped, when and to what
+taxonomy). This stage does what needs the whole document: the layer remap of the topics that
+name the hosted service without its layer (an uptime commitment, "hébergement" said in general:
+whatever layer the contract provides) and the coverage of every target by the clauses that
+count (included or conditional). Which topic is remapped, when and to what
 is data: ``layer_remap`` of the topic in ``patterns/taxonomy.yaml``; the target ids and their
 order are the run's taxonomy facts.
 """
@@ -85,7 +86,7 @@ def coverage(clauses: Iterable[TaggedClause], targets: Sequence[str]) -> Coverag
 
 def map_clauses(clauses: Sequence[TaggedClause],
                 ruleset: RuleSet) -> tuple[list[TaggedClause], Coverage]:
-    """The Map stage: the clauses with availability commitments remapped to the layer
-    provided, and the coverage of every target of the run's taxonomy."""
+    """The Map stage: the clauses whose topics name no layer remapped to the layer provided,
+    and the coverage of every target of the run's taxonomy."""
     mapped = resolve_service_layers(clauses, ruleset)
     return mapped, coverage(mapped, ruleset.taxonomy.facts.targets)

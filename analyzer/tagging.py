@@ -20,6 +20,7 @@ from analyzer.learned import ClauseModel, ClauseView
 from analyzer.models import Hit, Segment, TaggedClause
 from analyzer.nlp import HITS_KEY
 from analyzer.qualify import (
+    MatrixStatus,
     Qualified,
     Vocabulary,
     clause_qualifier,
@@ -201,7 +202,7 @@ def _topics(categories: set[str], tags: list[Span], view: ClauseView,
 
 
 def _status(ctx: ClauseContext, cues: list[Span], qualified: list[Qualified],
-            vocab: Vocabulary) -> tuple[str, str, PassedStatus | None]:
+            vocab: Vocabulary, matrix: MatrixStatus | None) -> tuple[str, str, PassedStatus | None]:
     """Status and party of the clause, and the status its responsibility matrix, lead-in or
     heading passed to it.
 
@@ -209,7 +210,6 @@ def _status(ctx: ClauseContext, cues: list[Span], qualified: list[Qualified],
     party's status ("Rôle Client: RA": excluded), before the words of the row, a definitions
     heading above it or its lead-in; an option cue of a row the provider performs ("S'ils sont
     souscrits : …") still makes it conditional."""
-    matrix = matrix_status(ctx.seg, vocab)
     if matrix is not None:
         status, party = clause_status(qualified)
         if matrix.status == "included" and status == "conditional":
@@ -272,8 +272,11 @@ def tag_clause(ctx: ClauseContext, vocab: Vocabulary,
     ruleset = vocab.ruleset
     spans = list(doc.spans[HITS_KEY])
     cues = [s for s in spans if s.label_ == "context"]
+    matrix = matrix_status(seg, vocab)
+    # a row that a responsibility matrix gives the client is the client's evidence too
     checklist = [] if _asks(ctx) else [
-        (ruleset.by_id[s.id_].rule.item or "", qualify_hit(s, cues, vocab).status)
+        (ruleset.by_id[s.id_].rule.item or "",
+         "excluded" if matrix and matrix.status == "excluded" else qualify_hit(s, cues, vocab).status)
         for s in spans if s.label_ == "checklist"]
     decided = _decide(view, model)
     categories = set(view.strong) if model is None else set(decided)
@@ -282,7 +285,7 @@ def tag_clause(ctx: ClauseContext, vocab: Vocabulary,
     tags = _category_hits(categories, view, vocab)
     topics, inherited_from = _topics(categories, tags, view, vocab)
     qualified = [qualify_hit(s, cues, vocab) for s in tags] or [clause_qualifier(doc, cues, vocab)]
-    status, party, passed = _status(ctx, cues, qualified, vocab)
+    status, party, passed = _status(ctx, cues, qualified, vocab, matrix)
     tagged = _Tagged(tags, topics, inherited_from, qualified, status, party, passed)
     mapping = sorted({t for topic in topics for t in ruleset.taxonomy.mapping_for(topic)},
                      key=MAPPING_TARGETS.index)

@@ -148,3 +148,19 @@ def test_a_table_that_is_not_a_matrix_is_read_as_before(tmp_path: Path) -> None:
     assert read["Sauvegarde des données à la charge du Client"]["status"] == "excluded"
     assert [(c["status"], c["explanation"]) for c in read.values()] == \
         [(c["status"], c["explanation"]) for c in plain.values()]
+
+
+def test_a_row_the_matrix_gives_the_client_is_the_client_s_checklist_evidence(
+        tmp_path: Path) -> None:
+    """The return of the data is the client's row: the checklist item reads excluded, as the
+    row does; the same row in the provider's column is present."""
+    def return_item(client: str, provider: str) -> str:
+        path = tmp_path / "raci.md"
+        path.write_text("| Activité | Rôle Client | Rôle Prestataire |\n|---|---|---|\n"
+                        f"| Restitution des données en fin de contrat | {client} | {provider} |\n",
+                        encoding="utf-8")
+        report = analyze_extracted(extract(path))
+        return {i["id"]: i["status"] for i in report["checklist"]}["r1111_11_13_return"]
+
+    assert return_item("RA", "I") == "excluded"
+    assert return_item("I", "RA") == "present"
