@@ -23,6 +23,8 @@ from analyzer.qualify.vocabulary import Vocabulary
 from analyzer.rules import RuleSet
 
 MAX_CELL_CHARS = 12  # a RACI cell is short ("R, A, C, I" at most)
+MAX_COLUMNS = 16  # an activity and a few parties: a wider table is not read as a matrix (its
+# header cells would each be parsed, row after row)
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def matrix_status(seg: Segment, vocab: Vocabulary) -> MatrixStatus | None:
     """The status a responsibility matrix gives a table row, or None: not a matrix row (no
     client and provider columns, a party cell that is not RACI letters), or the performing
     letter in both party columns or in neither."""
-    if not seg.columns or len(seg.columns) != len(seg.cells):
+    if not seg.columns or len(seg.columns) > MAX_COLUMNS or len(seg.columns) != len(seg.cells):
         return None
     parties = party_columns(seg.columns, vocab)
     if set(parties.values()) != {"client", "provider"}:

@@ -164,3 +164,16 @@ def test_a_row_the_matrix_gives_the_client_is_the_client_s_checklist_evidence(
 
     assert return_item("RA", "I") == "excluded"
     assert return_item("I", "RA") == "present"
+
+
+def test_a_table_wider_than_a_matrix_is_not_read_as_one(tmp_path: Path) -> None:
+    """A responsibility matrix has an activity and a few party columns; a wider table (a
+    planning grid, hostile input) is read as plain rows, its header cells never parsed."""
+    extra = [f"Semaine {i}" for i in range(20)]
+    header = " | ".join(["Activité", "Rôle Client", "Rôle Prestataire", *extra])
+    row = " | ".join(["Réaliser la sauvegarde quotidienne des données du Client", "RA", "I",
+                      *[""] * len(extra)])
+    clauses = _read(tmp_path / "wide.md", f"| {header} |\n|{'---|' * (3 + len(extra))}\n| {row} |\n")
+    backup = clauses["Réaliser la sauvegarde quotidienne des données du Client"]
+    assert "responsibility matrix" not in backup["explanation"]
+    assert backup["status"] == "included"
