@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from analyzer.models import Segment
 from analyzer.nlp import cached_pipeline
-from analyzer.qualify.phrases import Phrase, phrase_at
+from analyzer.qualify.phrases import Phrase, find_phrases
 from analyzer.qualify.vocabulary import Vocabulary
 from analyzer.rules import RuleSet
 
@@ -46,7 +46,7 @@ def _norms(ruleset: RuleSet, text: str) -> tuple[str, ...]:
 
 
 def _names(norms: tuple[str, ...], phrases: frozenset[Phrase]) -> bool:
-    return any(phrase_at(list(norms), i, phrases) for i in range(len(norms)))
+    return bool(find_phrases(list(norms), phrases))
 
 
 def _letters(vocab: Vocabulary, list_name: str) -> frozenset[str]:
