@@ -33,6 +33,8 @@ lint: setup
 
 evaluate: setup
 	$(BIN)/hds-analyzer evaluate samples/gold samples/contracts
+	@echo "== unseen samples (written by authors who never ran the tool; never used to tune or train)"
+	$(BIN)/hds-analyzer evaluate samples/unseen/gold samples/unseen/contracts
 	@if [ -d $(CORPUS) ]; then $(BIN)/hds-analyzer evaluate tests/gold/corpus $(CORPUS); fi
 	@if [ -d $(CORPUS) ]; then echo "== dev, leave one publisher out (clause model never saw the publisher)"; \
 	  $(BIN)/python scripts/train_clause_model.py --cross-validate --corpus $(CORPUS); fi

@@ -1,4 +1,4 @@
-"""Check the gold annotations of the bundled samples.
+"""Check the gold annotations of the bundled samples and of the unseen samples.
 
 Run from the repository root::
 
@@ -10,7 +10,9 @@ checklist ids have a status, and that every gold ``text`` occurs (whitespace-nor
 source in ``samples/src/``. It also reads the generated sample itself (DOCX paragraphs and tables, PDF
 text without its running header and footer, TXT/MD as is) and checks that every clause text is found
 there too, that the samples are up to date with their sources, and that the PDF has a clause running
-across a page break. Exit status 0 when everything holds, 1 otherwise.
+across a page break. For every ``samples/unseen/gold/<document>.gold.json`` it checks the same
+fields and that every gold ``text`` occurs in ``samples/unseen/contracts/<document>``, and that
+every unseen contract has its gold. Exit status 0 when everything holds, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+UNSEEN = HERE / "unseen"
 sys.path.insert(0, str(HERE))
 
 import build_samples  # noqa: E402
@@ -66,69 +69,50 @@ def distributable_text(name: str) -> tuple[str, list[str]]:
     return path.read_text(encoding="utf-8"), []
 
 
-def check_file(gold_path: Path) -> list[str]:
+def _check_clause(clause: dict, where: str) -> list[str]:
+    """The fields of one gold clause (DESIGN.md §5)."""
+    errors = []
+    keys = {"text", "categories", "mapping", "status"}
+    if set(clause) - keys:
+        errors.append(f"{where}: unexpected keys {sorted(set(clause) - keys)}")
+    cats, mapping = clause.get("categories"), clause.get("mapping")
+    if not cats or not set(cats) <= CATEGORIES or len(set(cats)) != len(cats):
+        errors.append(f"{where}: bad categories {cats}")
+    if not isinstance(mapping, list) or not set(mapping) <= TARGETS or len(set(mapping)) != len(
+        mapping
+    ):
+        errors.append(f"{where}: bad mapping {mapping}")
+    if clause.get("status") not in STATUSES:
+        errors.append(f"{where}: bad status {clause.get('status')}")
+    return errors
+
+
+def _check_document(gold: dict, gold_path: Path) -> list[str]:
+    """What every gold file must hold besides its clauses' texts: schema, file name, language,
+    valid clauses, coverage and checklist."""
     errors: list[str] = []
     err = errors.append
-    gold = json.loads(gold_path.read_text(encoding="utf-8"))
     name = gold.get("document")
     if gold.get("schema") != SCHEMA:
         err(f"schema is {gold.get('schema')!r}")
     if gold_path.name != f"{name}.gold.json":
         err(f"file name does not match document {name!r}")
-    if name not in build_samples.SAMPLES:
-        return [*errors, f"unknown sample {name!r}"]
     if gold.get("language") not in {"fr", "en"}:
         err(f"language is {gold.get('language')!r}")
-    source = norm(build_samples.source_text(name))
-    whole, pages = distributable_text(name)
-    whole = norm(whole)
     clauses = gold.get("clauses")
     if not isinstance(clauses, list) or not clauses:
         return [*errors, "no clauses"]
     seen: set[str] = set()
-    spans_page = False
     for i, clause in enumerate(clauses):
         where = f"clause {i} ({str(clause.get('text', ''))[:50]!r})"
         text = clause.get("text")
         if not isinstance(text, str) or not text.strip():
             err(f"{where}: missing text")
             continue
-        if set(clause) - {"text", "categories", "mapping", "status"}:
-            err(
-                f"{where}: unexpected keys "
-                f"{sorted(set(clause) - {'text', 'categories', 'mapping', 'status'})}"
-            )
-        cats, mapping, status = (
-            clause.get("categories"),
-            clause.get("mapping"),
-            clause.get("status"),
-        )
-        if not cats or not set(cats) <= CATEGORIES or len(set(cats)) != len(cats):
-            err(f"{where}: bad categories {cats}")
-        if (
-            not isinstance(mapping, list)
-            or not set(mapping) <= TARGETS
-            or len(set(mapping)) != len(mapping)
-        ):
-            err(f"{where}: bad mapping {mapping}")
-        if status not in STATUSES:
-            err(f"{where}: bad status {status}")
-        t = norm(text)
-        if t in seen:
+        errors += _check_clause(clause, where)
+        if norm(text) in seen:
             err(f"{where}: duplicate clause")
-        seen.add(t)
-        if t not in source:
-            err(
-                f"{where}: text not found in the source samples/src/{build_samples.SAMPLES[name][0]}"
-            )
-        is_table_row = " | " in text
-        # PDF table rows are laid out cell by cell, so only the source can be checked for them.
-        if not (is_table_row and name.endswith(".pdf")) and t not in whole:
-            err(f"{where}: text not found in the generated {name}")
-        if pages and not is_table_row and not any(t in norm(p) for p in pages) and t in whole:
-            spans_page = True
-    if pages and not spans_page:
-        err("no gold clause runs across a page break of the PDF")
+        seen.add(norm(text))
     expected = sorted(
         {
             m
@@ -148,6 +132,65 @@ def check_file(gold_path: Path) -> list[str]:
     return errors
 
 
+def _texts(gold: dict) -> list[tuple[str, str]]:
+    """(where, normalised text) of every clause that has a text."""
+    return [
+        (f"clause {i} ({str(c.get('text', ''))[:50]!r})", norm(c["text"]))
+        for i, c in enumerate(gold.get("clauses") or [])
+        if isinstance(c.get("text"), str) and c["text"].strip()
+    ]
+
+
+def check_file(gold_path: Path) -> list[str]:
+    """A bundled sample's gold: valid, every text in its source and in the generated file, and
+    (for the PDF) a clause across a page break."""
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    name = gold.get("document")
+    if name not in build_samples.SAMPLES:
+        return [f"unknown sample {name!r}"]
+    errors = _check_document(gold, gold_path)
+    source = norm(build_samples.source_text(name))
+    whole, pages = distributable_text(name)
+    whole = norm(whole)
+    spans_page = False
+    for where, t in _texts(gold):
+        if t not in source:
+            errors.append(
+                f"{where}: text not found in the source samples/src/{build_samples.SAMPLES[name][0]}"
+            )
+        is_table_row = " | " in t
+        # PDF table rows are laid out cell by cell, so only the source can be checked for them.
+        if not (is_table_row and name.endswith(".pdf")) and t not in whole:
+            errors.append(f"{where}: text not found in the generated {name}")
+        if pages and not is_table_row and not any(t in norm(p) for p in pages) and t in whole:
+            spans_page = True
+    if pages and not spans_page:
+        errors.append("no gold clause runs across a page break of the PDF")
+    return errors
+
+
+def check_unseen(gold_path: Path) -> list[str]:
+    """An unseen sample's gold (``unseen/gold``): valid, every text in its document
+    (``unseen/contracts``, plain text or Markdown, used as written)."""
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    document = UNSEEN / "contracts" / str(gold.get("document"))
+    if not document.is_file():
+        return [f"no document {document.name!r} in unseen/contracts"]
+    errors = _check_document(gold, gold_path)
+    whole = norm(document.read_text(encoding="utf-8"))
+    errors += [f"{where}: text not found in {document.name}" for where, t in _texts(gold)
+               if t not in whole]
+    return errors
+
+
+def _report(path: Path, errors: list[str]) -> int:
+    gold = json.loads(path.read_text(encoding="utf-8"))
+    print(f"{'ok  ' if not errors else 'FAIL'} {path.name}: {len(gold.get('clauses', []))} clauses")
+    for e in errors:
+        print(f"     {e}")
+    return 1 if errors else 0
+
+
 def main() -> int:
     status = build_samples.main(["--check"])
     gold_files = sorted((HERE / "gold").glob("*.gold.json"))
@@ -156,14 +199,14 @@ def main() -> int:
         print(f"FAIL {name}: no gold file")
         status = 1
     for path in gold_files:
-        errors = check_file(path)
-        gold = json.loads(path.read_text(encoding="utf-8"))
-        print(
-            f"{'ok  ' if not errors else 'FAIL'} {path.name}: {len(gold.get('clauses', []))} clauses"
-        )
-        for e in errors:
-            print(f"     {e}")
-        status |= 1 if errors else 0
+        status |= _report(path, check_file(path))
+    unseen = {p.name for p in (UNSEEN / "contracts").iterdir()}
+    unseen_gold = sorted((UNSEEN / "gold").glob("*.gold.json"))
+    for name in sorted(unseen - {p.name[: -len(".gold.json")] for p in unseen_gold}):
+        print(f"FAIL unseen/{name}: no gold file")
+        status = 1
+    for path in unseen_gold:
+        status |= _report(path, check_unseen(path))
     return status
 
 

@@ -31,6 +31,8 @@ def test_shipped_model_never_saw_the_test_split():
     samples = {p.name.removesuffix(".gold.json") for p in (REPO / "samples" / "gold").glob("*.json")}
     assert set(MODEL.trained_on) <= set(SPLIT["dev"]) | samples
     assert not set(MODEL.trained_on) & set(SPLIT["test"])
+    unseen = {p.name for p in (REPO / "samples" / "unseen" / "contracts").iterdir()}
+    assert unseen and not set(MODEL.trained_on) & unseen
     assert set(SPLIT["dev"]) <= set(MODEL.trained_on)
 
 
