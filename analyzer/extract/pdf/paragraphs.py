@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from analyzer.extract.pdf.model import _TERMINAL, _Line
+from analyzer.extract.pdf.tables import Cell, TableHeader
 from analyzer.models import Block
 from analyzer.numbering import PDF_UNIT_START
 
@@ -58,17 +59,20 @@ def _indented_start(current: list[_Line], line: _Line) -> bool:
 
 @dataclass
 class _TableRow:
-    """A table row being read: its columns (left edges) and the text lines of each cell."""
+    """A table row being read: its columns (left edges), the x-extent of each cell over its
+    lines and the text lines of each cell."""
 
     lines: list[_Line] = field(default_factory=list)
     columns: list[float] = field(default_factory=list)
     ends: list[float] = field(default_factory=list)  # right end of each cell's last line
+    widest: list[float] = field(default_factory=list)  # right end of each cell's longest line
     parts: list[list[str]] = field(default_factory=list)
 
     def start(self, line: _Line) -> None:
         self.lines = [line]
         self.columns = [x0 for x0, _, _ in line.cells]
         self.ends = [x1 for _, x1, _ in line.cells]
+        self.widest = list(self.ends)
         self.parts = [[text] for _, _, text in line.cells]
 
     def _limit(self, slot: int, line: _Line) -> float:
@@ -95,12 +99,17 @@ class _TableRow:
         for slot, (_, x1, text) in zip(slots, cells, strict=True):
             self.parts[slot].append(text)
             self.ends[slot] = x1
+            self.widest[slot] = max(self.widest[slot], x1)
         self.lines.append(line)
         return True
 
+    def cells(self) -> list[Cell]:
+        """Each cell's x-extent over its lines and its text (its lines joined)."""
+        return [(x0, x1, " ".join(part))
+                for x0, x1, part in zip(self.columns, self.widest, self.parts, strict=True)]
+
     def text(self) -> str:
-        cells = [" ".join(part) for part in self.parts]
-        return " | ".join(cell for cell in cells if cell)
+        return " | ".join(text for _, _, text in self.cells() if text)
 
 
 def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
@@ -157,6 +166,7 @@ class _Paragraphs:
     blocks: list[Block] = field(default_factory=list)
     current: list[_Line] = field(default_factory=list)
     table: _TableRow = field(default_factory=_TableRow)
+    header: TableHeader = field(default_factory=TableHeader)
     styles: dict[int, tuple[float, bool, int]] = field(default_factory=dict)
     """block index → (smallest font size, all bold, number of lines)"""
 
@@ -202,16 +212,20 @@ class _Paragraphs:
         return not _next_word_fits(prev, line)  # a full last line: the paragraph goes on
 
     def end_table(self) -> None:
-        """Close the open table row, if any, into a ``table_row`` block."""
+        """Close the open table row, if any, into a ``table_row`` block (with the header of
+        its table as ``columns`` and its cells aligned under them)."""
         if self.table.lines:
+            columns, cells = self.header.place(self.table.cells())
             self.blocks.append(Block(text=self.table.text(), page=self.table.lines[0].page,
-                                     index=len(self.blocks), kind="table_row"))
+                                     index=len(self.blocks), kind="table_row",
+                                     columns=columns, cells=cells))
             self.table.lines.clear()
 
     def flush(self) -> None:
-        """Close the open paragraph, if any, into a block."""
+        """Close the open paragraph, if any, into a block (which ends the open table)."""
         current = self.current
         if current:
+            self.header.close()
             self.styles[len(self.blocks)] = (min(ln.size for ln in current),
                                              all(ln.bold for ln in current), len(current))
             self.blocks.append(Block(text="\n".join(ln.text for ln in current),
