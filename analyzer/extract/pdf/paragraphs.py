@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from analyzer.extract.pdf.model import _TERMINAL, _Line
-from analyzer.extract.pdf.tables import Cell, TableHeader
+from analyzer.extract.pdf.tables import Cell, TableHeader, in_one_column
 from analyzer.models import Block
 from analyzer.numbering import PDF_UNIT_START
 
@@ -167,12 +167,17 @@ class _Paragraphs:
     current: list[_Line] = field(default_factory=list)
     table: _TableRow = field(default_factory=_TableRow)
     header: TableHeader = field(default_factory=TableHeader)
+    row_end: _Line | None = None  # the last line under the open table, its last row's cells'
+    # left edges
+    edges: list[float] = field(default_factory=list)
+    close: float = 0.0  # the largest gap between two lines of one paragraph, on this page
     styles: dict[int, tuple[float, bool, int]] = field(default_factory=dict)
     """block index → (smallest font size, all bold, number of lines)"""
 
     def add(self, line: _Line, first: bool, close: float) -> None:
         """Add the next body line (``first`` on its page or column; ``close``: the largest gap
         between two lines of one paragraph)."""
+        self.close = close
         table = self.table
         if table.lines:
             last = table.lines[-1]
@@ -219,13 +224,27 @@ class _Paragraphs:
             self.blocks.append(Block(text=self.table.text(), page=self.table.lines[0].page,
                                      index=len(self.blocks), kind="table_row",
                                      columns=columns, cells=cells))
+            self.row_end, self.edges = self.table.lines[-1], list(self.table.columns)
             self.table.lines.clear()
+
+    def _in_table(self, lines: list[_Line]) -> bool:
+        """Are ``lines`` the rest of a cell of the open table: right under its last row (or
+        under such lines), each inside one of the row's columns?"""
+        end = self.row_end
+        if not self.header.cells or end is None or lines[0].top - end.bottom > self.close:
+            return False
+        if not all(ln.page == end.page and ln.group == end.group
+                   and in_one_column(ln.x0, ln.x1, self.edges) for ln in lines):
+            return False
+        self.row_end = lines[-1]
+        return True
 
     def flush(self) -> None:
         """Close the open paragraph, if any, into a block (which ends the open table)."""
         current = self.current
         if current:
-            self.header.close()
+            if not self._in_table(current):
+                self.header.close()
             self.styles[len(self.blocks)] = (min(ln.size for ln in current),
                                              all(ln.bold for ln in current), len(current))
             self.blocks.append(Block(text="\n".join(ln.text for ln in current),

@@ -6,7 +6,9 @@ overlap most (or the nearest by centre when they overlap none: header cells and 
 often centred), so that ``Block.cells[i]`` sits under ``Block.columns[i]`` as in the Markdown and
 DOCX readers. A row with two cells under one header column has another layout: it starts a new
 table, as does a row that repeats the header (a repeated header that was not taken out as page
-furniture).
+furniture). Lines between two rows that sit inside one column (the rest of a wrapped cell that
+the row reader left out, when the row's letters are centred far from the cell's edge) do not end
+the table.
 """
 
 from __future__ import annotations
@@ -47,6 +49,13 @@ def aligned(cells: list[Cell], header: list[Cell]) -> tuple[str, ...] | None:
         taken.add(i)
         slots[i] = cell[2]
     return tuple(slots)
+
+
+def in_one_column(x0: float, x1: float, edges: list[float]) -> bool:
+    """Does a line from ``x0`` to ``x1`` start at the left edge of a column (``edges``: the left
+    edges of a row's cells) and end before the next column?"""
+    return any(abs(x0 - edge) <= 4.0 and (i + 1 == len(edges) or x1 < edges[i + 1])
+               for i, edge in enumerate(edges))
 
 
 @dataclass
