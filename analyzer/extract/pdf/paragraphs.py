@@ -167,9 +167,8 @@ class _Paragraphs:
     current: list[_Line] = field(default_factory=list)
     table: _TableRow = field(default_factory=_TableRow)
     header: TableHeader = field(default_factory=TableHeader)
-    row_end: _Line | None = None  # the last line under the open table, its last row's cells'
-    # left edges
-    edges: list[float] = field(default_factory=list)
+    row_end: _Line | None = None  # the last line under the open table
+    edges: list[float] = field(default_factory=list)  # the left edges of its last row's cells
     close: float = 0.0  # the largest gap between two lines of one paragraph, on this page
     styles: dict[int, tuple[float, bool, int]] = field(default_factory=dict)
     """block index → (smallest font size, all bold, number of lines)"""
@@ -227,9 +226,10 @@ class _Paragraphs:
             self.row_end, self.edges = self.table.lines[-1], list(self.table.columns)
             self.table.lines.clear()
 
-    def _in_table(self, lines: list[_Line]) -> bool:
+    def _keeps_table(self, lines: list[_Line]) -> bool:
         """Are ``lines`` the rest of a cell of the open table: right under its last row (or
-        under such lines), each inside one of the row's columns?"""
+        under such lines), each inside one of the row's columns? Then they become the line the
+        next such lines must follow."""
         end = self.row_end
         if not self.header.cells or end is None or lines[0].top - end.bottom > self.close:
             return False
@@ -240,10 +240,11 @@ class _Paragraphs:
         return True
 
     def flush(self) -> None:
-        """Close the open paragraph, if any, into a block (which ends the open table)."""
+        """Close the open paragraph, if any, into a block (which ends the open table, unless
+        the paragraph is the rest of one of its cells)."""
         current = self.current
         if current:
-            if not self._in_table(current):
+            if not self._keeps_table(current):
                 self.header.close()
             self.styles[len(self.blocks)] = (min(ln.size for ln in current),
                                              all(ln.bold for ln in current), len(current))
