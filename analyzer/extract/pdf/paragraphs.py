@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from analyzer.extract.pdf.model import _TERMINAL, _Line
+from analyzer.extract.pdf.tables import Cell, TableHeader, in_one_column
 from analyzer.models import Block
 from analyzer.numbering import PDF_UNIT_START
 
@@ -58,17 +59,20 @@ def _indented_start(current: list[_Line], line: _Line) -> bool:
 
 @dataclass
 class _TableRow:
-    """A table row being read: its columns (left edges) and the text lines of each cell."""
+    """A table row being read: its columns (left edges), the x-extent of each cell over its
+    lines and the text lines of each cell."""
 
     lines: list[_Line] = field(default_factory=list)
     columns: list[float] = field(default_factory=list)
     ends: list[float] = field(default_factory=list)  # right end of each cell's last line
+    widest: list[float] = field(default_factory=list)  # right end of each cell's longest line
     parts: list[list[str]] = field(default_factory=list)
 
     def start(self, line: _Line) -> None:
         self.lines = [line]
         self.columns = [x0 for x0, _, _ in line.cells]
         self.ends = [x1 for _, x1, _ in line.cells]
+        self.widest = list(self.ends)
         self.parts = [[text] for _, _, text in line.cells]
 
     def _limit(self, slot: int, line: _Line) -> float:
@@ -95,12 +99,17 @@ class _TableRow:
         for slot, (_, x1, text) in zip(slots, cells, strict=True):
             self.parts[slot].append(text)
             self.ends[slot] = x1
+            self.widest[slot] = max(self.widest[slot], x1)
         self.lines.append(line)
         return True
 
+    def cells(self) -> list[Cell]:
+        """Each cell's x-extent over its lines and its text (its lines joined)."""
+        return [(x0, x1, " ".join(part))
+                for x0, x1, part in zip(self.columns, self.widest, self.parts, strict=True)]
+
     def text(self) -> str:
-        cells = [" ".join(part) for part in self.parts]
-        return " | ".join(cell for cell in cells if cell)
+        return " | ".join(text for _, _, text in self.cells() if text)
 
 
 def _paragraphs(bodies: list[list[_Line]]) -> list[Block]:
@@ -157,12 +166,17 @@ class _Paragraphs:
     blocks: list[Block] = field(default_factory=list)
     current: list[_Line] = field(default_factory=list)
     table: _TableRow = field(default_factory=_TableRow)
+    header: TableHeader = field(default_factory=TableHeader)
+    row_end: _Line | None = None  # the last line under the open table
+    edges: list[float] = field(default_factory=list)  # the left edges of its last row's cells
+    close: float = 0.0  # the largest gap between two lines of one paragraph, on this page
     styles: dict[int, tuple[float, bool, int]] = field(default_factory=dict)
     """block index → (smallest font size, all bold, number of lines)"""
 
     def add(self, line: _Line, first: bool, close: float) -> None:
         """Add the next body line (``first`` on its page or column; ``close``: the largest gap
         between two lines of one paragraph)."""
+        self.close = close
         table = self.table
         if table.lines:
             last = table.lines[-1]
@@ -202,16 +216,36 @@ class _Paragraphs:
         return not _next_word_fits(prev, line)  # a full last line: the paragraph goes on
 
     def end_table(self) -> None:
-        """Close the open table row, if any, into a ``table_row`` block."""
+        """Close the open table row, if any, into a ``table_row`` block (with the header of
+        its table as ``columns`` and its cells aligned under them)."""
         if self.table.lines:
+            columns, cells = self.header.place(self.table.cells())
             self.blocks.append(Block(text=self.table.text(), page=self.table.lines[0].page,
-                                     index=len(self.blocks), kind="table_row"))
+                                     index=len(self.blocks), kind="table_row",
+                                     columns=columns, cells=cells))
+            self.row_end, self.edges = self.table.lines[-1], list(self.table.columns)
             self.table.lines.clear()
 
+    def _keeps_table(self, lines: list[_Line]) -> bool:
+        """Are ``lines`` the rest of a cell of the open table: right under its last row (or
+        under such lines), each inside one of the row's columns? Then they become the line the
+        next such lines must follow."""
+        end = self.row_end
+        if not self.header.cells or end is None or lines[0].top - end.bottom > self.close:
+            return False
+        if not all(ln.page == end.page and ln.group == end.group
+                   and in_one_column(ln.x0, ln.x1, self.edges) for ln in lines):
+            return False
+        self.row_end = lines[-1]
+        return True
+
     def flush(self) -> None:
-        """Close the open paragraph, if any, into a block."""
+        """Close the open paragraph, if any, into a block (which ends the open table, unless
+        the paragraph is the rest of one of its cells)."""
         current = self.current
         if current:
+            if not self._keeps_table(current):
+                self.header.close()
             self.styles[len(self.blocks)] = (min(ln.size for ln in current),
                                              all(ln.bold for ln in current), len(current))
             self.blocks.append(Block(text="\n".join(ln.text for ln in current),
