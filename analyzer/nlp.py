@@ -18,7 +18,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from analyzer import normalize
 from analyzer.cache import cached, cached_big_regexes, compile_cached
@@ -213,3 +213,16 @@ def lexicon_norms(ruleset: RuleSet, list_id: str) -> frozenset[Phrase]:
 def single_norms(ruleset: RuleSet, list_id: str) -> frozenset[str]:
     """The one-token words of a lexicon list, as norms."""
     return frozenset(p[0] for p in _list_norms(ruleset, list_id) if len(p) == 1)
+
+
+def hits_across(first: Doc, second: Doc, ruleset: RuleSet, label: str) -> list[Span]:
+    """The hits of the rules of ``label`` that run from ``first`` into ``second``, read one after
+    the other (a list item after its lead-in: "… soient stockées et hébergées :" then "En
+    France ;"), as spans of ``second`` over their part in it, with the rule's id. The docs are
+    joined as they are (no new tokenisation); only the rules run again."""
+    joined = Doc.from_docs(  # type: ignore[call-arg]  # spaCy >= 3.3 takes exclude; its stub does not
+        [first, second], exclude=["spans", "tensor", "user_data"])
+    joined = cached_pipeline(ruleset).get_pipe("span_ruler")(joined)
+    n = len(first)
+    return [Span(second, 0, s.end - n, label=label, span_id=s.id_)
+            for s in joined.spans[HITS_KEY] if s.label_ == label and s.start < n < s.end]

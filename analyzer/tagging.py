@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from analyzer.explanation import Explanation, ModelNote, PassedStatus
 from analyzer.learned import ClauseModel, ClauseView
 from analyzer.models import Hit, Segment, TaggedClause
-from analyzer.nlp import HITS_KEY
+from analyzer.nlp import HITS_KEY, hits_across
 from analyzer.qualify import (
     MatrixStatus,
     Qualified,
@@ -54,6 +54,7 @@ class ClauseContext:
     view: ClauseView
     lead: Qualified | None  # the qualification a committing lead-in passes to a list item
     section: Qualified | None = None  # the condition or exclusion its heading states
+    lead_doc: Doc | None = None  # a list item's lead-in sentence (ending in ":"), read before it
 
 
 def _categories_topics(spans: list[Span], vocab: Vocabulary) -> dict[str, frozenset[str]]:
@@ -75,12 +76,13 @@ def clause_contexts(
     lead: Qualified | None = None
     lead_cats: dict[str, frozenset[str]] = {}
     lead_commits = False
+    lead_doc: Doc | None = None
     by_id = {s.id: i for i, s in enumerate(segments)}
     for seg, doc in zip(segments, docs, strict=True):
         spans = list(doc.spans[HITS_KEY])
         tagging = [s for s in spans if s.label_ not in SPECIAL]
         if seg.kind == "heading":
-            lead, lead_cats, lead_commits = None, {}, False
+            lead, lead_cats, lead_commits, lead_doc = None, {}, False, None
             if opens_definitions(doc, ruleset):
                 definition_headings.add(seg.id)
             heading_cats[seg.id] = _categories_topics(prefilter_tags(tagging, vocab), vocab)
@@ -115,12 +117,14 @@ def clause_contexts(
         )
         scoped = [h for h in ordered if h in heading_scope]
         yield ClauseContext(seg, doc, view, lead if list_item else None,
-                            heading_scope[scoped[-1]] if scoped else None)
+                            heading_scope[scoped[-1]] if scoped else None,
+                            lead_doc if list_item else None)
         if not list_item:
             lead = lead_in_qualifier(seg.text, doc, vocab)
             ends_lead_in = seg.text.rstrip().endswith(":")
             lead_commits = ends_lead_in and commits(doc, vocab)
             lead_cats = _categories_topics(candidates, vocab) if ends_lead_in else {}
+            lead_doc = doc if ends_lead_in else None
 
 
 def opens_definitions(heading: Doc, ruleset: RuleSet) -> bool:
@@ -273,11 +277,14 @@ def tag_clause(ctx: ClauseContext, vocab: Vocabulary,
     spans = list(doc.spans[HITS_KEY])
     cues = [s for s in spans if s.label_ == "context"]
     matrix = matrix_status(seg, vocab)
+    evidence = [s for s in spans if s.label_ == "checklist"]
+    if ctx.lead_doc is not None:  # "… stockées et hébergées :" then "En France ;"
+        evidence += hits_across(ctx.lead_doc, doc, ruleset, "checklist")
     # a row that a responsibility matrix gives the client is the client's evidence too
     checklist = [] if _asks(ctx) else [
         (ruleset.by_id[s.id_].rule.item or "",
          "excluded" if matrix and matrix.status == "excluded" else qualify_hit(s, cues, vocab).status)
-        for s in spans if s.label_ == "checklist"]
+        for s in evidence]
     decided = _decide(view, model)
     categories = set(view.strong) if model is None else set(decided)
     if not categories:

@@ -62,6 +62,30 @@ def test_a_question_is_no_checklist_evidence() -> None:
     assert status("Le Prestataire recourt à des sous-traitants, listés en annexe 3.") == "present"
 
 
+def _checklist(lang: str, *paragraphs: str) -> dict[str, tuple[str, list[str]]]:
+    doc = ExtractedDocument(path="t.txt", format="txt", blocks=tuple(
+        Block(text=p, index=i) for i, p in enumerate(paragraphs)))
+    report = analyze_extracted(doc, lang=lang, sha256="0" * 64)
+    return {i["id"]: (i["status"], i["clauses"]) for i in report["checklist"]}
+
+
+def test_a_list_item_is_read_after_its_lead_in_for_checklist_evidence() -> None:
+    """"Stored and hosted:" then "in France;": the place is in the item, the storage in the
+    lead-in; the item is the evidence. The same places after a lead-in about something else
+    say nothing of where data is stored."""
+    fr = _checklist("fr", "Le Titulaire s'engage à ce que les données soient stockées et hébergées :",
+                    "- en France ;", "- au sein de l'Union européenne.")
+    assert fr["r1111_11_3_locations"] == ("present", ["c0002"])
+    assert fr["hds2_eea_storage"] == ("present", ["c0003"])
+    en = _checklist("en", "The Provider shall ensure that Customer Data is stored and hosted:",
+                    "- in France;", "- within the European Economic Area.")
+    assert en["r1111_11_3_locations"] == ("present", ["c0002"])
+    assert en["hds2_eea_storage"] == ("present", ["c0003"])
+    other = _checklist("fr", "Le Titulaire fournit des équipes d'assistance :", "- en France ;",
+                       "- au sein de l'Union européenne.")
+    assert other["r1111_11_3_locations"][0] == other["hds2_eea_storage"][0] == "missing"
+
+
 def test_coverage_counts_included_and_conditional_clauses_for_every_target() -> None:
     targets = default_facts().targets
     found = coverage([_clause("c1", "included", ["A4", "A6"], []),
