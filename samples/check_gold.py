@@ -12,7 +12,8 @@ text without its running header and footer, TXT/MD as is) and checks that every 
 there too, that the samples are up to date with their sources, and that the PDF has a clause running
 across a page break. For every ``samples/unseen/gold/<document>.gold.json`` it checks the same
 fields and that every gold ``text`` occurs in ``samples/unseen/contracts/<document>``, and that
-every unseen contract has its gold. Exit status 0 when everything holds, 1 otherwise.
+every unseen contract has its gold (and the same for the second annotations of
+``samples/unseen/agreement/``). Exit status 0 when everything holds, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -205,7 +206,7 @@ def main() -> int:
     for name in sorted(unseen - {p.name[: -len(".gold.json")] for p in unseen_gold}):
         print(f"FAIL unseen/{name}: no gold file")
         status = 1
-    for path in unseen_gold:
+    for path in unseen_gold + sorted((UNSEEN / "agreement").glob("*.gold.json")):
         status |= _report(path, check_unseen(path))
     return status
 

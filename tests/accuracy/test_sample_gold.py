@@ -16,6 +16,7 @@ import check_gold
 
 BUNDLED = sorted((SAMPLES / "gold").glob("*.gold.json"))
 UNSEEN = sorted((SAMPLES / "unseen" / "gold").glob("*.gold.json"))
+SECOND = sorted((SAMPLES / "unseen" / "agreement").glob("*.gold.json"))
 
 
 @pytest.mark.parametrize("gold_path", BUNDLED, ids=lambda p: p.name)
@@ -23,14 +24,18 @@ def test_bundled_sample_gold_is_valid(gold_path: Path):
     assert check_gold.check_file(gold_path) == []
 
 
-@pytest.mark.parametrize("gold_path", UNSEEN, ids=lambda p: p.name)
+@pytest.mark.parametrize("gold_path", UNSEEN + SECOND, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_unseen_sample_gold_is_valid(gold_path: Path):
     assert check_gold.check_unseen(gold_path) == []
 
 
+def test_every_second_annotation_has_a_first():
+    assert SECOND and {p.name for p in SECOND} <= {p.name for p in UNSEEN}
+
+
 def test_every_unseen_contract_has_its_gold():
     contracts = {p.name for p in (SAMPLES / "unseen" / "contracts").iterdir()}
-    assert len(contracts) >= 5, "make evaluate reports the unseen samples apart"
+    assert len(contracts) >= 10, "make evaluate reports the unseen samples apart"
     assert contracts == {p.name.removesuffix(".gold.json") for p in UNSEEN}
 
 
