@@ -57,6 +57,16 @@ class ClauseContext:
     lead_doc: Doc | None = None  # a list item's lead-in sentence (ending in ":"), read before it
 
 
+@dataclass(frozen=True)
+class _LeadIn:
+    """A clause ending in ":", as the items of the list below it read it: its doc, whether it
+    commits a party, and the categories (with topics) of its hits."""
+
+    doc: Doc
+    commits: bool
+    categories: dict[str, frozenset[str]]
+
+
 def _categories_topics(spans: list[Span], vocab: Vocabulary) -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for s in spans:
@@ -74,15 +84,13 @@ def clause_contexts(
     heading_words: dict[str, tuple[str, ...]] = {}
     heading_scope: dict[str, Qualified] = {}  # "5 Prestations à bons de commande"
     lead: Qualified | None = None
-    lead_cats: dict[str, frozenset[str]] = {}
-    lead_commits = False
-    lead_doc: Doc | None = None
+    lead_in: _LeadIn | None = None  # the last clause, when it ends in ":" (a list follows)
     by_id = {s.id: i for i, s in enumerate(segments)}
     for seg, doc in zip(segments, docs, strict=True):
         spans = list(doc.spans[HITS_KEY])
         tagging = [s for s in spans if s.label_ not in SPECIAL]
         if seg.kind == "heading":
-            lead, lead_cats, lead_commits, lead_doc = None, {}, False, None
+            lead, lead_in = None, None
             if opens_definitions(doc, ruleset):
                 definition_headings.add(seg.id)
             heading_cats[seg.id] = _categories_topics(prefilter_tags(tagging, vocab), vocab)
@@ -101,14 +109,15 @@ def clause_contexts(
             for c, topics in heading_cats.get(h, {}).items():
                 inherited[c] = inherited.get(c, frozenset()) | topics
         list_item = is_list_item(seg.text)
+        item_of = lead_in if list_item else None
         candidates = prefilter_tags(tagging, vocab)
-        committed = commits(doc, vocab) or (list_item and lead_commits)
-        selected = select_tags(tagging, vocab, True if list_item and lead_commits else None)
+        committed = commits(doc, vocab) or bool(item_of and item_of.commits)
+        selected = select_tags(tagging, vocab, True if item_of and item_of.commits else None)
         subject = sentence_subject(doc[:], len(doc), vocab)
         view = ClauseView(
             doc=doc, hits=tuple(candidates),
             strong=frozenset(s.label_ for s in selected),
-            heading=inherited, lead=lead_cats if list_item else {},
+            heading=inherited, lead=item_of.categories if item_of else {},
             heading_words=heading_words.get(nearest, ()) if nearest else (),
             committed=committed, describes=describes(doc, vocab),
             client_subject=bool(subject and subject[0] == "client"),
@@ -118,13 +127,11 @@ def clause_contexts(
         scoped = [h for h in ordered if h in heading_scope]
         yield ClauseContext(seg, doc, view, lead if list_item else None,
                             heading_scope[scoped[-1]] if scoped else None,
-                            lead_doc if list_item else None)
+                            item_of.doc if item_of else None)
         if not list_item:
             lead = lead_in_qualifier(seg.text, doc, vocab)
-            ends_lead_in = seg.text.rstrip().endswith(":")
-            lead_commits = ends_lead_in and commits(doc, vocab)
-            lead_cats = _categories_topics(candidates, vocab) if ends_lead_in else {}
-            lead_doc = doc if ends_lead_in else None
+            lead_in = _LeadIn(doc, commits(doc, vocab), _categories_topics(candidates, vocab)) \
+                if seg.text.rstrip().endswith(":") else None
 
 
 def opens_definitions(heading: Doc, ruleset: RuleSet) -> bool:
